@@ -1,0 +1,47 @@
+//! The one error type server functions return: a machine-readable code and a message a person
+//! can act on. Built from domain errors in `server`; never from raw storage errors.
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    pub code: String,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn unavailable() -> Self {
+        Self::new(
+            "UNAVAILABLE",
+            "Something went wrong on our side. Please try again in a moment.",
+        )
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Self::new(
+                "NETWORK",
+                "We could not reach Gatehouse. Check your connection and try again.",
+            ),
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::MissingArg(_) => {
+                Self::new("BAD_REQUEST", "That request was not understood.")
+            }
+            _ => Self::unavailable(),
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! The ticket code input: checks the code as it is typed, so a typo is caught before any request.
+use gatehouse::ticket_code::{TicketCode, TicketCodeError};
+use leptos::prelude::*;
+
+#[component]
+pub fn TicketCodeField(
+    #[prop(into)] name: String,
+    #[prop(optional, into)] value: String,
+) -> impl IntoView {
+    let typed = RwSignal::new(value.clone());
+    let verdict = move || {
+        let text = typed.get();
+        if text.trim().is_empty() {
+            return None;
+        }
+        Some(match TicketCode::parse(&text) {
+            Ok(code) => Ok(code),
+            Err(TicketCodeError::WrongLength { .. }) if text.len() < 20 => return None,
+            Err(e) => Err(e),
+        })
+    };
+    view! {
+        <label for="ticket-code">"Ticket code"</label>
+        <input
+            id="ticket-code"
+            name=name
+            type="text"
+            inputmode="text"
+            autocomplete="off"
+            autocapitalize="characters"
+            spellcheck="false"
+            placeholder="TKT-2026-XXXXXX-XXXXXX-XXXXX"
+            aria-describedby="ticket-code-hint"
+            value=value
+            on:input=move |ev| typed.set(event_target_value(&ev))
+        />
+        <p id="ticket-code-hint" class="hint" aria-live="polite">
+            {move || match verdict() {
+                None => view! { <span>"It is printed under the QR code on your ticket."</span> }.into_any(),
+                Some(Ok(code)) => view! { <span class="ok">"✓ " {code.to_string()} " looks right."</span> }.into_any(),
+                Some(Err(e)) => view! { <span class="problem">"✗ " {e.to_string()}</span> }.into_any(),
+            }}
+        </p>
+    }
+}

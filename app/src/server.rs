@@ -1,0 +1,83 @@
+//! Server functions: public endpoints that authorize, parse, call one core operation, map errors.
+use crate::error::AppError;
+use chrono::NaiveDate;
+use gatehouse::slots::DaySummary;
+use gatehouse::tickets::TicketSummary;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartPage {
+    pub organization: String,
+    pub venue: String,
+    pub address: String,
+    pub time_zone: String,
+    pub today: NaiveDate,
+    pub days: Vec<DaySummary>,
+}
+
+#[server(prefix = "/sfn")]
+pub async fn venue_overview() -> Result<StartPage, AppError> {
+    use gatehouse::{org, slots};
+    let engine = ssr::engine()?;
+    let now = engine.now();
+    let organization = org::default_organization(&engine.db)
+        .await
+        .map_err(ssr::storage)?
+        .ok_or_else(ssr::no_venue)?;
+    let venue = org::main_venue(&engine.db, organization.id)
+        .await
+        .map_err(ssr::storage)?
+        .ok_or_else(ssr::no_venue)?;
+    let today = now.with_timezone(&venue.tz()).date_naive();
+    // The start page looks a week ahead.
+    let to = today + chrono::Duration::days(7);
+    let slots = slots::availability_between(&engine.db, organization.id, today, to, now)
+        .await
+        .map_err(ssr::storage)?;
+    Ok(StartPage {
+        organization: organization.name,
+        venue: venue.name,
+        address: venue.address,
+        time_zone: venue.time_zone,
+        today,
+        days: slots::day_summaries(&slots),
+    })
+}
+
+#[server(prefix = "/sfn")]
+pub async fn lookup_ticket(code: String) -> Result<TicketSummary, AppError> {
+    let engine = ssr::engine()?;
+    let code = gatehouse::ticket_code::TicketCode::parse(&code)
+        .map_err(|e| AppError::new(e.code(), e.to_string()))?;
+    gatehouse::tickets::find_by_code(&engine.db, &code)
+        .await
+        .map_err(ssr::storage)?
+        .ok_or_else(|| {
+            AppError::new(
+                "TICKET_NOT_FOUND",
+                "Invalid ticket code. Please check and try again.",
+            )
+        })
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::AppError;
+    use gatehouse::Engine;
+    use leptos::prelude::use_context;
+
+    pub fn engine() -> Result<Engine, AppError> {
+        use_context::<Engine>().ok_or_else(AppError::unavailable)
+    }
+
+    /// Storage details go to the log, never to the client.
+    pub fn storage(e: impl std::fmt::Display) -> AppError {
+        tracing::error!(error = %e, "storage failure in a server function");
+        AppError::unavailable()
+    }
+
+    pub fn no_venue() -> AppError {
+        AppError::new("NO_VENUE", "No venue is set up yet. An administrator can load the demo with `gatehouse seed-demo`.")
+    }
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs the build tools a fresh machine lacks. Each step is skipped when already satisfied,
+# so a second run costs nothing. Nothing is downloaded outside the package registries.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# The CLI must equal the wasm-bindgen library version in Cargo.lock exactly.
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  say "installing wasm-bindgen-cli $want (a few minutes, once)"
+  # Not --locked: its lock file pins a crate version the registry no longer serves.
+  cargo install wasm-bindgen-cli --version "$want"
+fi
+
+apt_install() {
+  local runner=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "note: cannot install $* (not root, no sudo)"; return 1; }
+    runner=(sudo)
+  fi
+  [ -n "${GATEHOUSE_APT_UPDATED:-}" ] || { "${runner[@]}" apt-get update -qq; export GATEHOUSE_APT_UPDATED=1; }
+  DEBIAN_FRONTEND=noninteractive "${runner[@]}" apt-get install -y -qq "$@" >/dev/null
+}
+
+if [ ! -x scripts/wasm-opt/node_modules/binaryen/bin/wasm-opt ]; then
+  say "installing wasm-opt (npm binaryen)"
+  (cd scripts/wasm-opt && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  if ! command -v chromium >/dev/null; then
+    say "installing Chromium for the browser tests"
+    apt_install chromium chromium-driver
+  fi
+  if [ ! -d end2end/node_modules/playwright-core ]; then
+    say "installing the browser-test packages"
+    (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi

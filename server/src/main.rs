@@ -1,0 +1,115 @@
+use gatehouse::clock::SystemClock;
+use gatehouse::db::Db;
+use gatehouse::{demo, Engine};
+use server::config::Config;
+use server::router;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+const USAGE: &str = "usage: gatehouse [serve [--demo] | migrate | seed-demo]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("gatehouse: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("gatehouse: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = runtime.block_on(async {
+        match args.as_slice() {
+            [] | ["serve"] => serve(config, false).await,
+            ["serve", "--demo"] => serve(config, true).await,
+            ["migrate"] => open(&config)
+                .await
+                .map(|_| println!("database is up to date")),
+            ["seed-demo"] => {
+                let engine = open(&config).await?;
+                seed(&engine, &config).await
+            }
+            _ => Err(USAGE.to_string()),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("gatehouse: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(config: &Config) -> Result<Engine, String> {
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    Ok(Engine::new(db, Arc::new(SystemClock)))
+}
+
+/// Loads the demo; the generated staff passwords are kept (owner-readable) beside the database
+/// so every later start can print them.
+async fn seed(engine: &Engine, config: &Config) -> Result<(), String> {
+    let report = demo::seed_demo(&engine.db, engine.clock.as_ref())
+        .await
+        .map_err(|e| e.to_string())?;
+    if let Some((operator, admin)) = report.new_credentials {
+        let text = format!(
+            "operator  {}  {}\nadmin     {}  {}\n",
+            operator.username, operator.password, admin.username, admin.password
+        );
+        let path = config.data_dir.join("demo-credentials.txt");
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| e.to_string())?;
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!("demo data loaded; staff credentials in {}", path.display());
+    }
+    println!("demo slots created this run: {}", report.slots_created);
+    Ok(())
+}
+
+async fn serve(config: Config, demo: bool) -> Result<(), String> {
+    let engine = open(&config).await?;
+    if demo {
+        seed(&engine, &config).await?;
+    }
+    let options = router::leptos_options(&config.site_root, config.listen);
+    let app = router::router(engine, options);
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {} (GATEHOUSE_LISTEN): {e}", config.listen))?;
+    let base = format!(
+        "http://{}",
+        listener.local_addr().map_err(|e| e.to_string())?
+    );
+    println!("Gatehouse is serving at {base}/");
+    println!("  customer portal  {base}/");
+    if let Ok(credentials) = std::fs::read_to_string(config.data_dir.join("demo-credentials.txt")) {
+        println!("  demo staff (username, password):");
+        for line in credentials.lines() {
+            println!("    {line}");
+        }
+    }
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+}

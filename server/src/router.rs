@@ -1,0 +1,51 @@
+//! The HTTP surface: Leptos pages and server functions, the REST API, health and static files.
+use crate::state::AppState;
+use app::{shell, App};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use gatehouse::Engine;
+use leptos::prelude::{provide_context, LeptosOptions};
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use std::path::Path;
+
+pub fn leptos_options(site_root: &Path, listen: std::net::SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("gatehouse")
+        .site_root(site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(listen)
+        .build()
+}
+
+pub fn router(engine: Engine, leptos_options: LeptosOptions) -> Router {
+    let state = AppState {
+        leptos_options,
+        engine: engine.clone(),
+    };
+    let context = move || provide_context(engine.clone());
+    let routes = generate_route_list(App);
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.engine.db.is_reachable().await {
+        (StatusCode::OK, Json(serde_json::json!({ "status": "ok" })))
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "database unreachable" })),
+        )
+    }
+}

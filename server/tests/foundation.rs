@@ -1,0 +1,129 @@
+//! The skeleton every feature lands in: health, server-rendered pages, demo data, both engines.
+mod support;
+use support::{backends, TestApp};
+
+#[tokio::test]
+async fn health_answers_ok_while_the_database_is_reachable() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let response = app.get("/healthz").await;
+        assert_eq!(response.status(), 200, "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn health_answers_503_once_the_database_is_gone() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        app.engine.db.close().await;
+        let response = app.get("/healthz").await;
+        assert_eq!(response.status(), 503, "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_start_page_is_rendered_on_the_server_with_the_venue_and_the_hydration_script() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        app.seed_demo().await;
+        let response = app.get("/").await;
+        assert_eq!(response.status(), 200);
+        let html = response.text().await.expect("body");
+        assert!(
+            html.contains("Harbor Museum of Light"),
+            "{backend:?}: venue name missing"
+        );
+        assert!(
+            html.contains("/pkg/gatehouse.js"),
+            "{backend:?}: hydration script missing"
+        );
+        assert!(
+            html.contains("Available · 700 places"),
+            "{backend:?}: the day with 100 of 800 places booked is not shown"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_page_answers_404_with_a_way_back() {
+    let app = TestApp::spawn(support::Backend::Sqlite).await;
+    let response = app.get("/no-such-page").await;
+    assert_eq!(response.status(), 404);
+    assert!(response
+        .text()
+        .await
+        .expect("body")
+        .contains("Go to the start page"));
+}
+
+#[tokio::test]
+async fn seeding_the_demo_twice_creates_nothing_twice() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let first = app.seed_demo().await;
+        assert!(first.new_credentials.is_some());
+        assert_eq!(
+            first.slots_created,
+            97 * 4,
+            "{backend:?}: 7 days back and 90 ahead, 4 slots a day"
+        );
+        let counts = || async {
+            gatehouse::on_pool!(&app.engine.db, pool => sqlx::query_as::<_, (i64, i64, i64, i64)>(
+                "SELECT (SELECT COUNT(*) FROM organizations), (SELECT COUNT(*) FROM reservation_slots),
+                        (SELECT COUNT(*) FROM tickets), (SELECT COUNT(*) FROM users)")
+                .fetch_one(pool).await).expect("counts")
+        };
+        let before = counts().await;
+        let second = app.seed_demo().await;
+        assert!(second.new_credentials.is_none());
+        assert_eq!(second.slots_created, 0);
+        assert_eq!(counts().await, before, "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_demo_has_tickets_in_every_state_and_consistent_slot_counters() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        app.seed_demo().await;
+        let by_status: Vec<(String, i64)> = gatehouse::on_pool!(&app.engine.db, pool => sqlx::query_as(
+            "SELECT status, COUNT(*) FROM tickets GROUP BY status ORDER BY status").fetch_all(pool).await).expect("q");
+        let names: Vec<&str> = by_status.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "ACTIVATED",
+                "EXPIRED",
+                "PENDING_PAYMENT",
+                "RESERVED",
+                "VERIFIED"
+            ],
+            "{backend:?}"
+        );
+        let mismatched: (i64,) = gatehouse::on_pool!(&app.engine.db, pool => sqlx::query_as(
+            "SELECT COUNT(*) FROM reservation_slots s WHERE s.booked_count <> (
+                 SELECT COUNT(*) FROM ticket_reservations r WHERE r.slot_id = s.id AND r.status <> 'CANCELLED')")
+            .fetch_one(pool).await).expect("q");
+        assert_eq!(mismatched.0, 0, "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_ticket_code_with_a_typo_is_refused_before_any_lookup() {
+    let app = TestApp::spawn(support::Backend::Sqlite).await;
+    app.seed_demo().await;
+    let html = app
+        .get("/ticket?code=TKT-0000-000000-000000-00001")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(html.contains("this code has a typo"), "{html}");
+    let html = app
+        .get("/ticket?code=TKT-0000-000000-000000-00000")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(html.contains("Invalid ticket code. Please check and try again."));
+}

@@ -1,0 +1,21 @@
+//! Gatehouse's domain core: tickets, slots, reservations and admission, with no HTTP or UI.
+//! The plain types compile to WASM for the browser; storage and operations sit behind `ssr`.
+pub mod capacity;
+pub mod clock;
+pub mod lifecycle;
+pub mod slots;
+pub mod ticket_code;
+pub mod tickets;
+pub mod users;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
+mod engine;
+#[cfg(feature = "ssr")]
+pub mod org;
+
+#[cfg(feature = "ssr")]
+pub use engine::Engine;
