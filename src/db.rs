@@ -111,3 +111,35 @@ impl Db {
         on_pool!(self, pool => pool.close().await)
     }
 }
+
+/// Opens a transaction that will write. SQLite takes the write lock up front (`BEGIN IMMEDIATE`):
+/// a deferred transaction that reads first and writes later can fail with SQLITE_BUSY instead of
+/// waiting its turn. PostgreSQL locks rows as statements touch them.
+pub trait BeginWrite {
+    type Database: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>,
+    > + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Database = sqlx::Sqlite;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Database = sqlx::Postgres;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
+pub async fn begin_write<P: BeginWrite>(
+    pool: &P,
+) -> Result<sqlx::Transaction<'static, P::Database>, sqlx::Error> {
+    pool.begin_write().await
+}

@@ -1,8 +1,11 @@
 //! Gatehouse's domain core: tickets, slots, reservations and admission, with no HTTP or UI.
 //! The plain types compile to WASM for the browser; storage and operations sit behind `ssr`.
+pub mod admission;
 pub mod capacity;
 pub mod clock;
+pub mod contact;
 pub mod lifecycle;
+pub mod reservation;
 pub mod slots;
 pub mod ticket_code;
 pub mod tickets;

@@ -82,4 +82,74 @@ mod store {
             verified_at: r.verified_at,
         }))
     }
+
+    #[derive(Debug, thiserror::Error)]
+    pub enum ActivateError {
+        #[error("Invalid ticket code. Please check and try again.")]
+        TicketNotFound,
+        #[error("This ticket is already {0}; only a ticket awaiting payment can be activated.")]
+        NotPending(TicketStatus),
+        #[error("storage failure")]
+        Storage(#[from] sqlx::Error),
+    }
+
+    impl ActivateError {
+        pub fn code(&self) -> &'static str {
+            match self {
+                Self::TicketNotFound => "TICKET_NOT_FOUND",
+                Self::NotPending(_) => "TICKET_NOT_PENDING",
+                Self::Storage(_) => "INTERNAL",
+            }
+        }
+
+        pub fn status(&self) -> u16 {
+            match self {
+                Self::TicketNotFound => 404,
+                Self::NotPending(_) => 409,
+                Self::Storage(_) => 500,
+            }
+        }
+    }
+
+    /// Payment confirmed: PENDING_PAYMENT → ACTIVATED, and the order is PAID.
+    pub async fn activate(
+        engine: &crate::Engine,
+        orq: i64,
+        code: &TicketCode,
+    ) -> Result<TicketSummary, ActivateError> {
+        let now = engine.now();
+        let changed = on_pool!(&engine.db, pool => async {
+            let mut tx = crate::db::begin_write(pool).await?;
+            let order: Option<(i64,)> = sqlx::query_as(
+                "UPDATE tickets SET status = 'ACTIVATED', activated_at = $3
+                 WHERE ticket_code = $1 AND orq = $2 AND status = 'PENDING_PAYMENT' RETURNING order_id")
+                .bind(code.as_str()).bind(orq).bind(now).fetch_optional(&mut *tx).await?;
+            let Some((order_id,)) = order else { return Ok::<_, sqlx::Error>(false) };
+            sqlx::query("UPDATE orders SET status = 'PAID' WHERE id = $1 AND status = 'PENDING'")
+                .bind(order_id).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(true)
+        }.await)?;
+        let ticket = find_by_code(&engine.db, code)
+            .await?
+            .filter(|t| t.orq == orq)
+            .ok_or(ActivateError::TicketNotFound)?;
+        if changed {
+            Ok(ticket)
+        } else {
+            Err(ActivateError::NotPending(ticket.status))
+        }
+    }
+
+    /// RESERVED tickets whose slot has ended become EXPIRED. One conditional statement: several
+    /// instances running it at once expire each ticket once. Returns how many it expired.
+    pub async fn expire_ended(engine: &crate::Engine) -> Result<u64, sqlx::Error> {
+        let now = engine.now();
+        on_pool!(&engine.db, pool => sqlx::query(
+            "UPDATE tickets SET status = 'EXPIRED', expired_at = $1
+             WHERE status = 'RESERVED' AND id IN (
+                 SELECT r.ticket_id FROM ticket_reservations r JOIN reservation_slots s ON s.id = r.slot_id
+                 WHERE r.status = 'RESERVED' AND s.ends_at <= $1)")
+            .bind(now).execute(pool).await.map(|r| r.rows_affected()))
+    }
 }

@@ -6,7 +6,7 @@ use server::router;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-const USAGE: &str = "usage: gatehouse [serve [--demo] | migrate | seed-demo]";
+const USAGE: &str = "usage: gatehouse [serve [--demo] | migrate | seed-demo | token USERNAME]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -43,6 +43,10 @@ fn main() -> ExitCode {
             ["seed-demo"] => {
                 let engine = open(&config).await?;
                 seed(&engine, &config).await
+            }
+            ["token", username] => {
+                let engine = open(&config).await?;
+                issue_token(&engine, username).await
             }
             _ => Err(USAGE.to_string()),
         }
@@ -84,11 +88,25 @@ async fn seed(engine: &Engine, config: &Config) -> Result<(), String> {
     Ok(())
 }
 
+/// Prints a new API token for a staff account (for the REST API's operator endpoints).
+async fn issue_token(engine: &Engine, username: &str) -> Result<(), String> {
+    let user = gatehouse::users::user_by_username(&engine.db, username)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no staff account is named '{username}'"))?;
+    let token = gatehouse::users::issue_token(&engine.db, user.id, "cli", engine.now())
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("{token}");
+    Ok(())
+}
+
 async fn serve(config: Config, demo: bool) -> Result<(), String> {
     let engine = open(&config).await?;
     if demo {
         seed(&engine, &config).await?;
     }
+    server::jobs::spawn_expiry(engine.clone());
     let options = router::leptos_options(&config.site_root, config.listen);
     let app = router::router(engine, options);
     let listener = tokio::net::TcpListener::bind(config.listen)

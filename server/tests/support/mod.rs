@@ -164,3 +164,151 @@ impl TestApp {
             .expect("request")
     }
 }
+
+/// Fixtures on top of the demo organization (venue in New York, slots 10/12/14/16 h daily).
+impl TestApp {
+    pub async fn with_demo(backend: Backend) -> TestApp {
+        let app = TestApp::spawn(backend).await;
+        app.seed_demo().await;
+        app
+    }
+
+    pub async fn orq(&self) -> i64 {
+        gatehouse::org::organization_by_slug(&self.engine.db, gatehouse::demo::DEMO_SLUG)
+            .await
+            .expect("query")
+            .expect("demo organization")
+            .id
+    }
+
+    /// A new ticket of the demo organization in `status` (no reservation), with its code.
+    pub async fn ticket(&self, status: &str) -> (i64, gatehouse::ticket_code::TicketCode) {
+        self.tickets(status, 1).await.remove(0)
+    }
+
+    /// Many tickets in one transaction.
+    pub async fn tickets(
+        &self,
+        status: &str,
+        count: usize,
+    ) -> Vec<(i64, gatehouse::ticket_code::TicketCode)> {
+        let orq = self.orq().await;
+        let codes: Vec<_> = {
+            let mut rng = rand::rng();
+            (0..count)
+                .map(|_| gatehouse::ticket_code::TicketCode::generate(2026, &mut rng))
+                .collect()
+        };
+        let now = self.engine.now();
+        gatehouse::on_pool!(&self.engine.db, pool => async {
+            let mut tx = pool.begin().await?;
+            let (product,): (i64,) = sqlx::query_as("SELECT id FROM products WHERE orq = $1").bind(orq).fetch_one(&mut *tx).await?;
+            let (order,): (i64,) = sqlx::query_as("INSERT INTO orders (orq, status, created_at) VALUES ($1, 'PAID', $2) RETURNING id")
+                .bind(orq).bind(now).fetch_one(&mut *tx).await?;
+            let mut out = Vec::new();
+            for code in codes {
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO tickets (ticket_code, order_id, product_id, orq, status, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+                    .bind(code.as_str()).bind(order).bind(product).bind(orq).bind(status).bind(now).fetch_one(&mut *tx).await?;
+                out.push((id, code));
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(out)
+        }.await).expect("insert tickets")
+    }
+
+    /// The demo slot `days` from today (venue time) starting at `hour`.
+    pub async fn slot(&self, days: i64, hour: u32) -> i64 {
+        let date = test_now()
+            .with_timezone(&chrono_tz::America::New_York)
+            .date_naive()
+            + chrono::Duration::days(days);
+        let start = chrono::NaiveTime::from_hms_opt(hour, 0, 0).expect("time");
+        let row: (i64,) = gatehouse::on_pool!(&self.engine.db, pool => sqlx::query_as(
+            "SELECT id FROM reservation_slots WHERE date = $1 AND start_time = $2")
+            .bind(date).bind(start).fetch_one(pool).await)
+        .expect("slot");
+        row.0
+    }
+
+    pub async fn set_capacity(&self, slot_id: i64, capacity: i64) {
+        gatehouse::on_pool!(&self.engine.db, pool => sqlx::query(
+            "UPDATE reservation_slots SET total_capacity = $2 WHERE id = $1").bind(slot_id).bind(capacity)
+            .execute(pool).await.map(|_| ())).expect("capacity");
+    }
+
+    pub async fn scalar(&self, sql: &str, id: i64) -> i64 {
+        let row: (i64,) = gatehouse::on_pool!(&self.engine.db, pool => sqlx::query_as(sql).bind(id).fetch_one(pool).await)
+            .expect(sql);
+        row.0
+    }
+
+    pub async fn text(&self, sql: &str, id: i64) -> String {
+        let row: (String,) = gatehouse::on_pool!(&self.engine.db, pool => sqlx::query_as(sql).bind(id).fetch_one(pool).await)
+            .expect(sql);
+        row.0
+    }
+
+    pub async fn booked(&self, slot_id: i64) -> i64 {
+        self.scalar(
+            "SELECT booked_count FROM reservation_slots WHERE id = $1",
+            slot_id,
+        )
+        .await
+    }
+
+    pub async fn status(&self, ticket_id: i64) -> String {
+        self.text("SELECT status FROM tickets WHERE id = $1", ticket_id)
+            .await
+    }
+
+    pub async fn token(&self, username: &str) -> String {
+        let user = gatehouse::users::user_by_username(&self.engine.db, username)
+            .await
+            .expect("q")
+            .expect("user");
+        gatehouse::users::issue_token(&self.engine.db, user.id, "test", self.engine.now())
+            .await
+            .expect("token")
+    }
+
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        self.post_as(None, path, body).await
+    }
+
+    pub async fn post_as(
+        &self,
+        token: Option<&str>,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let mut req = self.http.post(format!("{}{path}", self.base)).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status().as_u16();
+        (status, res.json().await.expect("json body"))
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let res = self.get(path).await;
+        let status = res.status().as_u16();
+        (status, res.json().await.expect("json body"))
+    }
+
+    pub async fn reserve(&self, ticket_id: i64, slot_id: i64) -> (u16, serde_json::Value) {
+        self.post(
+            "/api/reservations/create",
+            serde_json::json!({
+                "ticket_id": ticket_id, "slot_id": slot_id,
+                "customer_email": "john@example.com", "customer_phone": "+1 202 555 1234",
+            }),
+        )
+        .await
+    }
+}
+
+pub fn code_of(body: &serde_json::Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("<no error code>")
+}

@@ -1,0 +1,58 @@
+//! The REST API (PRD-007 §6): thin handlers that parse, call one core operation, and answer
+//! `{ "success": true, "data": … }` or the error envelope.
+mod customer;
+pub mod error;
+mod extract;
+mod operator;
+
+use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{any, get, post};
+use axum::{Json, Router};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// API request bodies are small JSON objects; anything larger is refused before parsing.
+const BODY_LIMIT: usize = 16 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/tickets/validate", post(customer::validate_ticket))
+        .route(
+            "/api/tickets/verify-contact",
+            post(customer::verify_contact),
+        )
+        .route("/api/tickets/{code}", get(customer::ticket_status))
+        .route("/api/tickets/{code}/activate", post(operator::activate))
+        .route(
+            "/api/reservation-slots/available",
+            get(customer::available_slots),
+        )
+        .route(
+            "/api/reservations/create",
+            post(customer::create_reservation),
+        )
+        .route(
+            "/api/reservations/change",
+            post(customer::change_reservation),
+        )
+        .route(
+            "/api/reservations/cancel",
+            post(customer::cancel_reservation),
+        )
+        .route(
+            "/api/operator/validate-ticket",
+            post(operator::validate_ticket),
+        )
+        .route("/api/operator/verify-ticket", post(operator::verify_ticket))
+        .route("/api/{*rest}", any(unknown_endpoint))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+}
+
+pub fn ok(data: impl Serialize) -> Json<Value> {
+    Json(json!({ "success": true, "data": data }))
+}
+
+async fn unknown_endpoint() -> error::ApiError {
+    error::ApiError::new(404, "NOT_FOUND", "There is no API endpoint at this path.")
+}

@@ -1,0 +1,90 @@
+//! Door and back-office endpoints; they need a staff API token.
+use super::error::ApiError;
+use super::extract::{Admin, ApiJson, Staff};
+use super::ok;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::Json;
+use gatehouse::admission::{self, Door, TicketRef};
+use gatehouse::ticket_code::TicketCode;
+use gatehouse::tickets;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+fn door(staff: &Staff) -> Door {
+    Door {
+        operator_id: staff.user.id,
+        orq: staff.user.orq,
+        device: staff.device.clone(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValidateBody {
+    ticket_code: String,
+}
+
+pub async fn validate_ticket(
+    State(s): State<AppState>,
+    staff: Staff,
+    ApiJson(body): ApiJson<ValidateBody>,
+) -> Result<Json<Value>, ApiError> {
+    let code = TicketCode::parse(&body.ticket_code)?;
+    let f =
+        admission::validate_entry(&s.engine, &door(&staff), TicketRef::Code(code.as_str())).await?;
+    let r = f.reservation.as_ref();
+    Ok(ok(json!({
+        "ticket_id": f.ticket_id,
+        "ticket_code": f.ticket_code,
+        "status": f.status,
+        "customer_email": f.customer_email,
+        "customer_phone": f.customer_phone,
+        "reservation": r.map(|r| json!({
+            "date": r.date, "start_time": r.start_time, "end_time": r.end_time, "is_today": r.date == r.venue_today,
+            "booked_count": r.booked_count, "total_capacity": r.total_capacity,
+        })),
+        "validation_status": "VALID",
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyBody {
+    ticket_id: i64,
+    /// The PRD sends it; the signed-in operator is authoritative, so a different id is refused.
+    operator_id: Option<i64>,
+}
+
+pub async fn verify_ticket(
+    State(s): State<AppState>,
+    staff: Staff,
+    ApiJson(body): ApiJson<VerifyBody>,
+) -> Result<Json<Value>, ApiError> {
+    if body.operator_id.is_some_and(|id| id != staff.user.id) {
+        return Err(ApiError::new(
+            403,
+            "OPERATOR_MISMATCH",
+            "operator_id must be the signed-in operator's id.",
+        ));
+    }
+    let admitted = admission::verify(&s.engine, &door(&staff), body.ticket_id).await?;
+    Ok(ok(json!({
+        "ticket_id": admitted.ticket_id,
+        "ticket_code": admitted.ticket_code,
+        "status": "VERIFIED",
+        "verified_at": admitted.verified_at,
+        "verified_by": admitted.verified_by,
+    })))
+}
+
+/// Payment confirmed for a ticket (an admin, or a payment system holding an admin token).
+pub async fn activate(
+    State(s): State<AppState>,
+    Admin(admin): Admin,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let code = TicketCode::parse(&code)?;
+    let ticket = tickets::activate(&s.engine, admin.orq, &code).await?;
+    Ok(ok(ticket))
+}

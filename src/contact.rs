@@ -1,0 +1,154 @@
+//! A customer's contact details, parsed once at the edge.
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneE164(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContactError {
+    #[error("enter an email address like name@example.com")]
+    InvalidEmail,
+    #[error("enter a phone number with its country code, like +1 202 555 0143")]
+    InvalidPhone,
+}
+
+impl ContactError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidEmail => "INVALID_EMAIL",
+            Self::InvalidPhone => "INVALID_PHONE",
+        }
+    }
+}
+
+const LOCAL_SPECIALS: &str = "!#$%&'*+/=?^_`{|}~.-";
+
+impl Email {
+    /// The RFC 5322 dot-atom form that mail systems actually accept (no quoted local parts,
+    /// no address literals), with a domain of at least two labels.
+    pub fn parse(input: &str) -> Result<Self, ContactError> {
+        let s = input.trim();
+        let (local, domain) = s.rsplit_once('@').ok_or(ContactError::InvalidEmail)?;
+        let local_ok = !local.is_empty()
+            && local.len() <= 64
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..")
+            && local
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || LOCAL_SPECIALS.contains(c));
+        let labels: Vec<&str> = domain.split('.').collect();
+        let domain_ok = domain.len() <= 253
+            && labels.len() >= 2
+            && labels.iter().all(|l| {
+                !l.is_empty()
+                    && l.len() <= 63
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+                    && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+            && labels
+                .last()
+                .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_alphabetic()) && tld.len() >= 2);
+        if local_ok && domain_ok {
+            Ok(Self(format!("{local}@{}", domain.to_ascii_lowercase())))
+        } else {
+            Err(ContactError::InvalidEmail)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PhoneE164 {
+    /// `+` then 8 to 15 digits, the first not 0; spaces, dots, dashes and brackets are ignored.
+    pub fn parse(input: &str) -> Result<Self, ContactError> {
+        let s = input.trim();
+        let rest = s.strip_prefix('+').ok_or(ContactError::InvalidPhone)?;
+        let mut digits = String::with_capacity(15);
+        for c in rest.chars() {
+            match c {
+                '0'..='9' => digits.push(c),
+                ' ' | '-' | '.' | '(' | ')' => {}
+                _ => return Err(ContactError::InvalidPhone),
+            }
+        }
+        if (8..=15).contains(&digits.len()) && !digits.starts_with('0') {
+            Ok(Self(format!("+{digits}")))
+        } else {
+            Err(ContactError::InvalidPhone)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_addresses_are_accepted_and_domains_lowercased() {
+        assert_eq!(
+            Email::parse(" John.Doe+tickets@Example.COM ")
+                .unwrap()
+                .as_str(),
+            "John.Doe+tickets@example.com"
+        );
+        assert!(Email::parse("o'brien@mail.co.uk").is_ok());
+    }
+
+    #[test]
+    fn malformed_addresses_are_rejected() {
+        for bad in [
+            "",
+            "john",
+            "john@",
+            "@example.com",
+            "john@localhost",
+            "jo hn@example.com",
+            "john..doe@example.com",
+            "john@-example.com",
+            "john@example.c0m",
+            ".john@example.com",
+        ] {
+            assert_eq!(Email::parse(bad), Err(ContactError::InvalidEmail), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones_are_normalised_to_e164() {
+        assert_eq!(
+            PhoneE164::parse("+1 (202) 555-1234").unwrap().as_str(),
+            "+12025551234"
+        );
+        assert_eq!(
+            PhoneE164::parse("+44 20 7946 0958").unwrap().as_str(),
+            "+442079460958"
+        );
+    }
+
+    #[test]
+    fn phones_without_country_code_or_with_letters_are_rejected() {
+        for bad in [
+            "2025551234",
+            "+0 202 555 1234",
+            "+1 202 CALL NOW",
+            "+1234",
+            "+1234567890123456",
+        ] {
+            assert_eq!(
+                PhoneE164::parse(bad),
+                Err(ContactError::InvalidPhone),
+                "{bad}"
+            );
+        }
+    }
+}
