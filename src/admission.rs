@@ -134,8 +134,9 @@ pub use store::*;
 #[cfg(feature = "ssr")]
 mod store {
     use super::*;
-    use crate::db::{begin_write, Db};
+    use crate::db::Db;
     use crate::on_pool;
+    use crate::writer::LogEntry;
     use crate::Engine;
 
     /// Which ticket a request names: a scanned or typed code, or an id from an earlier answer.
@@ -237,20 +238,22 @@ mod store {
     }
 
     async fn log_attempt(
-        db: &Db,
+        engine: &Engine,
         door: &Door,
         ticket_id: Option<i64>,
         input: &str,
-        action: &str,
-        outcome: &str,
+        action: &'static str,
+        outcome: &'static str,
         now: DateTime<Utc>,
     ) -> Result<(), sqlx::Error> {
-        on_pool!(db, pool => sqlx::query(
-            "INSERT INTO checkin_log (orq, ticket_id, code_input, action, outcome, operator_id, device, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .bind(door.orq).bind(ticket_id).bind(input).bind(action).bind(outcome)
-            .bind(door.operator_id).bind(&door.device).bind(now).execute(pool).await.map(|_| ()))?;
-        Ok(())
+        let entry = LogEntry {
+            door: door.clone(),
+            ticket_id,
+            input: input.to_string(),
+            action,
+            outcome,
+        };
+        engine.writer.log(entry, now).await
     }
 
     /// Validates a ticket for entry today (PRD §6.2) and logs the attempt.
@@ -273,7 +276,7 @@ mod store {
         };
         let outcome = verdict.as_ref().map_or_else(|e| e.code(), |_| "VALID");
         log_attempt(
-            &engine.db,
+            engine,
             door,
             facts.as_ref().map(|f| f.ticket_id),
             &input,
@@ -306,7 +309,7 @@ mod store {
         };
         if let Some(e) = refusal {
             log_attempt(
-                &engine.db,
+                engine,
                 door,
                 facts.map(|f| f.ticket_id),
                 &input,
@@ -321,28 +324,19 @@ mod store {
         let Some(facts) = facts else {
             return Err(EntryError::TicketNotFound);
         };
-        let today = facts.reservation.as_ref().map(|r| r.venue_today);
-        let admitted: Option<String> = on_pool!(&engine.db, pool => async {
-            let mut tx = begin_write(pool).await?;
-            let code: Option<(String,)> = sqlx::query_as(
-                "UPDATE tickets SET status = 'VERIFIED', verified_at = $2, verified_by = $3
-                 WHERE id = $1 AND orq = $4 AND status = 'RESERVED'
-                   AND EXISTS (SELECT 1 FROM ticket_reservations r JOIN reservation_slots s ON s.id = r.slot_id
-                               WHERE r.ticket_id = tickets.id AND r.status = 'RESERVED' AND s.date = $5)
-                 RETURNING ticket_code")
-                .bind(ticket_id).bind(now).bind(door.operator_id).bind(door.orq).bind(today)
-                .fetch_optional(&mut *tx).await?;
-            let Some((code,)) = code else { return Ok::<_, sqlx::Error>(None) };
-            sqlx::query("UPDATE ticket_reservations SET status = 'VERIFIED', updated_at = $2 WHERE ticket_id = $1 AND status = 'RESERVED'")
-                .bind(ticket_id).bind(now).execute(&mut *tx).await?;
-            sqlx::query(
-                "INSERT INTO checkin_log (orq, ticket_id, code_input, action, outcome, operator_id, device, created_at)
-                 VALUES ($1, $2, $3, 'VERIFY', 'VERIFIED', $4, $5, $6)")
-                .bind(door.orq).bind(ticket_id).bind(&input).bind(door.operator_id).bind(&door.device).bind(now)
-                .execute(&mut *tx).await?;
-            tx.commit().await?;
-            Ok(Some(code))
-        }.await).map_err(storage)?;
+        let today =
+            facts
+                .reservation
+                .as_ref()
+                .map(|r| r.venue_today)
+                .ok_or(EntryError::NoReservation {
+                    ticket_status: facts.status,
+                })?;
+        let admitted = engine
+            .writer
+            .admit(door.clone(), ticket_id, today, now)
+            .await
+            .map_err(storage)?;
         match admitted {
             Some(ticket_code) => Ok(Admitted {
                 ticket_id,
@@ -361,7 +355,7 @@ mod store {
                     })
                 });
                 log_attempt(
-                    &engine.db,
+                    engine,
                     door,
                     Some(ticket_id),
                     &input,

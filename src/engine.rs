@@ -1,6 +1,7 @@
 //! The handle every caller (REST API, server functions, jobs) holds: storage plus the clock.
 use crate::clock::Clock;
 use crate::db::Db;
+use crate::writer::Writer;
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
 
@@ -10,11 +11,15 @@ pub struct Engine {
     pub clock: Arc<dyn Clock>,
     /// How long before a slot starts a reservation can still be changed or cancelled.
     pub change_cutoff: Duration,
+    /// Applies bookings, admissions and check-in log rows in batches (group commit).
+    pub writer: Writer,
 }
 
 impl Engine {
+    /// Starts the engine's writer task: call inside a Tokio runtime.
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
         Self {
+            writer: Writer::spawn(db.clone()),
             db,
             clock,
             change_cutoff: Duration::hours(24),

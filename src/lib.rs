@@ -19,6 +19,8 @@ pub mod demo;
 mod engine;
 #[cfg(feature = "ssr")]
 pub mod org;
+#[cfg(feature = "ssr")]
+pub mod writer;
 
 #[cfg(feature = "ssr")]
 pub use engine::Engine;

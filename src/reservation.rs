@@ -163,6 +163,7 @@ mod store {
     use crate::on_pool;
     use crate::ticket_code::TicketCode;
     use crate::tickets::{self, TicketSummary};
+    use crate::writer::TAKE_SEAT;
     use crate::Engine;
     use chrono::{DateTime, Utc};
 
@@ -180,13 +181,6 @@ mod store {
         }
     }
 
-    const TAKE_SEAT: &str = "UPDATE reservation_slots
-         SET booked_count = booked_count + 1,
-             status = CASE WHEN booked_count + 1 >= total_capacity THEN 'FULL' ELSE status END,
-             updated_at = $3
-         WHERE id = $1 AND orq = $2 AND status = 'ACTIVE' AND booked_count < total_capacity AND starts_at > $3
-         RETURNING date, start_time, end_time";
-
     const FREE_SEAT: &str = "UPDATE reservation_slots
          SET booked_count = booked_count - 1,
              status = CASE WHEN status = 'FULL' THEN 'ACTIVE' ELSE status END,
@@ -194,36 +188,10 @@ mod store {
          WHERE id = $1";
 
     /// Books `booking.slot_id` for an ACTIVATED ticket: ticket → RESERVED, one seat taken, one
-    /// reservation row, all or nothing.
+    /// reservation row, all or nothing — applied by the engine's group-commit writer.
     pub async fn reserve(engine: &Engine, booking: &Booking) -> Result<Confirmed, ReserveError> {
         let now = engine.now();
-        let outcome: Result<Option<Confirmed>, sqlx::Error> = on_pool!(&engine.db, pool => async {
-            let mut tx = begin_write(pool).await?;
-            // The ticket row first: contention is on the slot row, so it is locked last and held briefly.
-            let ticket: Option<(String, i64)> = sqlx::query_as(
-                "UPDATE tickets SET status = 'RESERVED', reserved_at = $2, customer_email = $3, customer_phone = $4
-                 WHERE id = $1 AND status = 'ACTIVATED' RETURNING ticket_code, orq")
-                .bind(booking.ticket_id).bind(now).bind(booking.email.as_str()).bind(booking.phone.as_str())
-                .fetch_optional(&mut *tx).await?;
-            // Returning before commit drops the transaction, which rolls it back.
-            let Some((ticket_code, orq)) = ticket else { return Ok(None) };
-            let seat: Option<(NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(TAKE_SEAT)
-                .bind(booking.slot_id).bind(orq).bind(now).fetch_optional(&mut *tx).await?;
-            let Some((date, start_time, end_time)) = seat else { return Ok(None) };
-            let (reservation_id,): (i64,) = sqlx::query_as(
-                "INSERT INTO ticket_reservations (ticket_id, slot_id, customer_email, customer_phone, reserved_at,
-                                                  status, orq, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, 'RESERVED', $6, $5, $5) RETURNING id")
-                .bind(booking.ticket_id).bind(booking.slot_id).bind(booking.email.as_str())
-                .bind(booking.phone.as_str()).bind(now).bind(orq).fetch_one(&mut *tx).await?;
-            tx.commit().await?;
-            Ok(Some(Confirmed {
-                reservation_id,
-                ticket_id: booking.ticket_id,
-                ticket_code,
-                slot: SlotTimes { slot_id: booking.slot_id, date, start_time, end_time },
-            }))
-        }.await);
+        let outcome = engine.writer.reserve(booking.clone(), now).await;
         match outcome? {
             Some(confirmed) => Ok(confirmed),
             None => Err(explain_refusal(engine, booking.ticket_id, booking.slot_id, now).await),
