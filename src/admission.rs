@@ -41,17 +41,9 @@ pub enum EntryError {
     #[error("Ticket is activated but has no reservation")]
     NoReservation { ticket_status: TicketStatus },
     #[error("This ticket was already verified")]
-    AlreadyVerified {
-        verified_at: Option<DateTime<Utc>>,
-        verified_by: Option<i64>,
-        operator_name: Option<String>,
-    },
+    AlreadyVerified { verified_at: Option<DateTime<Utc>>, verified_by: Option<i64>, operator_name: Option<String> },
     #[error("Ticket reserved for {reservation_date}, not today")]
-    WrongDate {
-        reservation_date: NaiveDate,
-        today: NaiveDate,
-        days_away: i64,
-    },
+    WrongDate { reservation_date: NaiveDate, today: NaiveDate, days_away: i64 },
     #[error("storage failure")]
     Storage(#[from] crate::reservation::StorageError),
 }
@@ -89,16 +81,9 @@ pub fn entry_verdict(facts: &EntryFacts) -> Result<&EntryReservation, EntryError
             verified_by: facts.verified_by,
             operator_name: facts.operator_name.clone(),
         }),
-        TicketStatus::Activated => Err(EntryError::NoReservation {
-            ticket_status: facts.status,
-        }),
+        TicketStatus::Activated => Err(EntryError::NoReservation { ticket_status: facts.status }),
         TicketStatus::Reserved => {
-            let r = facts
-                .reservation
-                .as_ref()
-                .ok_or(EntryError::NoReservation {
-                    ticket_status: facts.status,
-                })?;
+            let r = facts.reservation.as_ref().ok_or(EntryError::NoReservation { ticket_status: facts.status })?;
             if r.date == r.venue_today {
                 Ok(r)
             } else {
@@ -164,8 +149,7 @@ mod store {
         time_zone: Option<String>,
     }
 
-    const FACTS: &str =
-        "SELECT t.id, t.ticket_code, t.orq, t.status, t.customer_email, t.customer_phone,
+    const FACTS: &str = "SELECT t.id, t.ticket_code, t.orq, t.status, t.customer_email, t.customer_phone,
                 t.verified_at, t.verified_by, u.display_name AS operator_name,
                 s.date, s.start_time, s.end_time, s.booked_count, s.total_capacity, v.time_zone
          FROM tickets t
@@ -192,25 +176,10 @@ mod store {
             }
         };
         Ok(row.map(|r| {
-            let reservation = match (
-                r.date,
-                r.start_time,
-                r.end_time,
-                r.booked_count,
-                r.total_capacity,
-            ) {
-                (
-                    Some(date),
-                    Some(start_time),
-                    Some(end_time),
-                    Some(booked_count),
-                    Some(total_capacity),
-                ) => {
-                    let tz: chrono_tz::Tz = r
-                        .time_zone
-                        .as_deref()
-                        .and_then(|z| z.parse().ok())
-                        .unwrap_or(chrono_tz::UTC);
+            let reservation = match (r.date, r.start_time, r.end_time, r.booked_count, r.total_capacity) {
+                (Some(date), Some(start_time), Some(end_time), Some(booked_count), Some(total_capacity)) => {
+                    let tz: chrono_tz::Tz =
+                        r.time_zone.as_deref().and_then(|z| z.parse().ok()).unwrap_or(chrono_tz::UTC);
                     Some(EntryReservation {
                         date,
                         start_time,
@@ -246,46 +215,26 @@ mod store {
         outcome: &'static str,
         now: DateTime<Utc>,
     ) -> Result<(), sqlx::Error> {
-        let entry = LogEntry {
-            door: door.clone(),
-            ticket_id,
-            input: input.to_string(),
-            action,
-            outcome,
-        };
+        let entry = LogEntry { door: door.clone(), ticket_id, input: input.to_string(), action, outcome };
         engine.writer.log(entry, now).await
     }
 
     /// Validates a ticket for entry today (PRD §6.2) and logs the attempt.
-    pub async fn validate_entry(
-        engine: &Engine,
-        door: &Door,
-        ticket: TicketRef<'_>,
-    ) -> Result<EntryFacts, EntryError> {
+    pub async fn validate_entry(engine: &Engine, door: &Door, ticket: TicketRef<'_>) -> Result<EntryFacts, EntryError> {
         let now = engine.now();
         let input = match ticket {
             TicketRef::Code(c) => c.to_string(),
             TicketRef::Id(id) => format!("#{id}"),
         };
-        let facts = entry_facts(&engine.db, door.orq, &ticket, now)
-            .await
-            .map_err(storage)?;
+        let facts = entry_facts(&engine.db, door.orq, &ticket, now).await.map_err(storage)?;
         let verdict = match &facts {
             None => Err(EntryError::TicketNotFound),
             Some(f) => entry_verdict(f).map(|_| ()),
         };
         let outcome = verdict.as_ref().map_or_else(|e| e.code(), |_| "VALID");
-        log_attempt(
-            engine,
-            door,
-            facts.as_ref().map(|f| f.ticket_id),
-            &input,
-            "VALIDATE",
-            outcome,
-            now,
-        )
-        .await
-        .map_err(storage)?;
+        log_attempt(engine, door, facts.as_ref().map(|f| f.ticket_id), &input, "VALIDATE", outcome, now)
+            .await
+            .map_err(storage)?;
         verdict?;
         facts.ok_or(EntryError::TicketNotFound)
     }
@@ -293,79 +242,35 @@ mod store {
     /// Admits the holder: RESERVED → VERIFIED on the reserved day, exactly once under any
     /// concurrency (the UPDATE is conditional on the status). A repeat answers ALREADY_VERIFIED
     /// and changes nothing but the log.
-    pub async fn verify(
-        engine: &Engine,
-        door: &Door,
-        ticket_id: i64,
-    ) -> Result<Admitted, EntryError> {
+    pub async fn verify(engine: &Engine, door: &Door, ticket_id: i64) -> Result<Admitted, EntryError> {
         let now = engine.now();
-        let input = format!("#{ticket_id}");
-        let facts = entry_facts(&engine.db, door.orq, &TicketRef::Id(ticket_id), now)
-            .await
-            .map_err(storage)?;
-        let refusal = match &facts {
-            None => Some(EntryError::TicketNotFound),
-            Some(f) => entry_verdict(f).err(),
-        };
-        if let Some(e) = refusal {
-            log_attempt(
-                engine,
-                door,
-                facts.map(|f| f.ticket_id),
-                &input,
-                "VERIFY",
-                e.code(),
-                now,
-            )
-            .await
-            .map_err(storage)?;
-            return Err(e);
-        }
-        let Some(facts) = facts else {
-            return Err(EntryError::TicketNotFound);
-        };
-        let today =
-            facts
-                .reservation
-                .as_ref()
-                .map(|r| r.venue_today)
-                .ok_or(EntryError::NoReservation {
-                    ticket_status: facts.status,
-                })?;
-        let admitted = engine
-            .writer
-            .admit(door.clone(), ticket_id, today, now)
-            .await
-            .map_err(storage)?;
-        match admitted {
-            Some(ticket_code) => Ok(Admitted {
-                ticket_id,
-                ticket_code,
-                verified_at: now,
-                verified_by: door.operator_id,
-            }),
-            // Someone admitted it between our read and our write: say so, from fresh facts.
-            None => {
-                let fresh = entry_facts(&engine.db, door.orq, &TicketRef::Id(ticket_id), now)
+        let result = admit(engine, door, ticket_id, now).await;
+        // A success is logged with the admission itself, in the same transaction.
+        if let Err(e) = &result {
+            if !matches!(e, EntryError::Storage(_)) {
+                let known = (!matches!(e, EntryError::TicketNotFound)).then_some(ticket_id);
+                log_attempt(engine, door, known, &format!("#{ticket_id}"), "VERIFY", e.code(), now)
                     .await
                     .map_err(storage)?;
-                let e = fresh.as_ref().map_or(EntryError::TicketNotFound, |f| {
-                    entry_verdict(f).err().unwrap_or(EntryError::NoReservation {
-                        ticket_status: f.status,
-                    })
-                });
-                log_attempt(
-                    engine,
-                    door,
-                    Some(ticket_id),
-                    &input,
-                    "VERIFY",
-                    e.code(),
-                    now,
-                )
-                .await
-                .map_err(storage)?;
-                Err(e)
+            }
+        }
+        result
+    }
+
+    async fn admit(engine: &Engine, door: &Door, ticket_id: i64, now: DateTime<Utc>) -> Result<Admitted, EntryError> {
+        let facts = entry_facts(&engine.db, door.orq, &TicketRef::Id(ticket_id), now).await.map_err(storage)?;
+        let facts = facts.ok_or(EntryError::TicketNotFound)?;
+        let today = entry_verdict(&facts)?.venue_today;
+        match engine.writer.admit(door.clone(), ticket_id, today, now).await.map_err(storage)? {
+            Some(ticket_code) => {
+                Ok(Admitted { ticket_id, ticket_code, verified_at: now, verified_by: door.operator_id })
+            }
+            // Someone admitted it between our read and our write: say so, from fresh facts.
+            None => {
+                let fresh = entry_facts(&engine.db, door.orq, &TicketRef::Id(ticket_id), now).await.map_err(storage)?;
+                Err(fresh.map_or(EntryError::TicketNotFound, |f| {
+                    entry_verdict(&f).err().unwrap_or(EntryError::NoReservation { ticket_status: f.status })
+                }))
             }
         }
     }
@@ -420,15 +325,8 @@ mod tests {
 
     #[test]
     fn every_other_status_is_refused_with_its_own_code() {
-        let code = |s| {
-            entry_verdict(&facts(s, Some((23, 23))))
-                .err()
-                .map(|e| e.code())
-        };
-        assert_eq!(
-            code(TicketStatus::PendingPayment),
-            Some("TICKET_NOT_ACTIVATED")
-        );
+        let code = |s| entry_verdict(&facts(s, Some((23, 23)))).err().map(|e| e.code());
+        assert_eq!(code(TicketStatus::PendingPayment), Some("TICKET_NOT_ACTIVATED"));
         assert_eq!(code(TicketStatus::Activated), Some("NO_RESERVATION"));
         assert_eq!(code(TicketStatus::Verified), Some("ALREADY_VERIFIED"));
         assert_eq!(code(TicketStatus::Expired), Some("TICKET_EXPIRED"));

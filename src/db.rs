@@ -4,9 +4,7 @@
 //! (chrono instants as text in SQLite, `timestamptz` in PostgreSQL). Each engine has its own
 //! migrations folder because their DDL differs.
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -27,10 +25,7 @@ pub enum ConnectError {
     #[error("database URL must start with sqlite: or postgres:, got '{0}'")]
     UnknownScheme(String),
     #[error("cannot create the database folder {path}: {source}")]
-    Folder {
-        path: String,
-        source: std::io::Error,
-    },
+    Folder { path: String, source: std::io::Error },
     #[error("cannot open the database: {0}")]
     Open(#[from] sqlx::Error),
     #[error("cannot migrate the database: {0}")]
@@ -54,11 +49,8 @@ impl Db {
         if url.starts_with("sqlite:") {
             Self::connect_sqlite(url).await
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let pool = PgPoolOptions::new()
-                .max_connections(32)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect(url)
-                .await?;
+            let pool =
+                PgPoolOptions::new().max_connections(32).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
             Ok(Db::Postgres(pool))
         } else {
             Err(ConnectError::UnknownScheme(url.chars().take(40).collect()))
@@ -75,15 +67,10 @@ impl Db {
             .busy_timeout(Duration::from_secs(10));
         let path = options.get_filename();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| ConnectError::Folder {
-                path: parent.display().to_string(),
-                source,
-            })?;
+            std::fs::create_dir_all(parent)
+                .map_err(|source| ConnectError::Folder { path: parent.display().to_string(), source })?;
         }
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
         Ok(Db::Sqlite(pool))
     }
 
@@ -119,9 +106,7 @@ pub trait BeginWrite {
     type Database: sqlx::Database;
     fn begin_write(
         &self,
-    ) -> impl std::future::Future<
-        Output = Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>,
-    > + Send;
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>> + Send;
 }
 
 impl BeginWrite for SqlitePool {
@@ -138,8 +123,6 @@ impl BeginWrite for PgPool {
     }
 }
 
-pub async fn begin_write<P: BeginWrite>(
-    pool: &P,
-) -> Result<sqlx::Transaction<'static, P::Database>, sqlx::Error> {
+pub async fn begin_write<P: BeginWrite>(pool: &P) -> Result<sqlx::Transaction<'static, P::Database>, sqlx::Error> {
     pool.begin_write().await
 }

@@ -47,18 +47,12 @@ fn schedule() -> DailySchedule {
 pub async fn seed_demo(db: &Db, clock: &dyn Clock) -> Result<DemoReport, SeedError> {
     let now = clock.now();
     let (venue, created) = match org::organization_by_slug(db, DEMO_SLUG).await? {
-        Some(o) => (
-            org::main_venue(db, o.id)
-                .await?
-                .ok_or(sqlx::Error::RowNotFound)?,
-            false,
-        ),
+        Some(o) => (org::main_venue(db, o.id).await?.ok_or(sqlx::Error::RowNotFound)?, false),
         None => (create_museum(db, now).await?, true),
     };
     let today = now.with_timezone(&venue.tz()).date_naive();
     let first = today - Duration::days(DAYS_BEHIND as i64);
-    let slots_created =
-        slots::ensure_slots(db, &venue, schedule(), first, DAYS_BEHIND + DAYS_AHEAD, now).await?;
+    let slots_created = slots::ensure_slots(db, &venue, schedule(), first, DAYS_BEHIND + DAYS_AHEAD, now).await?;
     let new_credentials = if created {
         let credentials = create_staff(db, venue.orq, now).await?;
         create_tickets(db, &venue, today, now).await?;
@@ -66,10 +60,7 @@ pub async fn seed_demo(db: &Db, clock: &dyn Clock) -> Result<DemoReport, SeedErr
     } else {
         None
     };
-    Ok(DemoReport {
-        new_credentials,
-        slots_created,
-    })
+    Ok(DemoReport { new_credentials, slots_created })
 }
 
 async fn create_museum(db: &Db, now: chrono::DateTime<chrono::Utc>) -> Result<Venue, sqlx::Error> {
@@ -96,16 +87,12 @@ async fn create_staff(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(Credentials, Credentials), SeedError> {
     let mut made = Vec::new();
-    for (username, name, role) in [
-        ("operator", "Olivia Operator", Role::Operator),
-        ("admin", "Adam Admin", Role::Admin),
-    ] {
+    for (username, name, role) in
+        [("operator", "Olivia Operator", Role::Operator), ("admin", "Adam Admin", Role::Admin)]
+    {
         let password = Alphanumeric.sample_string(&mut rand::rng(), 14);
         users::create_user(db, orq, username, name, role, &password, now).await?;
-        made.push(Credentials {
-            username: username.into(),
-            password,
-        });
+        made.push(Credentials { username: username.into(), password });
     }
     let admin = made.pop().ok_or(sqlx::Error::RowNotFound)?;
     let operator = made.pop().ok_or(sqlx::Error::RowNotFound)?;

@@ -18,12 +18,7 @@ pub struct Engine {
 impl Engine {
     /// Starts the engine's writer task: call inside a Tokio runtime.
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        Self {
-            writer: Writer::spawn(db.clone()),
-            db,
-            clock,
-            change_cutoff: Duration::hours(24),
-        }
+        Self { writer: Writer::spawn(db.clone()), db, clock, change_cutoff: Duration::hours(24) }
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -36,13 +36,8 @@ pub struct TransitionError {
 }
 
 impl TicketStatus {
-    pub const ALL: [TicketStatus; 5] = [
-        Self::PendingPayment,
-        Self::Activated,
-        Self::Reserved,
-        Self::Verified,
-        Self::Expired,
-    ];
+    pub const ALL: [TicketStatus; 5] =
+        [Self::PendingPayment, Self::Activated, Self::Reserved, Self::Verified, Self::Expired];
 
     pub fn transition(self, event: TicketEvent) -> Result<TicketStatus, TransitionError> {
         use TicketEvent::*;
@@ -78,10 +73,7 @@ impl fmt::Display for TicketStatus {
 impl FromStr for TicketStatus {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| format!("unknown ticket status {s}"))
+        Self::ALL.into_iter().find(|st| st.as_str() == s).ok_or_else(|| format!("unknown ticket status {s}"))
     }
 }
 
@@ -91,14 +83,7 @@ mod tests {
     use super::TicketStatus::*;
     use super::*;
 
-    const EVENTS: [TicketEvent; 6] = [
-        PaymentConfirmed,
-        Reserve,
-        Reschedule,
-        CancelReservation,
-        Admit,
-        Expire,
-    ];
+    const EVENTS: [TicketEvent; 6] = [PaymentConfirmed, Reserve, Reschedule, CancelReservation, Admit, Expire];
 
     #[test]
     fn every_state_and_event_pair_has_exactly_the_documented_outcome() {
@@ -113,17 +98,12 @@ mod tests {
         ];
         for from in TicketStatus::ALL {
             for event in EVENTS {
-                let expected = allowed
-                    .iter()
-                    .find(|(f, e, _)| *f == from && *e == event)
-                    .map(|(_, _, to)| *to);
+                let expected = allowed.iter().find(|(f, e, _)| *f == from && *e == event).map(|(_, _, to)| *to);
                 match expected {
                     Some(to) => assert_eq!(from.transition(event), Ok(to), "{from} + {event:?}"),
-                    None => assert_eq!(
-                        from.transition(event),
-                        Err(TransitionError { from, event }),
-                        "{from} + {event:?}"
-                    ),
+                    None => {
+                        assert_eq!(from.transition(event), Err(TransitionError { from, event }), "{from} + {event:?}")
+                    }
                 }
             }
         }

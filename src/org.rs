@@ -28,10 +28,7 @@ impl Venue {
     }
 }
 
-pub async fn organization_by_slug(
-    db: &Db,
-    slug: &str,
-) -> Result<Option<Organization>, sqlx::Error> {
+pub async fn organization_by_slug(db: &Db, slug: &str) -> Result<Option<Organization>, sqlx::Error> {
     on_pool!(db, pool => sqlx::query_as("SELECT id, slug, name FROM organizations WHERE slug = $1")
         .bind(slug).fetch_optional(pool).await)
 }

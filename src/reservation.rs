@@ -114,10 +114,7 @@ impl ReserveError {
     }
 
     /// Why a ticket in `status` cannot be reserved (PRD §4.2.1); `None` when it can.
-    pub fn for_status(
-        status: TicketStatus,
-        reserved_date: Option<NaiveDate>,
-    ) -> Option<ReserveError> {
+    pub fn for_status(status: TicketStatus, reserved_date: Option<NaiveDate>) -> Option<ReserveError> {
         match status {
             TicketStatus::Activated => None,
             TicketStatus::PendingPayment => Some(Self::TicketNotActivated),
@@ -138,18 +135,8 @@ pub struct Booking {
 }
 
 impl Booking {
-    pub fn parse(
-        ticket_id: i64,
-        slot_id: i64,
-        email: &str,
-        phone: &str,
-    ) -> Result<Booking, ContactError> {
-        Ok(Booking {
-            ticket_id,
-            slot_id,
-            email: Email::parse(email)?,
-            phone: PhoneE164::parse(phone)?,
-        })
+    pub fn parse(ticket_id: i64, slot_id: i64, email: &str, phone: &str) -> Result<Booking, ContactError> {
+        Ok(Booking { ticket_id, slot_id, email: Email::parse(email)?, phone: PhoneE164::parse(phone)? })
     }
 }
 
@@ -168,13 +155,8 @@ mod store {
     use chrono::{DateTime, Utc};
 
     /// PRD §6.1 "validate ticket before reservation": the ticket when it can be booked.
-    pub async fn ticket_for_reservation(
-        db: &Db,
-        code: &TicketCode,
-    ) -> Result<TicketSummary, ReserveError> {
-        let ticket = tickets::find_by_code(db, code)
-            .await?
-            .ok_or(ReserveError::TicketNotFound)?;
+    pub async fn ticket_for_reservation(db: &Db, code: &TicketCode) -> Result<TicketSummary, ReserveError> {
+        let ticket = tickets::find_by_code(db, code).await?.ok_or(ReserveError::TicketNotFound)?;
         match ReserveError::for_status(ticket.status, ticket.reservation.as_ref().map(|r| r.date)) {
             None => Ok(ticket),
             Some(e) => Err(e),
@@ -199,12 +181,7 @@ mod store {
     }
 
     /// After a refused booking: the precise reason, read once the transaction is gone.
-    async fn explain_refusal(
-        engine: &Engine,
-        ticket_id: i64,
-        slot_id: i64,
-        now: DateTime<Utc>,
-    ) -> ReserveError {
+    async fn explain_refusal(engine: &Engine, ticket_id: i64, slot_id: i64, now: DateTime<Utc>) -> ReserveError {
         match refusal_reason(engine, ticket_id, slot_id, now).await {
             Ok(e) | Err(e) => e,
         }
@@ -225,22 +202,14 @@ mod store {
         let Some((status, orq, reserved_date)) = ticket else {
             return Ok(ReserveError::TicketNotFound);
         };
-        if let Some(e) = ReserveError::for_status(
-            status.parse().unwrap_or(TicketStatus::Expired),
-            reserved_date,
-        ) {
+        if let Some(e) = ReserveError::for_status(status.parse().unwrap_or(TicketStatus::Expired), reserved_date) {
             return Ok(e);
         }
         slot_refusal(&engine.db, orq, slot_id, now).await
     }
 
     /// Why a seat in `slot_id` could not be taken for a ticket of organization `orq`.
-    async fn slot_refusal(
-        db: &Db,
-        orq: i64,
-        slot_id: i64,
-        now: DateTime<Utc>,
-    ) -> Result<ReserveError, ReserveError> {
+    async fn slot_refusal(db: &Db, orq: i64, slot_id: i64, now: DateTime<Utc>) -> Result<ReserveError, ReserveError> {
         let slot: Option<(i64, String, DateTime<Utc>)> = on_pool!(db, pool => sqlx::query_as(
             "SELECT orq, status, starts_at FROM reservation_slots WHERE id = $1")
             .bind(slot_id).fetch_optional(pool).await)?;
@@ -287,15 +256,13 @@ mod store {
         rows.sort_by_key(|r| r.5);
         Ok(rows
             .into_iter()
-            .map(
-                |(slot_id, date, start_time, end_time, available_count, _)| AlternativeSlot {
-                    slot_id,
-                    date,
-                    start_time,
-                    end_time,
-                    available_count,
-                },
-            )
+            .map(|(slot_id, date, start_time, end_time, available_count, _)| AlternativeSlot {
+                slot_id,
+                date,
+                start_time,
+                end_time,
+                available_count,
+            })
             .collect())
     }
 
@@ -309,48 +276,29 @@ mod store {
     }
 
     async fn live_reservation(db: &Db, code: &TicketCode) -> Result<Live, ReserveError> {
-        let row: Option<(
-            i64,
-            String,
-            i64,
-            Option<i64>,
-            Option<i64>,
-            Option<DateTime<Utc>>,
-            Option<NaiveDate>,
-        )> = on_pool!(db, pool => sqlx::query_as(
+        let row: Option<(i64, String, i64, Option<i64>, Option<i64>, Option<DateTime<Utc>>, Option<NaiveDate>)> = on_pool!(db, pool => sqlx::query_as(
                 "SELECT t.id, t.status, t.orq, r.id, r.slot_id, s.starts_at, s.date FROM tickets t
                  LEFT JOIN ticket_reservations r ON r.ticket_id = t.id AND r.status <> 'CANCELLED'
                  LEFT JOIN reservation_slots s ON s.id = r.slot_id
                  WHERE t.ticket_code = $1")
                 .bind(code.as_str()).fetch_optional(pool).await)?;
-        let (ticket_id, status, orq, reservation, slot, starts_at, _) =
-            row.ok_or(ReserveError::TicketNotFound)?;
+        let (ticket_id, status, orq, reservation, slot, starts_at, _) = row.ok_or(ReserveError::TicketNotFound)?;
         match status.parse().unwrap_or(TicketStatus::Expired) {
             TicketStatus::Reserved => {}
             TicketStatus::Activated => return Err(ReserveError::NoReservation),
-            other => {
-                return Err(
-                    ReserveError::for_status(other, None).unwrap_or(ReserveError::NoReservation)
-                )
-            }
+            other => return Err(ReserveError::for_status(other, None).unwrap_or(ReserveError::NoReservation)),
         }
         match (reservation, slot, starts_at) {
-            (Some(reservation_id), Some(slot_id), Some(starts_at)) => Ok(Live {
-                reservation_id,
-                ticket_id,
-                orq,
-                slot_id,
-                starts_at,
-            }),
+            (Some(reservation_id), Some(slot_id), Some(starts_at)) => {
+                Ok(Live { reservation_id, ticket_id, orq, slot_id, starts_at })
+            }
             _ => Err(ReserveError::NoReservation),
         }
     }
 
     fn check_cutoff(engine: &Engine, live: &Live, now: DateTime<Utc>) -> Result<(), ReserveError> {
         if live.starts_at - engine.change_cutoff <= now {
-            Err(ReserveError::CutoffPassed {
-                hours: engine.change_cutoff.num_hours(),
-            })
+            Err(ReserveError::CutoffPassed { hours: engine.change_cutoff.num_hours() })
         } else {
             Ok(())
         }
@@ -358,11 +306,7 @@ mod store {
 
     /// Moves a reservation to another slot. The old seat is freed only once the new one is taken,
     /// in the same transaction.
-    pub async fn reschedule(
-        engine: &Engine,
-        code: &TicketCode,
-        new_slot_id: i64,
-    ) -> Result<Confirmed, ReserveError> {
+    pub async fn reschedule(engine: &Engine, code: &TicketCode, new_slot_id: i64) -> Result<Confirmed, ReserveError> {
         let now = engine.now();
         let live = live_reservation(&engine.db, code).await?;
         check_cutoff(engine, &live, now)?;
@@ -391,19 +335,12 @@ mod store {
                 reservation_id: live.reservation_id,
                 ticket_id: live.ticket_id,
                 ticket_code: code.to_string(),
-                slot: SlotTimes {
-                    slot_id: new_slot_id,
-                    date,
-                    start_time,
-                    end_time,
-                },
+                slot: SlotTimes { slot_id: new_slot_id, date, start_time, end_time },
             }),
             None => {
                 // Either the new slot refused the seat or the reservation changed meanwhile.
                 live_reservation(&engine.db, code).await?;
-                Err(slot_refusal(&engine.db, live.orq, new_slot_id, now)
-                    .await
-                    .unwrap_or_else(|e| e))
+                Err(slot_refusal(&engine.db, live.orq, new_slot_id, now).await.unwrap_or_else(|e| e))
             }
         }
     }
@@ -432,10 +369,7 @@ mod store {
             Ok(())
         } else {
             // Admitted, expired or cancelled meanwhile: report what it is now.
-            live_reservation(&engine.db, code)
-                .await
-                .map(|_| ())
-                .and(Err(ReserveError::NoReservation))
+            live_reservation(&engine.db, code).await.map(|_| ()).and(Err(ReserveError::NoReservation))
         }
     }
 }

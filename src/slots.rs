@@ -44,20 +44,14 @@ impl Month {
         if y.len() != 4 || m.len() != 2 {
             return Err(MonthError);
         }
-        let month = Month {
-            year: y.parse().map_err(|_| MonthError)?,
-            month: m.parse().map_err(|_| MonthError)?,
-        };
+        let month = Month { year: y.parse().map_err(|_| MonthError)?, month: m.parse().map_err(|_| MonthError)? };
         month.first_day().ok_or(MonthError)?;
         Ok(month)
     }
 
     pub fn of(date: NaiveDate) -> Month {
         use chrono::Datelike;
-        Month {
-            year: date.year(),
-            month: date.month(),
-        }
+        Month { year: date.year(), month: date.month() }
     }
 
     pub fn first_day(self) -> Option<NaiveDate> {
@@ -66,10 +60,7 @@ impl Month {
 
     pub fn plus(self, months: i32) -> Month {
         let index = self.year * 12 + self.month as i32 - 1 + months;
-        Month {
-            year: index.div_euclid(12),
-            month: index.rem_euclid(12) as u32 + 1,
-        }
+        Month { year: index.div_euclid(12), month: index.rem_euclid(12) as u32 + 1 }
     }
 
     /// Whole months from `self` to `other` (negative when `other` is earlier).
@@ -125,9 +116,7 @@ mod store {
                 available_count,
                 status,
                 capacity_status: CapacityStatus::of(self.total_capacity, self.booked_count),
-                bookable: status != SlotStatus::Closed
-                    && available_count > 0
-                    && self.starts_at > now,
+                bookable: status != SlotStatus::Closed && available_count > 0 && self.starts_at > now,
             }
         }
     }
@@ -238,13 +227,7 @@ mod tests {
 
     #[test]
     fn months_parse_only_in_the_iso_form() {
-        assert_eq!(
-            Month::parse("2026-11"),
-            Ok(Month {
-                year: 2026,
-                month: 11
-            })
-        );
+        assert_eq!(Month::parse("2026-11"), Ok(Month { year: 2026, month: 11 }));
         assert_eq!(Month::parse("2026-13"), Err(MonthError));
         assert_eq!(Month::parse("2026-1"), Err(MonthError));
         assert_eq!(Month::parse("November"), Err(MonthError));
@@ -252,31 +235,10 @@ mod tests {
 
     #[test]
     fn month_arithmetic_crosses_years() {
-        let nov = Month {
-            year: 2026,
-            month: 11,
-        };
-        assert_eq!(
-            nov.plus(3),
-            Month {
-                year: 2027,
-                month: 2
-            }
-        );
-        assert_eq!(
-            nov.plus(-11),
-            Month {
-                year: 2025,
-                month: 12
-            }
-        );
-        assert_eq!(
-            nov.months_until(Month {
-                year: 2027,
-                month: 2
-            }),
-            3
-        );
+        let nov = Month { year: 2026, month: 11 };
+        assert_eq!(nov.plus(3), Month { year: 2027, month: 2 });
+        assert_eq!(nov.plus(-11), Month { year: 2025, month: 12 });
+        assert_eq!(nov.months_until(Month { year: 2027, month: 2 }), 3);
         assert_eq!(nov.plus(2).to_string(), "2027-01");
     }
 }
@@ -343,16 +305,10 @@ mod day_tests {
 
     #[test]
     fn a_day_sums_its_bookable_slots_only() {
-        let days = day_summaries(&[
-            slot(24, 10, 200, 200, false),
-            slot(24, 12, 200, 150, true),
-            slot(24, 14, 200, 0, false),
-        ]);
+        let days =
+            day_summaries(&[slot(24, 10, 200, 200, false), slot(24, 12, 200, 150, true), slot(24, 14, 200, 0, false)]);
         assert_eq!(days.len(), 1);
-        assert_eq!(
-            (days[0].slots, days[0].bookable_slots, days[0].available),
-            (3, 1, 50)
-        );
+        assert_eq!((days[0].slots, days[0].bookable_slots, days[0].available), (3, 1, 50));
         assert_eq!(days[0].capacity_status, CapacityStatus::Limited);
     }
 

@@ -31,9 +31,7 @@ pub enum TicketCodeError {
 impl TicketCodeError {
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Empty | Self::WrongLength { .. } | Self::InvalidCharacter(_) => {
-                "INVALID_TICKET_CODE"
-            }
+            Self::Empty | Self::WrongLength { .. } | Self::InvalidCharacter(_) => "INVALID_TICKET_CODE",
             Self::CheckFailed => "TICKET_CODE_CHECK_FAILED",
         }
     }
@@ -46,10 +44,7 @@ fn value(c: char) -> Option<u8> {
         'I' | 'L' => '1',
         c => c,
     };
-    ALPHABET
-        .iter()
-        .position(|&a| a as char == c)
-        .map(|p| p as u8)
+    ALPHABET.iter().position(|&a| a as char == c).map(|p| p as u8)
 }
 
 /// Multiplication in GF(2^5) modulo x^5 + x^2 + 1.
@@ -91,10 +86,7 @@ impl TicketCode {
     /// Accepts what people type: any case, spaces and dashes anywhere, with or without `TKT`,
     /// O for 0 and I/L for 1.
     pub fn parse(input: &str) -> Result<Self, TicketCodeError> {
-        let mut compact: String = input
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .collect();
+        let mut compact: String = input.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
         if compact.is_empty() {
             return Err(TicketCodeError::Empty);
         }
@@ -106,10 +98,7 @@ impl TicketCode {
             values.push(value(c).ok_or(TicketCodeError::InvalidCharacter(c))?);
         }
         if values.len() != BODY_LEN {
-            return Err(TicketCodeError::WrongLength {
-                expected: BODY_LEN,
-                found: values.len(),
-            });
+            return Err(TicketCodeError::WrongLength { expected: BODY_LEN, found: values.len() });
         }
         if weighted_sum(&values) != 0 {
             return Err(TicketCodeError::CheckFailed);
@@ -119,27 +108,15 @@ impl TicketCode {
 
     /// Builds the code for a year and 16 random 5-bit values (the caller supplies the randomness).
     pub fn from_parts(year: i32, random: &[u8; RANDOM_LEN]) -> Self {
-        let mut values: Vec<u8> = format!("{:04}", year.rem_euclid(10_000))
-            .bytes()
-            .map(|b| b - b'0')
-            .collect();
+        let mut values: Vec<u8> = format!("{:04}", year.rem_euclid(10_000)).bytes().map(|b| b - b'0').collect();
         values.extend(random.iter().map(|v| v & 0x1f));
         values.push(check_value(&values));
         Self::from_values(&values)
     }
 
     fn from_values(values: &[u8]) -> Self {
-        let chars: String = values
-            .iter()
-            .map(|&v| ALPHABET[v as usize] as char)
-            .collect();
-        Self(format!(
-            "TKT-{}-{}-{}-{}",
-            &chars[..4],
-            &chars[4..10],
-            &chars[10..16],
-            &chars[16..]
-        ))
+        let chars: String = values.iter().map(|&v| ALPHABET[v as usize] as char).collect();
+        Self(format!("TKT-{}-{}-{}-{}", &chars[..4], &chars[4..10], &chars[10..16], &chars[16..]))
     }
 
     pub fn as_str(&self) -> &str {
@@ -188,11 +165,7 @@ mod tests {
 
     /// Positions of the 21 significant characters inside the canonical string.
     fn significant_positions(s: &str) -> Vec<usize> {
-        s.char_indices()
-            .skip(4)
-            .filter(|(_, c)| *c != '-')
-            .map(|(i, _)| i)
-            .collect()
+        s.char_indices().skip(4).filter(|(_, c)| *c != '-').map(|(i, _)| i).collect()
     }
 
     #[test]
@@ -206,12 +179,7 @@ mod tests {
     #[test]
     fn what_people_type_is_normalised() {
         let c = code([0, 1, 18, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
-        let typed = c
-            .as_str()
-            .to_lowercase()
-            .replace('-', " ")
-            .replace('0', "o")
-            .replace('1', "l");
+        let typed = c.as_str().to_lowercase().replace('-', " ").replace('0', "o").replace('1', "l");
         assert_eq!(TicketCode::parse(&typed), Ok(c.clone()));
         let without_prefix = &c.as_str()[4..];
         assert_eq!(TicketCode::parse(without_prefix), Ok(c));
@@ -220,14 +188,8 @@ mod tests {
     #[test]
     fn empty_short_and_foreign_inputs_are_rejected_with_reasons() {
         assert_eq!(TicketCode::parse("  - "), Err(TicketCodeError::Empty));
-        assert!(matches!(
-            TicketCode::parse("TKT-2026-ABC"),
-            Err(TicketCodeError::WrongLength { found: 7, .. })
-        ));
-        assert_eq!(
-            TicketCode::parse("TKT-2026-ABCDEF-GHJKMN-PQRSU"),
-            Err(TicketCodeError::InvalidCharacter('U'))
-        );
+        assert!(matches!(TicketCode::parse("TKT-2026-ABC"), Err(TicketCodeError::WrongLength { found: 7, .. })));
+        assert_eq!(TicketCode::parse("TKT-2026-ABCDEF-GHJKMN-PQRSU"), Err(TicketCodeError::InvalidCharacter('U')));
     }
 
     proptest! {

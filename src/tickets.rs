@@ -49,10 +49,7 @@ mod store {
     }
 
     /// The ticket with its live reservation, in one query.
-    pub async fn find_by_code(
-        db: &Db,
-        code: &TicketCode,
-    ) -> Result<Option<TicketSummary>, sqlx::Error> {
+    pub async fn find_by_code(db: &Db, code: &TicketCode) -> Result<Option<TicketSummary>, sqlx::Error> {
         let row: Option<Row> = on_pool!(db, pool => sqlx::query_as(
             "SELECT t.id, t.ticket_code, t.status, t.order_id, t.product_id, t.orq, t.verified_at,
                     s.id AS slot_id, s.date, s.start_time, s.end_time
@@ -70,12 +67,7 @@ mod store {
             orq: r.orq,
             reservation: match (r.slot_id, r.date, r.start_time, r.end_time) {
                 (Some(slot_id), Some(date), Some(start_time), Some(end_time)) => {
-                    Some(ReservedSlot {
-                        slot_id,
-                        date,
-                        start_time,
-                        end_time,
-                    })
+                    Some(ReservedSlot { slot_id, date, start_time, end_time })
                 }
                 _ => None,
             },
@@ -112,11 +104,7 @@ mod store {
     }
 
     /// Payment confirmed: PENDING_PAYMENT → ACTIVATED, and the order is PAID.
-    pub async fn activate(
-        engine: &crate::Engine,
-        orq: i64,
-        code: &TicketCode,
-    ) -> Result<TicketSummary, ActivateError> {
+    pub async fn activate(engine: &crate::Engine, orq: i64, code: &TicketCode) -> Result<TicketSummary, ActivateError> {
         let now = engine.now();
         let changed = on_pool!(&engine.db, pool => async {
             let mut tx = crate::db::begin_write(pool).await?;
@@ -130,10 +118,8 @@ mod store {
             tx.commit().await?;
             Ok(true)
         }.await)?;
-        let ticket = find_by_code(&engine.db, code)
-            .await?
-            .filter(|t| t.orq == orq)
-            .ok_or(ActivateError::TicketNotFound)?;
+        let ticket =
+            find_by_code(&engine.db, code).await?.filter(|t| t.orq == orq).ok_or(ActivateError::TicketNotFound)?;
         if changed {
             Ok(ticket)
         } else {

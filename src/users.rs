@@ -39,9 +39,7 @@ mod store {
     use super::*;
     use crate::db::Db;
     use crate::on_pool;
-    use argon2::password_hash::{
-        rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-    };
+    use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
     use argon2::{Algorithm, Argon2, Params, Version};
     use chrono::{DateTime, Utc};
 
@@ -72,11 +70,7 @@ mod store {
                 orq: self.orq,
                 username: self.username,
                 display_name: self.display_name,
-                role: if self.role == "ADMIN" {
-                    Role::Admin
-                } else {
-                    Role::Operator
-                },
+                role: if self.role == "ADMIN" { Role::Admin } else { Role::Operator },
             }
         }
     }
@@ -89,15 +83,11 @@ mod store {
 
     pub fn hash_password(password: &str) -> Result<String, UserError> {
         let salt = SaltString::generate(&mut OsRng);
-        hasher()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|_| UserError::Hashing)
+        hasher().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|_| UserError::Hashing)
     }
 
     fn password_matches(password: &str, hash: &str) -> bool {
-        PasswordHash::new(hash)
-            .is_ok_and(|h| hasher().verify_password(password.as_bytes(), &h).is_ok())
+        PasswordHash::new(hash).is_ok_and(|h| hasher().verify_password(password.as_bytes(), &h).is_ok())
     }
 
     pub async fn create_user(
@@ -110,44 +100,29 @@ mod store {
         now: DateTime<Utc>,
     ) -> Result<StaffUser, UserError> {
         let password = password.to_owned();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|_| UserError::Hashing)??;
+        let hash =
+            tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(|_| UserError::Hashing)??;
         let inserted = on_pool!(db, pool => sqlx::query_as::<_, (i64,)>(
             "INSERT INTO users (orq, username, display_name, role, password_hash, created_at)
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
             .bind(orq).bind(username).bind(display_name).bind(role.as_str()).bind(&hash).bind(now)
             .fetch_one(pool).await);
         match inserted {
-            Ok((id,)) => Ok(StaffUser {
-                id,
-                orq,
-                username: username.into(),
-                display_name: display_name.into(),
-                role,
-            }),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                Err(UserError::UsernameTaken)
-            }
+            Ok((id,)) => Ok(StaffUser { id, orq, username: username.into(), display_name: display_name.into(), role }),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(UserError::UsernameTaken),
             Err(e) => Err(e.into()),
         }
     }
 
     /// The user when the password is right; `None` for an unknown user or a wrong password alike.
-    pub async fn authenticate(
-        db: &Db,
-        username: &str,
-        password: &str,
-    ) -> Result<Option<StaffUser>, UserError> {
+    pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<Option<StaffUser>, UserError> {
         let row: Option<UserRow> = on_pool!(db, pool => sqlx::query_as(
             "SELECT id, orq, username, display_name, role, password_hash FROM users WHERE username = $1")
             .bind(username).fetch_optional(pool).await)?;
         let Some(row) = row else { return Ok(None) };
         let password = password.to_owned();
         let hash = row.password_hash.clone();
-        let ok = tokio::task::spawn_blocking(move || password_matches(&password, &hash))
-            .await
-            .unwrap_or(false);
+        let ok = tokio::task::spawn_blocking(move || password_matches(&password, &hash)).await.unwrap_or(false);
         Ok(ok.then(|| row.into_user()))
     }
 
@@ -162,23 +137,12 @@ mod store {
     /// leak does not hand out working tokens. (No slow hash needed: the token has full entropy.)
     fn token_digest(token: &str) -> String {
         use sha2::{Digest, Sha256};
-        Sha256::digest(token.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
     }
 
-    pub async fn issue_token(
-        db: &Db,
-        user_id: i64,
-        label: &str,
-        now: DateTime<Utc>,
-    ) -> Result<String, sqlx::Error> {
+    pub async fn issue_token(db: &Db, user_id: i64, label: &str, now: DateTime<Utc>) -> Result<String, sqlx::Error> {
         let bytes: [u8; 32] = rand::random();
-        let token = format!(
-            "gh_{}",
-            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-        );
+        let token = format!("gh_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
         on_pool!(db, pool => sqlx::query(
             "INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES ($1, $2, $3, $4)")
             .bind(user_id).bind(token_digest(&token)).bind(label).bind(now).execute(pool).await.map(|_| ()))?;
@@ -193,10 +157,7 @@ mod store {
         Ok(row.map(UserRow::into_user))
     }
 
-    pub async fn user_by_username(
-        db: &Db,
-        username: &str,
-    ) -> Result<Option<StaffUser>, sqlx::Error> {
+    pub async fn user_by_username(db: &Db, username: &str) -> Result<Option<StaffUser>, sqlx::Error> {
         let row: Option<UserRow> = on_pool!(db, pool => sqlx::query_as(
             "SELECT id, orq, username, display_name, role, password_hash FROM users WHERE username = $1")
             .bind(username).fetch_optional(pool).await)?;

@@ -78,17 +78,8 @@ impl Writer {
     }
 
     /// Ticket ACTIVATED → RESERVED with a seat taken; `None` when a rule refused it.
-    pub async fn reserve(
-        &self,
-        booking: Booking,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Confirmed>, sqlx::Error> {
-        self.submit(|reply| Job::Reserve {
-            booking,
-            now,
-            reply,
-        })
-        .await
+    pub async fn reserve(&self, booking: Booking, now: DateTime<Utc>) -> Result<Option<Confirmed>, sqlx::Error> {
+        self.submit(|reply| Job::Reserve { booking, now, reply }).await
     }
 
     /// Ticket RESERVED for `today` → VERIFIED, logged; `None` when it was not admissible.
@@ -99,14 +90,7 @@ impl Writer {
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<Option<String>, sqlx::Error> {
-        self.submit(|reply| Job::Admit {
-            door,
-            ticket_id,
-            today,
-            now,
-            reply,
-        })
-        .await
+        self.submit(|reply| Job::Admit { door, ticket_id, today, now, reply }).await
     }
 
     pub async fn log(&self, entry: LogEntry, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
@@ -143,22 +127,10 @@ fn answer(batch: Vec<Job>, outcomes: Result<Vec<Result<Outcome, sqlx::Error>>, s
         let outcome = outcomes.next().unwrap_or_else(|| Err(gone()));
         match job {
             Job::Reserve { reply, .. } => {
-                let _ = reply.send(outcome.map(|o| {
-                    if let Outcome::Reserved(r) = o {
-                        r
-                    } else {
-                        None
-                    }
-                }));
+                let _ = reply.send(outcome.map(|o| if let Outcome::Reserved(r) = o { r } else { None }));
             }
             Job::Admit { reply, .. } => {
-                let _ = reply.send(outcome.map(|o| {
-                    if let Outcome::Admitted(r) = o {
-                        r
-                    } else {
-                        None
-                    }
-                }));
+                let _ = reply.send(outcome.map(|o| if let Outcome::Admitted(r) = o { r } else { None }));
             }
             Job::Log { reply, .. } => {
                 let _ = reply.send(outcome.map(|_| ()));
@@ -174,7 +146,8 @@ pub(crate) const TAKE_SEAT: &str = "UPDATE reservation_slots
      WHERE id = $1 AND orq = $2 AND status = 'ACTIVE' AND booked_count < total_capacity AND starts_at > $3
      RETURNING date, start_time, end_time";
 
-const LOG: &str = "INSERT INTO checkin_log (orq, ticket_id, code_input, action, outcome, operator_id, device, created_at)
+const LOG: &str =
+    "INSERT INTO checkin_log (orq, ticket_id, code_input, action, outcome, operator_id, device, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 /// One transaction for the whole batch; each job inside a savepoint of its own.

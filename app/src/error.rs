@@ -13,17 +13,11 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(code: &str, message: impl Into<String>) -> Self {
-        Self {
-            code: code.into(),
-            message: message.into(),
-        }
+        Self { code: code.into(), message: message.into() }
     }
 
     pub fn unavailable() -> Self {
-        Self::new(
-            "UNAVAILABLE",
-            "Something went wrong on our side. Please try again in a moment.",
-        )
+        Self::new("UNAVAILABLE", "Something went wrong on our side. Please try again in a moment.")
     }
 }
 
@@ -32,13 +26,10 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Self::new(
-                "NETWORK",
-                "We could not reach Gatehouse. Check your connection and try again.",
-            ),
-            ServerFnErrorErr::Args(_)
-            | ServerFnErrorErr::Deserialization(_)
-            | ServerFnErrorErr::MissingArg(_) => {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => {
+                Self::new("NETWORK", "We could not reach Gatehouse. Check your connection and try again.")
+            }
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) | ServerFnErrorErr::MissingArg(_) => {
                 Self::new("BAD_REQUEST", "That request was not understood.")
             }
             _ => Self::unavailable(),

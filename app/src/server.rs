@@ -21,20 +21,12 @@ pub async fn venue_overview() -> Result<StartPage, AppError> {
     use gatehouse::{org, slots};
     let engine = ssr::engine()?;
     let now = engine.now();
-    let organization = org::default_organization(&engine.db)
-        .await
-        .map_err(ssr::storage)?
-        .ok_or_else(ssr::no_venue)?;
-    let venue = org::main_venue(&engine.db, organization.id)
-        .await
-        .map_err(ssr::storage)?
-        .ok_or_else(ssr::no_venue)?;
+    let organization = org::default_organization(&engine.db).await.map_err(ssr::storage)?.ok_or_else(ssr::no_venue)?;
+    let venue = org::main_venue(&engine.db, organization.id).await.map_err(ssr::storage)?.ok_or_else(ssr::no_venue)?;
     let today = now.with_timezone(&venue.tz()).date_naive();
     // The start page looks a week ahead.
     let to = today + chrono::Duration::days(7);
-    let slots = slots::availability_between(&engine.db, organization.id, today, to, now)
-        .await
-        .map_err(ssr::storage)?;
+    let slots = slots::availability_between(&engine.db, organization.id, today, to, now).await.map_err(ssr::storage)?;
     Ok(StartPage {
         organization: organization.name,
         venue: venue.name,
@@ -48,17 +40,11 @@ pub async fn venue_overview() -> Result<StartPage, AppError> {
 #[server(prefix = "/sfn")]
 pub async fn lookup_ticket(code: String) -> Result<TicketSummary, AppError> {
     let engine = ssr::engine()?;
-    let code = gatehouse::ticket_code::TicketCode::parse(&code)
-        .map_err(|e| AppError::new(e.code(), e.to_string()))?;
+    let code = gatehouse::ticket_code::TicketCode::parse(&code).map_err(|e| AppError::new(e.code(), e.to_string()))?;
     gatehouse::tickets::find_by_code(&engine.db, &code)
         .await
         .map_err(ssr::storage)?
-        .ok_or_else(|| {
-            AppError::new(
-                "TICKET_NOT_FOUND",
-                "Invalid ticket code. Please check and try again.",
-            )
-        })
+        .ok_or_else(|| AppError::new("TICKET_NOT_FOUND", "Invalid ticket code. Please check and try again."))
 }
 
 #[cfg(feature = "ssr")]
@@ -78,6 +64,9 @@ pub mod ssr {
     }
 
     pub fn no_venue() -> AppError {
-        AppError::new("NO_VENUE", "No venue is set up yet. An administrator can load the demo with `gatehouse seed-demo`.")
+        AppError::new(
+            "NO_VENUE",
+            "No venue is set up yet. An administrator can load the demo with `gatehouse seed-demo`.",
+        )
     }
 }

@@ -30,14 +30,10 @@ impl Config {
         let data_dir = PathBuf::from(var("GATEHOUSE_DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url = var("GATEHOUSE_DATABASE_URL")
             .unwrap_or_else(|| format!("sqlite:{}", data_dir.join("gatehouse.db").display()));
-        if !["sqlite:", "postgres:", "postgresql:"]
-            .iter()
-            .any(|s| database_url.starts_with(s))
-        {
+        if !["sqlite:", "postgres:", "postgresql:"].iter().any(|s| database_url.starts_with(s)) {
             return Err(ConfigError {
                 var: "GATEHOUSE_DATABASE_URL",
-                problem: "must start with sqlite: or postgres:// (e.g. sqlite:data/gatehouse.db)"
-                    .into(),
+                problem: "must start with sqlite: or postgres:// (e.g. sqlite:data/gatehouse.db)".into(),
             });
         }
         let listen_text = var("GATEHOUSE_LISTEN").unwrap_or_else(|| "127.0.0.1:3000".into());
@@ -48,16 +44,15 @@ impl Config {
         let secret_key = match var("GATEHOUSE_SECRET_KEY") {
             Some(hex) => parse_key(&hex).ok_or(ConfigError {
                 var: "GATEHOUSE_SECRET_KEY",
-                problem: "must be 64 hexadecimal characters (32 bytes); generate one with `openssl rand -hex 32`".into(),
+                problem: "must be 64 hexadecimal characters (32 bytes); generate one with `openssl rand -hex 32`"
+                    .into(),
             })?,
             None => persisted_key(&data_dir)?,
         };
         Ok(Config {
             database_url,
             listen,
-            site_root: PathBuf::from(
-                var("GATEHOUSE_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
-            ),
+            site_root: PathBuf::from(var("GATEHOUSE_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
             log: var("GATEHOUSE_LOG").unwrap_or_else(|| "info".into()),
             data_dir,
             secret_key,
@@ -70,9 +65,7 @@ fn parse_key(hex: &str) -> Option<Vec<u8>> {
     if hex.len() != 64 {
         return None;
     }
-    (0..32)
-        .map(|i| u8::from_str_radix(hex.get(i * 2..i * 2 + 2)?, 16).ok())
-        .collect()
+    (0..32).map(|i| u8::from_str_radix(hex.get(i * 2..i * 2 + 2)?, 16).ok()).collect()
 }
 
 /// The key generated on first run and kept beside the database, readable by its owner only.
@@ -85,10 +78,7 @@ fn persisted_key(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
     match std::fs::read_to_string(&path) {
         Ok(text) => parse_key(&text).ok_or(ConfigError {
             var: "GATEHOUSE_DATA_DIR",
-            problem: format!(
-                "{} is not 64 hexadecimal characters; delete it to generate a new key",
-                path.display()
-            ),
+            problem: format!("{} is not 64 hexadecimal characters; delete it to generate a new key", path.display()),
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key: [u8; 32] = rand::random();

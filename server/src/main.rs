@@ -18,14 +18,9 @@ fn main() -> ExitCode {
         }
     };
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| "info".into()))
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("gatehouse: cannot start the runtime: {e}");
@@ -37,9 +32,7 @@ fn main() -> ExitCode {
         match args.as_slice() {
             [] | ["serve"] => serve(config, false).await,
             ["serve", "--demo"] => serve(config, true).await,
-            ["migrate"] => open(&config)
-                .await
-                .map(|_| println!("database is up to date")),
+            ["migrate"] => open(&config).await.map(|_| println!("database is up to date")),
             ["seed-demo"] => {
                 let engine = open(&config).await?;
                 seed(&engine, &config).await
@@ -61,9 +54,7 @@ fn main() -> ExitCode {
 }
 
 async fn open(config: &Config) -> Result<Engine, String> {
-    let db = Db::connect(&config.database_url)
-        .await
-        .map_err(|e| e.to_string())?;
+    let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
     Ok(Engine::new(db, Arc::new(SystemClock)))
 }
@@ -71,9 +62,7 @@ async fn open(config: &Config) -> Result<Engine, String> {
 /// Loads the demo; the generated staff passwords are kept (owner-readable) beside the database
 /// so every later start can print them.
 async fn seed(engine: &Engine, config: &Config) -> Result<(), String> {
-    let report = demo::seed_demo(&engine.db, engine.clock.as_ref())
-        .await
-        .map_err(|e| e.to_string())?;
+    let report = demo::seed_demo(&engine.db, engine.clock.as_ref()).await.map_err(|e| e.to_string())?;
     if let Some((operator, admin)) = report.new_credentials {
         let text = format!(
             "operator  {}  {}\nadmin     {}  {}\n",
@@ -94,9 +83,8 @@ async fn issue_token(engine: &Engine, username: &str) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("no staff account is named '{username}'"))?;
-    let token = gatehouse::users::issue_token(&engine.db, user.id, "cli", engine.now())
-        .await
-        .map_err(|e| e.to_string())?;
+    let token =
+        gatehouse::users::issue_token(&engine.db, user.id, "cli", engine.now()).await.map_err(|e| e.to_string())?;
     println!("{token}");
     Ok(())
 }
@@ -112,10 +100,7 @@ async fn serve(config: Config, demo: bool) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {} (GATEHOUSE_LISTEN): {e}", config.listen))?;
-    let base = format!(
-        "http://{}",
-        listener.local_addr().map_err(|e| e.to_string())?
-    );
+    let base = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
     println!("Gatehouse is serving at {base}/");
     println!("  customer portal  {base}/");
     if let Ok(credentials) = std::fs::read_to_string(config.data_dir.join("demo-credentials.txt")) {

@@ -21,10 +21,7 @@ pub fn leptos_options(site_root: &Path, listen: std::net::SocketAddr) -> LeptosO
 }
 
 pub fn router(engine: Engine, leptos_options: LeptosOptions) -> Router {
-    let state = AppState {
-        leptos_options,
-        engine: engine.clone(),
-    };
+    let state = AppState { leptos_options, engine: engine.clone() };
     let context = move || provide_context(engine.clone());
     let routes = generate_route_list(App);
     Router::new()
@@ -34,9 +31,7 @@ pub fn router(engine: Engine, leptos_options: LeptosOptions) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(file_and_error_handler_with_context::<AppState, _>(
-            context, shell,
-        ))
+        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
         .with_state(state)
 }
 
@@ -44,9 +39,6 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     if state.engine.db.is_reachable().await {
         (StatusCode::OK, Json(serde_json::json!({ "status": "ok" })))
     } else {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(serde_json::json!({ "status": "database unreachable" })),
-        )
+        (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "database unreachable" })))
     }
 }

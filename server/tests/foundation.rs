@@ -29,14 +29,8 @@ async fn the_start_page_is_rendered_on_the_server_with_the_venue_and_the_hydrati
         let response = app.get("/").await;
         assert_eq!(response.status(), 200);
         let html = response.text().await.expect("body");
-        assert!(
-            html.contains("Harbor Museum of Light"),
-            "{backend:?}: venue name missing"
-        );
-        assert!(
-            html.contains("/pkg/gatehouse.js"),
-            "{backend:?}: hydration script missing"
-        );
+        assert!(html.contains("Harbor Museum of Light"), "{backend:?}: venue name missing");
+        assert!(html.contains("/pkg/gatehouse.js"), "{backend:?}: hydration script missing");
         assert!(
             html.contains("Available · 700 places"),
             "{backend:?}: the day with 100 of 800 places booked is not shown"
@@ -49,11 +43,7 @@ async fn an_unknown_page_answers_404_with_a_way_back() {
     let app = TestApp::spawn(support::Backend::Sqlite).await;
     let response = app.get("/no-such-page").await;
     assert_eq!(response.status(), 404);
-    assert!(response
-        .text()
-        .await
-        .expect("body")
-        .contains("Go to the start page"));
+    assert!(response.text().await.expect("body").contains("Go to the start page"));
 }
 
 #[tokio::test]
@@ -62,16 +52,13 @@ async fn seeding_the_demo_twice_creates_nothing_twice() {
         let app = TestApp::spawn(backend).await;
         let first = app.seed_demo().await;
         assert!(first.new_credentials.is_some());
-        assert_eq!(
-            first.slots_created,
-            97 * 4,
-            "{backend:?}: 7 days back and 90 ahead, 4 slots a day"
-        );
+        assert_eq!(first.slots_created, 97 * 4, "{backend:?}: 7 days back and 90 ahead, 4 slots a day");
         let counts = || async {
             gatehouse::on_pool!(&app.engine.db, pool => sqlx::query_as::<_, (i64, i64, i64, i64)>(
                 "SELECT (SELECT COUNT(*) FROM organizations), (SELECT COUNT(*) FROM reservation_slots),
                         (SELECT COUNT(*) FROM tickets), (SELECT COUNT(*) FROM users)")
-                .fetch_one(pool).await).expect("counts")
+                .fetch_one(pool).await)
+            .expect("counts")
         };
         let before = counts().await;
         let second = app.seed_demo().await;
@@ -87,23 +74,15 @@ async fn the_demo_has_tickets_in_every_state_and_consistent_slot_counters() {
         let app = TestApp::spawn(backend).await;
         app.seed_demo().await;
         let by_status: Vec<(String, i64)> = gatehouse::on_pool!(&app.engine.db, pool => sqlx::query_as(
-            "SELECT status, COUNT(*) FROM tickets GROUP BY status ORDER BY status").fetch_all(pool).await).expect("q");
+            "SELECT status, COUNT(*) FROM tickets GROUP BY status ORDER BY status").fetch_all(pool).await)
+        .expect("q");
         let names: Vec<&str> = by_status.iter().map(|(s, _)| s.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "ACTIVATED",
-                "EXPIRED",
-                "PENDING_PAYMENT",
-                "RESERVED",
-                "VERIFIED"
-            ],
-            "{backend:?}"
-        );
+        assert_eq!(names, ["ACTIVATED", "EXPIRED", "PENDING_PAYMENT", "RESERVED", "VERIFIED"], "{backend:?}");
         let mismatched: (i64,) = gatehouse::on_pool!(&app.engine.db, pool => sqlx::query_as(
             "SELECT COUNT(*) FROM reservation_slots s WHERE s.booked_count <> (
                  SELECT COUNT(*) FROM ticket_reservations r WHERE r.slot_id = s.id AND r.status <> 'CANCELLED')")
-            .fetch_one(pool).await).expect("q");
+            .fetch_one(pool).await)
+        .expect("q");
         assert_eq!(mismatched.0, 0, "{backend:?}");
     }
 }
@@ -112,18 +91,8 @@ async fn the_demo_has_tickets_in_every_state_and_consistent_slot_counters() {
 async fn a_ticket_code_with_a_typo_is_refused_before_any_lookup() {
     let app = TestApp::spawn(support::Backend::Sqlite).await;
     app.seed_demo().await;
-    let html = app
-        .get("/ticket?code=TKT-0000-000000-000000-00001")
-        .await
-        .text()
-        .await
-        .expect("body");
+    let html = app.get("/ticket?code=TKT-0000-000000-000000-00001").await.text().await.expect("body");
     assert!(html.contains("this code has a typo"), "{html}");
-    let html = app
-        .get("/ticket?code=TKT-0000-000000-000000-00000")
-        .await
-        .text()
-        .await
-        .expect("body");
+    let html = app.get("/ticket?code=TKT-0000-000000-000000-00000").await.text().await.expect("body");
     assert!(html.contains("Invalid ticket code. Please check and try again."));
 }

@@ -18,11 +18,7 @@ async fn an_activated_ticket_books_a_slot_and_everything_changes_together() {
         assert_eq!(app.booked(slot).await, before + 1);
         assert_eq!(app.status(ticket).await, "RESERVED");
         assert_eq!(
-            app.text(
-                "SELECT customer_phone FROM ticket_reservations WHERE ticket_id = $1",
-                ticket
-            )
-            .await,
+            app.text("SELECT customer_phone FROM ticket_reservations WHERE ticket_id = $1", ticket).await,
             "+12025551234"
         );
     }
@@ -33,17 +29,8 @@ async fn validating_for_reservation_names_each_refusal() {
     for backend in backends() {
         let app = TestApp::with_demo(backend).await;
         let (_, activated) = app.ticket("ACTIVATED").await;
-        let (status, body) = app
-            .post(
-                "/api/tickets/validate",
-                json!({ "ticket_code": activated.as_str() }),
-            )
-            .await;
-        assert_eq!(
-            (status, body["data"]["status"].as_str()),
-            (200, Some("ACTIVATED")),
-            "{backend:?}"
-        );
+        let (status, body) = app.post("/api/tickets/validate", json!({ "ticket_code": activated.as_str() })).await;
+        assert_eq!((status, body["data"]["status"].as_str()), (200, Some("ACTIVATED")), "{backend:?}");
 
         for (ticket_status, http, code) in [
             ("PENDING_PAYMENT", 400, "TICKET_NOT_ACTIVATED"),
@@ -51,53 +38,24 @@ async fn validating_for_reservation_names_each_refusal() {
             ("VERIFIED", 400, "TICKET_ALREADY_VERIFIED"),
         ] {
             let (_, c) = app.ticket(ticket_status).await;
-            let (status, body) = app
-                .post(
-                    "/api/tickets/validate",
-                    json!({ "ticket_code": c.as_str() }),
-                )
-                .await;
-            assert_eq!(
-                (status, code_of(&body)),
-                (http, code),
-                "{backend:?} {ticket_status}"
-            );
+            let (status, body) = app.post("/api/tickets/validate", json!({ "ticket_code": c.as_str() })).await;
+            assert_eq!((status, code_of(&body)), (http, code), "{backend:?} {ticket_status}");
             assert_eq!(body["success"], false);
         }
 
         let (id, reserved) = app.ticket("ACTIVATED").await;
         let slot = app.slot(3, 14).await;
         app.reserve(id, slot).await;
-        let (status, body) = app
-            .post(
-                "/api/tickets/validate",
-                json!({ "ticket_code": reserved.as_str() }),
-            )
-            .await;
-        assert_eq!(
-            (status, code_of(&body)),
-            (409, "TICKET_ALREADY_RESERVED"),
-            "{backend:?}"
-        );
+        let (status, body) = app.post("/api/tickets/validate", json!({ "ticket_code": reserved.as_str() })).await;
+        assert_eq!((status, code_of(&body)), (409, "TICKET_ALREADY_RESERVED"), "{backend:?}");
         assert_eq!(body["error"]["reserved_date"], "2026-11-26");
-        assert!(body["error"]["message"]
-            .as_str()
-            .unwrap_or("")
-            .contains("2026-11-26"));
+        assert!(body["error"]["message"].as_str().unwrap_or("").contains("2026-11-26"));
 
-        let (status, body) = app
-            .post(
-                "/api/tickets/validate",
-                json!({ "ticket_code": "TKT-0000-000000-000000-00000" }),
-            )
-            .await;
+        let (status, body) =
+            app.post("/api/tickets/validate", json!({ "ticket_code": "TKT-0000-000000-000000-00000" })).await;
         assert_eq!((status, code_of(&body)), (404, "TICKET_NOT_FOUND"));
-        let (status, body) = app
-            .post(
-                "/api/tickets/validate",
-                json!({ "ticket_code": "TKT-0000-000000-000000-00001" }),
-            )
-            .await;
+        let (status, body) =
+            app.post("/api/tickets/validate", json!({ "ticket_code": "TKT-0000-000000-000000-00001" })).await;
         assert_eq!((status, code_of(&body)), (400, "TICKET_CODE_CHECK_FAILED"));
     }
 }
@@ -112,28 +70,15 @@ async fn a_full_slot_answers_409_with_nearby_alternatives_and_changes_nothing() 
         let (second, _) = app.ticket("ACTIVATED").await;
         assert_eq!(app.reserve(first, slot).await.0, 200);
         let (status, body) = app.reserve(second, slot).await;
-        assert_eq!(
-            (status, code_of(&body)),
-            (409, "SLOT_FULL"),
-            "{backend:?}: {body}"
-        );
-        let alternatives = body["error"]["alternative_slots"]
-            .as_array()
-            .expect("alternatives");
+        assert_eq!((status, code_of(&body)), (409, "SLOT_FULL"), "{backend:?}: {body}");
+        let alternatives = body["error"]["alternative_slots"].as_array().expect("alternatives");
         assert_eq!(alternatives.len(), 3);
-        let starts: Vec<&str> = alternatives
-            .iter()
-            .map(|a| a["start_time"].as_str().unwrap_or(""))
-            .collect();
+        let starts: Vec<&str> = alternatives.iter().map(|a| a["start_time"].as_str().unwrap_or("")).collect();
         // Nearest in time to that day's 12:00: the same day's 10:00, 14:00 and 16:00.
         assert_eq!(starts, ["10:00:00", "14:00:00", "16:00:00"], "{backend:?}");
         assert_eq!(app.status(second).await, "ACTIVATED");
         assert_eq!(app.booked(slot).await, 1);
-        assert_eq!(
-            app.text("SELECT status FROM reservation_slots WHERE id = $1", slot)
-                .await,
-            "FULL"
-        );
+        assert_eq!(app.text("SELECT status FROM reservation_slots WHERE id = $1", slot).await, "FULL");
     }
 }
 
@@ -144,20 +89,12 @@ async fn started_and_closed_slots_cannot_be_booked() {
         let (ticket, _) = app.ticket("ACTIVATED").await;
         // The test clock is 10:00 in New York: today's 10:00 slot has just started.
         let (status, body) = app.reserve(ticket, app.slot(0, 10).await).await;
-        assert_eq!(
-            (status, code_of(&body)),
-            (400, "SLOT_IN_PAST"),
-            "{backend:?}"
-        );
+        assert_eq!((status, code_of(&body)), (400, "SLOT_IN_PAST"), "{backend:?}");
         let closed = app.slot(2, 10).await;
         gatehouse::on_pool!(&app.engine.db, pool => sqlx::query("UPDATE reservation_slots SET status = 'CLOSED' WHERE id = $1")
             .bind(closed).execute(pool).await.map(|_| ())).expect("close");
         let (status, body) = app.reserve(ticket, closed).await;
-        assert_eq!(
-            (status, code_of(&body)),
-            (400, "SLOT_CLOSED"),
-            "{backend:?}"
-        );
+        assert_eq!((status, code_of(&body)), (400, "SLOT_CLOSED"), "{backend:?}");
         let (status, body) = app.reserve(ticket, 999_999).await;
         assert_eq!((status, code_of(&body)), (404, "SLOT_NOT_FOUND"));
         assert_eq!(app.status(ticket).await, "ACTIVATED");
@@ -171,12 +108,16 @@ async fn bad_contact_details_are_refused_before_anything_is_written() {
         let (ticket, _) = app.ticket("ACTIVATED").await;
         let slot = app.slot(1, 12).await;
         let before = app.booked(slot).await;
-        for (email, phone, code) in [
-            ("john@", "+12025551234", "INVALID_EMAIL"),
-            ("john@example.com", "2025551234", "INVALID_PHONE"),
-        ] {
-            let (status, body) = app.post("/api/reservations/create", json!({
-                "ticket_id": ticket, "slot_id": slot, "customer_email": email, "customer_phone": phone })).await;
+        for (email, phone, code) in
+            [("john@", "+12025551234", "INVALID_EMAIL"), ("john@example.com", "2025551234", "INVALID_PHONE")]
+        {
+            let (status, body) = app
+                .post(
+                    "/api/reservations/create",
+                    json!({
+                "ticket_id": ticket, "slot_id": slot, "customer_email": email, "customer_phone": phone }),
+                )
+                .await;
             assert_eq!((status, code_of(&body)), (400, code), "{backend:?}");
         }
         assert_eq!(app.booked(slot).await, before);
@@ -189,46 +130,23 @@ async fn malformed_requests_get_specific_4xx_codes() {
     let app = TestApp::with_demo(support::Backend::Sqlite).await;
     let url = format!("{}/api/tickets/validate", app.base);
     let send = |body: String, content_type: &'static str| {
-        let req = app
-            .http
-            .post(&url)
-            .header("content-type", content_type)
-            .body(body);
+        let req = app.http.post(&url).header("content-type", content_type).body(body);
         async move {
             let res = req.send().await.expect("request");
             let status = res.status().as_u16();
             let json: serde_json::Value = res.json().await.expect("json");
-            (
-                status,
-                json["error"]["code"].as_str().unwrap_or("").to_string(),
-            )
+            (status, json["error"]["code"].as_str().unwrap_or("").to_string())
         }
     };
+    assert_eq!(send("{\"ticket_code\": ".into(), "application/json").await, (400, "MALFORMED_JSON".into()));
     assert_eq!(
-        send("{\"ticket_code\": ".into(), "application/json").await,
-        (400, "MALFORMED_JSON".into())
-    );
-    assert_eq!(
-        send(
-            "{\"ticket_code\":\"x\",\"extra\":1}".into(),
-            "application/json"
-        )
-        .await,
+        send("{\"ticket_code\":\"x\",\"extra\":1}".into(), "application/json").await,
         (400, "INVALID_FIELD".into())
     );
-    assert_eq!(
-        send("{}".into(), "application/json").await,
-        (400, "INVALID_FIELD".into())
-    );
-    assert_eq!(
-        send("{\"ticket_code\":\"x\"}".into(), "text/plain").await,
-        (415, "UNSUPPORTED_MEDIA_TYPE".into())
-    );
+    assert_eq!(send("{}".into(), "application/json").await, (400, "INVALID_FIELD".into()));
+    assert_eq!(send("{\"ticket_code\":\"x\"}".into(), "text/plain").await, (415, "UNSUPPORTED_MEDIA_TYPE".into()));
     let huge = format!("{{\"ticket_code\":\"{}\"}}", "A".repeat(20_000));
-    assert_eq!(
-        send(huge, "application/json").await,
-        (413, "PAYLOAD_TOO_LARGE".into())
-    );
+    assert_eq!(send(huge, "application/json").await, (413, "PAYLOAD_TOO_LARGE".into()));
     let (status, body) = app.get_json("/api/no/such/endpoint").await;
     assert_eq!((status, code_of(&body)), (404, "NOT_FOUND"));
 }
@@ -238,50 +156,28 @@ async fn month_availability_follows_the_prd_shape() {
     for backend in backends() {
         let app = TestApp::with_demo(backend).await;
         let orq = app.orq().await;
-        let (status, body) = app
-            .get_json(&format!(
-                "/api/reservation-slots/available?month=2026-11&orq={orq}"
-            ))
-            .await;
+        let (status, body) = app.get_json(&format!("/api/reservation-slots/available?month=2026-11&orq={orq}")).await;
         assert_eq!(status, 200, "{backend:?}");
         let slots = body["data"].as_array().expect("data");
         // 16..30 November: 15 days × 4 slots (the demo starts 7 days back, on the 16th).
         assert_eq!(slots.len(), 60, "{backend:?}");
         assert_eq!(body["metadata"]["total_slots"], 60);
         assert_eq!(body["metadata"]["month"], "2026-11");
-        let half_full = slots
-            .iter()
-            .find(|s| s["date"] == "2026-11-25" && s["start_time"] == "12:00:00")
-            .expect("slot");
+        let half_full =
+            slots.iter().find(|s| s["date"] == "2026-11-25" && s["start_time"] == "12:00:00").expect("slot");
         assert_eq!(
-            (
-                half_full["available_count"].as_i64(),
-                half_full["capacity_status"].as_str()
-            ),
+            (half_full["available_count"].as_i64(), half_full["capacity_status"].as_str()),
             (Some(100), Some("LIMITED"))
         );
-        assert_eq!(
-            slots[0]["bookable"], false,
-            "past slots are listed but not bookable"
-        );
+        assert_eq!(slots[0]["bookable"], false, "past slots are listed but not bookable");
 
-        let (status, body) = app
-            .get_json(&format!(
-                "/api/reservation-slots/available?month=2026-13&orq={orq}"
-            ))
-            .await;
+        let (status, body) = app.get_json(&format!("/api/reservation-slots/available?month=2026-13&orq={orq}")).await;
         assert_eq!((status, code_of(&body)), (400, "INVALID_MONTH"));
-        let (status, body) = app
-            .get_json("/api/reservation-slots/available?month=2026-11")
-            .await;
+        let (status, body) = app.get_json("/api/reservation-slots/available?month=2026-11").await;
         assert_eq!((status, code_of(&body)), (400, "MISSING_PARAMETER"));
-        let (status, body) = app
-            .get_json("/api/reservation-slots/available?orq=abc")
-            .await;
+        let (status, body) = app.get_json("/api/reservation-slots/available?orq=abc").await;
         assert_eq!((status, code_of(&body)), (400, "INVALID_PARAMETER"));
-        let (status, body) = app
-            .get_json("/api/reservation-slots/available?orq=424242")
-            .await;
+        let (status, body) = app.get_json("/api/reservation-slots/available?orq=424242").await;
         assert_eq!((status, code_of(&body)), (404, "ORGANIZATION_NOT_FOUND"));
     }
 }
@@ -294,24 +190,13 @@ async fn a_reservation_moves_to_another_slot_and_frees_the_old_seat() {
         let (old, new) = (app.slot(3, 12).await, app.slot(4, 14).await);
         app.reserve(ticket, old).await;
         let (b_old, b_new) = (app.booked(old).await, app.booked(new).await);
-        let (status, body) = app
-            .post(
-                "/api/reservations/change",
-                json!({ "ticket_code": code.as_str(), "slot_id": new }),
-            )
-            .await;
+        let (status, body) =
+            app.post("/api/reservations/change", json!({ "ticket_code": code.as_str(), "slot_id": new })).await;
         assert_eq!(status, 200, "{backend:?}: {body}");
         assert_eq!(body["data"]["slot"]["date"], "2026-11-27");
-        assert_eq!(
-            (app.booked(old).await, app.booked(new).await),
-            (b_old - 1, b_new + 1)
-        );
-        let (status, body) = app
-            .post(
-                "/api/reservations/change",
-                json!({ "ticket_code": code.as_str(), "slot_id": new }),
-            )
-            .await;
+        assert_eq!((app.booked(old).await, app.booked(new).await), (b_old - 1, b_new + 1));
+        let (status, body) =
+            app.post("/api/reservations/change", json!({ "ticket_code": code.as_str(), "slot_id": new })).await;
         assert_eq!((status, code_of(&body)), (409, "SAME_SLOT"));
     }
 }
@@ -324,12 +209,8 @@ async fn moving_into_a_full_slot_keeps_the_old_seat() {
         let (old, full) = (app.slot(3, 12).await, app.slot(4, 14).await);
         app.set_capacity(full, 0).await;
         app.reserve(ticket, old).await;
-        let (status, body) = app
-            .post(
-                "/api/reservations/change",
-                json!({ "ticket_code": code.as_str(), "slot_id": full }),
-            )
-            .await;
+        let (status, body) =
+            app.post("/api/reservations/change", json!({ "ticket_code": code.as_str(), "slot_id": full })).await;
         assert_eq!((status, code_of(&body)), (409, "SLOT_FULL"), "{backend:?}");
         assert_eq!(app.booked(old).await, 1);
         assert_eq!(app.status(ticket).await, "RESERVED");
@@ -343,28 +224,12 @@ async fn cancelling_frees_the_seat_and_the_ticket_can_book_again() {
         let (ticket, code) = app.ticket("ACTIVATED").await;
         let slot = app.slot(3, 12).await;
         app.reserve(ticket, slot).await;
-        let (status, _) = app
-            .post(
-                "/api/reservations/cancel",
-                json!({ "ticket_code": code.as_str() }),
-            )
-            .await;
+        let (status, _) = app.post("/api/reservations/cancel", json!({ "ticket_code": code.as_str() })).await;
         assert_eq!(status, 200, "{backend:?}");
-        assert_eq!(
-            (app.status(ticket).await.as_str(), app.booked(slot).await),
-            ("ACTIVATED", 0)
-        );
-        assert_eq!(
-            app.reserve(ticket, slot).await.0,
-            200,
-            "a cancelled ticket books again"
-        );
-        let (status, body) = app
-            .post(
-                "/api/reservations/cancel",
-                json!({ "ticket_code": "TKT-0000-000000-000000-00000" }),
-            )
-            .await;
+        assert_eq!((app.status(ticket).await.as_str(), app.booked(slot).await), ("ACTIVATED", 0));
+        assert_eq!(app.reserve(ticket, slot).await.0, 200, "a cancelled ticket books again");
+        let (status, body) =
+            app.post("/api/reservations/cancel", json!({ "ticket_code": "TKT-0000-000000-000000-00000" })).await;
         assert_eq!((status, code_of(&body)), (404, "TICKET_NOT_FOUND"));
     }
 }
@@ -377,32 +242,12 @@ async fn changes_stop_24_hours_before_the_visit() {
         let slot = app.slot(1, 10).await; // tomorrow 10:00, exactly 24 h after the test clock
         app.reserve(ticket, slot).await;
         let booked = app.booked(slot).await;
-        let (status, body) = app
-            .post(
-                "/api/reservations/cancel",
-                json!({ "ticket_code": code.as_str() }),
-            )
-            .await;
-        assert_eq!(
-            (status, code_of(&body)),
-            (400, "CHANGE_CUTOFF_PASSED"),
-            "{backend:?}"
-        );
+        let (status, body) = app.post("/api/reservations/cancel", json!({ "ticket_code": code.as_str() })).await;
+        assert_eq!((status, code_of(&body)), (400, "CHANGE_CUTOFF_PASSED"), "{backend:?}");
         let other = app.slot(5, 12).await;
-        let (status, body) = app
-            .post(
-                "/api/reservations/change",
-                json!({ "ticket_code": code.as_str(), "slot_id": other }),
-            )
-            .await;
-        assert_eq!(
-            (status, code_of(&body)),
-            (400, "CHANGE_CUTOFF_PASSED"),
-            "{backend:?}"
-        );
-        assert_eq!(
-            (app.booked(slot).await, app.booked(other).await),
-            (booked, 0)
-        );
+        let (status, body) =
+            app.post("/api/reservations/change", json!({ "ticket_code": code.as_str(), "slot_id": other })).await;
+        assert_eq!((status, code_of(&body)), (400, "CHANGE_CUTOFF_PASSED"), "{backend:?}");
+        assert_eq!((app.booked(slot).await, app.booked(other).await), (booked, 0));
     }
 }

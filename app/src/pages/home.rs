@@ -52,11 +52,7 @@ fn DayRow(day: DaySummary) -> impl IntoView {
     let (class, label) = match (day.bookable_slots, day.capacity_status) {
         (0, _) | (_, CapacityStatus::Full) => ("badge full", "No visits left".to_string()),
         (_, status) => (
-            if status == CapacityStatus::Limited {
-                "badge limited"
-            } else {
-                "badge available"
-            },
+            if status == CapacityStatus::Limited { "badge limited" } else { "badge available" },
             format!("{} · {} places", status.label(), day.available),
         ),
     };

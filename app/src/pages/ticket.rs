@@ -8,9 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 fn explain(status: TicketStatus) -> &'static str {
     match status {
-        TicketStatus::PendingPayment => {
-            "This ticket is not activated yet. Please complete payment."
-        }
+        TicketStatus::PendingPayment => "This ticket is not activated yet. Please complete payment.",
         TicketStatus::Activated => "Paid and ready: choose a date and time for your visit.",
         TicketStatus::Reserved => "Reserved. Show the QR code at the entrance on the day.",
         TicketStatus::Verified => "Used: this ticket has been admitted.",

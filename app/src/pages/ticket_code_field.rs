@@ -3,10 +3,7 @@ use gatehouse::ticket_code::{TicketCode, TicketCodeError};
 use leptos::prelude::*;
 
 #[component]
-pub fn TicketCodeField(
-    #[prop(into)] name: String,
-    #[prop(optional, into)] value: String,
-) -> impl IntoView {
+pub fn TicketCodeField(#[prop(into)] name: String, #[prop(optional, into)] value: String) -> impl IntoView {
     let typed = RwSignal::new(value.clone());
     let verdict = move || {
         let text = typed.get();

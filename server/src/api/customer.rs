@@ -50,20 +50,11 @@ pub async fn verify_contact(ApiJson(body): ApiJson<ContactBody>) -> Result<Json<
     })))
 }
 
-pub async fn ticket_status(
-    State(s): State<AppState>,
-    Path(code): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn ticket_status(State(s): State<AppState>, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
     let code = TicketCode::parse(&code)?;
     let ticket = tickets::find_by_code(&s.engine.db, &code)
         .await?
-        .ok_or_else(|| {
-            ApiError::new(
-                404,
-                "TICKET_NOT_FOUND",
-                "Invalid ticket code. Please check and try again.",
-            )
-        })?;
+        .ok_or_else(|| ApiError::new(404, "TICKET_NOT_FOUND", "Invalid ticket code. Please check and try again."))?;
     Ok(ok(ticket))
 }
 
@@ -78,21 +69,11 @@ pub async fn available_slots(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<AvailableQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let orq = q.orq.ok_or_else(|| {
-        ApiError::new(
-            400,
-            "MISSING_PARAMETER",
-            "orq (the organization id) is required.",
-        )
-    })?;
+    let orq = q.orq.ok_or_else(|| ApiError::new(400, "MISSING_PARAMETER", "orq (the organization id) is required."))?;
     let now = s.engine.now();
-    let venue = org::main_venue(&s.engine.db, orq).await?.ok_or_else(|| {
-        ApiError::new(
-            404,
-            "ORGANIZATION_NOT_FOUND",
-            "No organization has that id.",
-        )
-    })?;
+    let venue = org::main_venue(&s.engine.db, orq)
+        .await?
+        .ok_or_else(|| ApiError::new(404, "ORGANIZATION_NOT_FOUND", "No organization has that id."))?;
     let month = match q.month {
         Some(m) => Month::parse(&m)?,
         None => Month::of(now.with_timezone(&venue.tz()).date_naive()),
@@ -118,12 +99,7 @@ pub async fn create_reservation(
     State(s): State<AppState>,
     ApiJson(body): ApiJson<CreateBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let booking = Booking::parse(
-        body.ticket_id,
-        body.slot_id,
-        &body.customer_email,
-        &body.customer_phone,
-    )?;
+    let booking = Booking::parse(body.ticket_id, body.slot_id, &body.customer_email, &body.customer_phone)?;
     let confirmed = reservation::reserve(&s.engine, &booking).await?;
     Ok(ok(json!({
         "reservation_id": confirmed.reservation_id,
@@ -157,7 +133,5 @@ pub async fn cancel_reservation(
 ) -> Result<Json<Value>, ApiError> {
     let code = TicketCode::parse(&body.ticket_code)?;
     reservation::cancel(&s.engine, &code).await?;
-    Ok(ok(
-        json!({ "ticket_code": code.as_str(), "status": "ACTIVATED" }),
-    ))
+    Ok(ok(json!({ "ticket_code": code.as_str(), "status": "ACTIVATED" })))
 }

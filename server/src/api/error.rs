@@ -31,20 +31,13 @@ impl ApiError {
     }
 
     pub fn with(mut self, key: &str, value: impl serde::Serialize) -> Self {
-        self.extra.insert(
-            key.into(),
-            serde_json::to_value(value).unwrap_or(Value::Null),
-        );
+        self.extra.insert(key.into(), serde_json::to_value(value).unwrap_or(Value::Null));
         self
     }
 
     pub fn internal(source: &dyn std::fmt::Display) -> Self {
         tracing::error!(error = %source, "internal error answering an API request");
-        ApiError::new(
-            500,
-            "INTERNAL",
-            "Something went wrong on our side. Please try again.",
-        )
+        ApiError::new(500, "INTERNAL", "Something went wrong on our side. Please try again.")
     }
 }
 
@@ -54,11 +47,7 @@ impl IntoResponse for ApiError {
         error.insert("code".into(), Value::from(self.code));
         error.insert("message".into(), Value::from(self.message));
         error.extend(self.extra);
-        (
-            self.status,
-            Json(json!({ "success": false, "error": error })),
-        )
-            .into_response()
+        (self.status, Json(json!({ "success": false, "error": error }))).into_response()
     }
 }
 
@@ -87,22 +76,13 @@ impl From<EntryError> for ApiError {
         match e {
             EntryError::Storage(source) => ApiError::internal(&source),
             EntryError::NoReservation { ticket_status } => api.with("ticket_status", ticket_status),
-            EntryError::AlreadyVerified {
-                verified_at,
-                verified_by,
-                operator_name,
-            } => api
+            EntryError::AlreadyVerified { verified_at, verified_by, operator_name } => api
                 .with("verified_at", verified_at)
                 .with("verified_by", verified_by)
                 .with("operator_name", operator_name),
-            EntryError::WrongDate {
-                reservation_date,
-                today,
-                days_away,
-            } => api
-                .with("reservation_date", reservation_date)
-                .with("today", today)
-                .with("days_away", days_away),
+            EntryError::WrongDate { reservation_date, today, days_away } => {
+                api.with("reservation_date", reservation_date).with("today", today).with("days_away", days_away)
+            }
             _ => api,
         }
     }
@@ -153,11 +133,9 @@ impl From<JsonRejection> for ApiError {
                 "UNSUPPORTED_MEDIA_TYPE",
                 "Send the body as JSON with Content-Type: application/json.",
             ),
-            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
-                413,
-                "PAYLOAD_TOO_LARGE",
-                "The request body is larger than this API accepts (16 KiB).",
-            ),
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::new(413, "PAYLOAD_TOO_LARGE", "The request body is larger than this API accepts (16 KiB).")
+            }
             other => ApiError::new(other.status().as_u16(), "BAD_REQUEST", other.body_text()),
         }
     }

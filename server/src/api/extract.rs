@@ -41,13 +41,7 @@ impl FromRequestParts<AppState> for Staff {
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| {
-                ApiError::new(
-                    401,
-                    "UNAUTHORIZED",
-                    "Sign in as an operator to use this endpoint.",
-                )
-            })?;
+            .ok_or_else(|| ApiError::new(401, "UNAUTHORIZED", "Sign in as an operator to use this endpoint."))?;
         let user = users::user_by_token(&state.engine.db, token.trim())
             .await?
             .ok_or_else(|| ApiError::new(401, "UNAUTHORIZED", "That API token is not valid."))?;
@@ -71,11 +65,7 @@ impl FromRequestParts<AppState> for Admin {
         if staff.user.role == Role::Admin {
             Ok(Admin(staff.user))
         } else {
-            Err(ApiError::new(
-                403,
-                "FORBIDDEN",
-                "This needs an admin account.",
-            ))
+            Err(ApiError::new(403, "FORBIDDEN", "This needs an admin account."))
         }
     }
 }

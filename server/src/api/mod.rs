@@ -18,32 +18,14 @@ const BODY_LIMIT: usize = 16 * 1024;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/tickets/validate", post(customer::validate_ticket))
-        .route(
-            "/api/tickets/verify-contact",
-            post(customer::verify_contact),
-        )
+        .route("/api/tickets/verify-contact", post(customer::verify_contact))
         .route("/api/tickets/{code}", get(customer::ticket_status))
         .route("/api/tickets/{code}/activate", post(operator::activate))
-        .route(
-            "/api/reservation-slots/available",
-            get(customer::available_slots),
-        )
-        .route(
-            "/api/reservations/create",
-            post(customer::create_reservation),
-        )
-        .route(
-            "/api/reservations/change",
-            post(customer::change_reservation),
-        )
-        .route(
-            "/api/reservations/cancel",
-            post(customer::cancel_reservation),
-        )
-        .route(
-            "/api/operator/validate-ticket",
-            post(operator::validate_ticket),
-        )
+        .route("/api/reservation-slots/available", get(customer::available_slots))
+        .route("/api/reservations/create", post(customer::create_reservation))
+        .route("/api/reservations/change", post(customer::change_reservation))
+        .route("/api/reservations/cancel", post(customer::cancel_reservation))
+        .route("/api/operator/validate-ticket", post(operator::validate_ticket))
         .route("/api/operator/verify-ticket", post(operator::verify_ticket))
         .route("/api/{*rest}", any(unknown_endpoint))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -12,11 +12,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 fn door(staff: &Staff) -> Door {
-    Door {
-        operator_id: staff.user.id,
-        orq: staff.user.orq,
-        device: staff.device.clone(),
-    }
+    Door { operator_id: staff.user.id, orq: staff.user.orq, device: staff.device.clone() }
 }
 
 #[derive(Deserialize)]
@@ -31,8 +27,7 @@ pub async fn validate_ticket(
     ApiJson(body): ApiJson<ValidateBody>,
 ) -> Result<Json<Value>, ApiError> {
     let code = TicketCode::parse(&body.ticket_code)?;
-    let f =
-        admission::validate_entry(&s.engine, &door(&staff), TicketRef::Code(code.as_str())).await?;
+    let f = admission::validate_entry(&s.engine, &door(&staff), TicketRef::Code(code.as_str())).await?;
     let r = f.reservation.as_ref();
     Ok(ok(json!({
         "ticket_id": f.ticket_id,
@@ -62,11 +57,7 @@ pub async fn verify_ticket(
     ApiJson(body): ApiJson<VerifyBody>,
 ) -> Result<Json<Value>, ApiError> {
     if body.operator_id.is_some_and(|id| id != staff.user.id) {
-        return Err(ApiError::new(
-            403,
-            "OPERATOR_MISMATCH",
-            "operator_id must be the signed-in operator's id.",
-        ));
+        return Err(ApiError::new(403, "OPERATOR_MISMATCH", "operator_id must be the signed-in operator's id."));
     }
     let admitted = admission::verify(&s.engine, &door(&staff), body.ticket_id).await?;
     Ok(ok(json!({

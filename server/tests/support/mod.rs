@@ -38,11 +38,7 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 fn unique_name() -> String {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!(
-        "gatehouse_test_{}_{}_{n}",
-        std::process::id(),
-        Utc::now().timestamp_micros()
-    )
+    format!("gatehouse_test_{}_{}_{n}", std::process::id(), Utc::now().timestamp_micros())
 }
 
 impl TestDb {
@@ -53,14 +49,10 @@ impl TestDb {
                 let url = format!("sqlite:{}", dir.path().join("test.db").display());
                 let db = Db::connect(&url).await.expect("open sqlite");
                 db.migrate().await.expect("migrate sqlite");
-                TestDb {
-                    db,
-                    cleanup: Some(Cleanup::File(dir)),
-                }
+                TestDb { db, cleanup: Some(Cleanup::File(dir)) }
             }
             Backend::Postgres => {
-                let admin_url = std::env::var("GATEHOUSE_TEST_POSTGRES_URL")
-                    .expect("GATEHOUSE_TEST_POSTGRES_URL");
+                let admin_url = std::env::var("GATEHOUSE_TEST_POSTGRES_URL").expect("GATEHOUSE_TEST_POSTGRES_URL");
                 let name = unique_name();
                 let admin = Db::connect(&admin_url).await.expect("connect to postgres");
                 gatehouse::on_pool!(&admin, pool => sqlx::query(&format!("CREATE DATABASE {name}")).execute(pool).await.map(|_| ()))
@@ -69,23 +61,15 @@ impl TestDb {
                 let url = with_database(&admin_url, &name);
                 let db = Db::connect(&url).await.expect("open test database");
                 db.migrate().await.expect("migrate postgres");
-                TestDb {
-                    db,
-                    cleanup: Some(Cleanup::Database { admin_url, name }),
-                }
+                TestDb { db, cleanup: Some(Cleanup::Database { admin_url, name }) }
             }
         }
     }
 }
 
 fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
-    let cut = base
-        .rfind('/')
-        .filter(|&i| i > "postgres://".len())
-        .unwrap_or(base.len());
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let cut = base.rfind('/').filter(|&i| i > "postgres://".len()).unwrap_or(base.len());
     let mut out = format!("{}/{name}", &base[..cut]);
     if let Some(q) = query {
         out.push('?');
@@ -116,9 +100,7 @@ impl Drop for TestDb {
 
 /// A fixed instant tests start from: 2026-11-23 15:00 UTC (10:00 in New York).
 pub fn test_now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 15, 0, 0)
-        .single()
-        .expect("valid instant")
+    Utc.with_ymd_and_hms(2026, 11, 23, 15, 0, 0).single().expect("valid instant")
 }
 
 pub struct TestApp {
@@ -134,34 +116,20 @@ impl TestApp {
         let test_db = TestDb::new(backend).await;
         let clock = ManualClock::at(test_now());
         let engine = Engine::new(test_db.db.clone(), Arc::new(clock.clone()));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let options = server::router::leptos_options(std::path::Path::new("target/site"), addr);
         let app = server::router::router(engine.clone(), options);
         tokio::spawn(async move { axum::serve(listener, app).await });
-        TestApp {
-            base: format!("http://{addr}"),
-            http: reqwest::Client::new(),
-            engine,
-            clock,
-            test_db,
-        }
+        TestApp { base: format!("http://{addr}"), http: reqwest::Client::new(), engine, clock, test_db }
     }
 
     pub async fn seed_demo(&self) -> gatehouse::demo::DemoReport {
-        gatehouse::demo::seed_demo(&self.engine.db, self.engine.clock.as_ref())
-            .await
-            .expect("seed demo")
+        gatehouse::demo::seed_demo(&self.engine.db, self.engine.clock.as_ref()).await.expect("seed demo")
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.http
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .expect("request")
+        self.http.get(format!("{}{path}", self.base)).send().await.expect("request")
     }
 }
 
@@ -187,17 +155,11 @@ impl TestApp {
     }
 
     /// Many tickets in one transaction.
-    pub async fn tickets(
-        &self,
-        status: &str,
-        count: usize,
-    ) -> Vec<(i64, gatehouse::ticket_code::TicketCode)> {
+    pub async fn tickets(&self, status: &str, count: usize) -> Vec<(i64, gatehouse::ticket_code::TicketCode)> {
         let orq = self.orq().await;
         let codes: Vec<_> = {
             let mut rng = rand::rng();
-            (0..count)
-                .map(|_| gatehouse::ticket_code::TicketCode::generate(2026, &mut rng))
-                .collect()
+            (0..count).map(|_| gatehouse::ticket_code::TicketCode::generate(2026, &mut rng)).collect()
         };
         let now = self.engine.now();
         gatehouse::on_pool!(&self.engine.db, pool => async {
@@ -219,10 +181,7 @@ impl TestApp {
 
     /// The demo slot `days` from today (venue time) starting at `hour`.
     pub async fn slot(&self, days: i64, hour: u32) -> i64 {
-        let date = test_now()
-            .with_timezone(&chrono_tz::America::New_York)
-            .date_naive()
-            + chrono::Duration::days(days);
+        let date = test_now().with_timezone(&chrono_tz::America::New_York).date_naive() + chrono::Duration::days(days);
         let start = chrono::NaiveTime::from_hms_opt(hour, 0, 0).expect("time");
         let row: (i64,) = gatehouse::on_pool!(&self.engine.db, pool => sqlx::query_as(
             "SELECT id FROM reservation_slots WHERE date = $1 AND start_time = $2")
@@ -234,54 +193,42 @@ impl TestApp {
     pub async fn set_capacity(&self, slot_id: i64, capacity: i64) {
         gatehouse::on_pool!(&self.engine.db, pool => sqlx::query(
             "UPDATE reservation_slots SET total_capacity = $2 WHERE id = $1").bind(slot_id).bind(capacity)
-            .execute(pool).await.map(|_| ())).expect("capacity");
+            .execute(pool).await.map(|_| ()))
+        .expect("capacity");
     }
 
     pub async fn scalar(&self, sql: &str, id: i64) -> i64 {
-        let row: (i64,) = gatehouse::on_pool!(&self.engine.db, pool => sqlx::query_as(sql).bind(id).fetch_one(pool).await)
-            .expect(sql);
+        let row: (i64,) =
+            gatehouse::on_pool!(&self.engine.db, pool => sqlx::query_as(sql).bind(id).fetch_one(pool).await)
+                .expect(sql);
         row.0
     }
 
     pub async fn text(&self, sql: &str, id: i64) -> String {
-        let row: (String,) = gatehouse::on_pool!(&self.engine.db, pool => sqlx::query_as(sql).bind(id).fetch_one(pool).await)
-            .expect(sql);
+        let row: (String,) =
+            gatehouse::on_pool!(&self.engine.db, pool => sqlx::query_as(sql).bind(id).fetch_one(pool).await)
+                .expect(sql);
         row.0
     }
 
     pub async fn booked(&self, slot_id: i64) -> i64 {
-        self.scalar(
-            "SELECT booked_count FROM reservation_slots WHERE id = $1",
-            slot_id,
-        )
-        .await
+        self.scalar("SELECT booked_count FROM reservation_slots WHERE id = $1", slot_id).await
     }
 
     pub async fn status(&self, ticket_id: i64) -> String {
-        self.text("SELECT status FROM tickets WHERE id = $1", ticket_id)
-            .await
+        self.text("SELECT status FROM tickets WHERE id = $1", ticket_id).await
     }
 
     pub async fn token(&self, username: &str) -> String {
-        let user = gatehouse::users::user_by_username(&self.engine.db, username)
-            .await
-            .expect("q")
-            .expect("user");
-        gatehouse::users::issue_token(&self.engine.db, user.id, "test", self.engine.now())
-            .await
-            .expect("token")
+        let user = gatehouse::users::user_by_username(&self.engine.db, username).await.expect("q").expect("user");
+        gatehouse::users::issue_token(&self.engine.db, user.id, "test", self.engine.now()).await.expect("token")
     }
 
     pub async fn post(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
         self.post_as(None, path, body).await
     }
 
-    pub async fn post_as(
-        &self,
-        token: Option<&str>,
-        path: &str,
-        body: serde_json::Value,
-    ) -> (u16, serde_json::Value) {
+    pub async fn post_as(&self, token: Option<&str>, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
         let mut req = self.http.post(format!("{}{path}", self.base)).json(&body);
         if let Some(t) = token {
             req = req.bearer_auth(t);
