@@ -1,9 +1,11 @@
 //! Gatehouse's domain core: tickets, slots, reservations and admission, with no HTTP or UI.
 //! The plain types compile to WASM for the browser; storage and operations sit behind `ssr`.
 pub mod admission;
+pub mod calendar;
 pub mod capacity;
 pub mod clock;
 pub mod contact;
+pub mod ics;
 pub mod lifecycle;
 pub mod reservation;
 pub mod slots;

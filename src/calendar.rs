@@ -1,0 +1,123 @@
+//! The month grid a customer picks a day from: weeks Monday to Sunday, each day with what can
+//! still be booked on it.
+use crate::capacity::CapacityStatus;
+use crate::slots::{DaySummary, Month};
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DayState {
+    /// Outside the month shown (padding of the first and last week).
+    OtherMonth,
+    /// Before today: never bookable.
+    Past,
+    /// No slot can be booked (none scheduled, all full, closed or started).
+    Unavailable,
+    Available,
+    Limited,
+}
+
+impl DayState {
+    pub fn bookable(self) -> bool {
+        matches!(self, Self::Available | Self::Limited)
+    }
+
+    /// Words that carry the state without colour, for sighted users and screen readers alike.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::OtherMonth => "",
+            Self::Past => "past",
+            Self::Unavailable => "no places",
+            Self::Available => "available",
+            Self::Limited => "limited places",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalendarDay {
+    pub date: NaiveDate,
+    pub state: DayState,
+    pub available: i64,
+}
+
+/// Weeks (Monday first) covering `month`, every day classified against `today` and `days`.
+pub fn month_grid(month: Month, today: NaiveDate, days: &[DaySummary]) -> Vec<Vec<CalendarDay>> {
+    let Some(first) = month.first_day() else { return Vec::new() };
+    let start = first - Duration::days(first.weekday().num_days_from_monday() as i64);
+    let mut weeks = Vec::new();
+    let mut date = start;
+    while Month::of(date) == month || date < first {
+        let week: Vec<CalendarDay> = (0..7)
+            .map(|i| {
+                let d = date + Duration::days(i);
+                let summary = days.iter().find(|s| s.date == d);
+                let state = if Month::of(d) != month {
+                    DayState::OtherMonth
+                } else if d < today {
+                    DayState::Past
+                } else {
+                    match summary {
+                        Some(s) if s.bookable_slots > 0 && s.capacity_status == CapacityStatus::Available => {
+                            DayState::Available
+                        }
+                        Some(s) if s.bookable_slots > 0 && s.capacity_status == CapacityStatus::Limited => {
+                            DayState::Limited
+                        }
+                        _ => DayState::Unavailable,
+                    }
+                };
+                CalendarDay { date: d, state, available: summary.map_or(0, |s| s.available) }
+            })
+            .collect();
+        weeks.push(week);
+        date += Duration::days(7);
+    }
+    weeks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32, status: CapacityStatus, bookable: usize) -> DaySummary {
+        DaySummary {
+            date: NaiveDate::from_ymd_opt(2026, 11, d).unwrap(),
+            slots: 4,
+            bookable_slots: bookable,
+            available: 10,
+            capacity_status: status,
+        }
+    }
+
+    #[test]
+    fn november_2026_starts_on_a_sunday_so_its_grid_opens_with_six_padding_days() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let grid = month_grid(Month { year: 2026, month: 11 }, today, &[]);
+        assert_eq!(grid.len(), 6);
+        assert!(grid[0][..6].iter().all(|d| d.state == DayState::OtherMonth));
+        assert_eq!(grid[0][6].date, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
+        assert!(grid.iter().all(|w| w.len() == 7));
+        assert_eq!(grid[5][0].date, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
+    }
+
+    #[test]
+    fn days_are_past_available_limited_or_unavailable() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let days = [
+            day(20, CapacityStatus::Available, 4),
+            day(24, CapacityStatus::Available, 4),
+            day(25, CapacityStatus::Limited, 1),
+            day(26, CapacityStatus::Full, 0),
+        ];
+        let grid = month_grid(Month { year: 2026, month: 11 }, today, &days);
+        let state = |d: u32| {
+            grid.iter().flatten().find(|c| c.date.day() == d && c.state != DayState::OtherMonth).unwrap().state
+        };
+        assert_eq!(state(20), DayState::Past);
+        assert_eq!(state(24), DayState::Available);
+        assert_eq!(state(25), DayState::Limited);
+        assert_eq!(state(26), DayState::Unavailable);
+        assert_eq!(state(27), DayState::Unavailable, "a day without slots");
+    }
+}
