@@ -12,4 +12,5 @@ else
 fi
 cargo test -p gatehouse --features ssr
 cargo test -p server
+cargo test -p bench
 (cd end2end && npm test)

@@ -1,0 +1,198 @@
+//! `gatehouse-bench`: load on the real server binary over real HTTP, then the database is checked.
+//!
+//! ```text
+//! cargo build --release -p server -p bench
+//! target/release/gatehouse-bench                       # SQLite, all scenarios, 1000 clients, 10 s each
+//! target/release/gatehouse-bench --postgres postgres://postgres@127.0.0.1:5432/postgres --instances 2
+//! ```
+//! Run from the repository root (the server finds its assets under `target/site`). It is not part
+//! of the test suite: it takes minutes and its numbers depend on the machine. See bench/README.md.
+mod args;
+mod bulk;
+mod checks;
+mod database;
+mod fixtures;
+mod load;
+mod scenarios;
+mod server;
+mod stats;
+
+use args::{Options, Scenario};
+use checks::{Admissions, Bookings, Expected, Hot};
+use database::BenchDatabase;
+use fixtures::{Fixtures, Sizes};
+use load::{Load, Pool};
+use server::Server;
+use stats::Row;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+fn main() -> ExitCode {
+    let options = match args::parse(std::env::args().skip(1)) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("gatehouse-bench: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(options)) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => {
+            eprintln!("gatehouse-bench: a consistency check failed");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("gatehouse-bench: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(options: Options) -> Result<bool, String> {
+    if !options.server.is_file() {
+        return Err(format!(
+            "no server binary at {} (build it with `cargo build --release -p server`, or pass --server)",
+            options.server.display()
+        ));
+    }
+    let database = BenchDatabase::create(options.postgres.as_deref()).await?;
+    let outcome = run_on(&options, &database).await;
+    if let Err(e) = database.remove().await {
+        eprintln!("gatehouse-bench: could not drop the benchmark database: {e}");
+    }
+    outcome
+}
+
+async fn run_on(options: &Options, database: &BenchDatabase) -> Result<bool, String> {
+    let wants = |s: Scenario| options.scenarios.contains(&s);
+    let backend = if database.is_postgres() { "PostgreSQL" } else { "SQLite" };
+    println!("preparing a {backend} database");
+    let sizes = Sizes {
+        activated: if wants(Scenario::Spread) || wants(Scenario::Hot) { options.activated } else { 0 },
+        scan: if wants(Scenario::Scan) { options.tickets } else { 0 },
+        run_length: chrono::Duration::seconds((options.seconds * 4 + 600) as i64),
+    };
+    let fixtures = fixtures::prepare(&database.url, &sizes).await?;
+
+    let mut servers = Vec::new();
+    for _ in 0..options.instances {
+        servers.push(Server::start(&options.server, &database.url, database.dir.path()).await?);
+    }
+    let bases: Vec<String> = servers.iter().map(|s| s.base_url.clone()).collect();
+    println!("servers: {} (RSS idle: {})", bases.join(" "), rss(&servers));
+
+    let load = Load::new(bases, options.clients, Duration::from_secs(options.seconds))?;
+    let (rows, expected) = run_scenarios(options, &load, &fixtures, &servers).await?;
+    let rss_loaded = rss(&servers);
+    drop(load);
+    // Stopped before checking, so no request the clients gave up on is still being carried out.
+    for server in servers {
+        server.stop().await;
+    }
+
+    println!("\nchecks");
+    let db = gatehouse::db::Db::connect(&database.url).await.map_err(|e| e.to_string())?;
+    let passed = checks::run(&db, &expected).await;
+    db.close().await;
+    let passed = passed?;
+
+    println!(
+        "\nsummary: {backend}, {} instance(s), {} clients, {} s per scenario",
+        options.instances, options.clients, options.seconds
+    );
+    stats::print_table(&rows);
+    println!("server RSS after load: {rss_loaded}");
+    println!("checks: {}", if passed { "all passed" } else { "FAILED" });
+    Ok(passed)
+}
+
+async fn run_scenarios(
+    options: &Options,
+    load: &Load,
+    fx: &Fixtures,
+    servers: &[Server],
+) -> Result<(Vec<Row>, Expected), String> {
+    let mut rows = Vec::new();
+    let mut expected = Expected { bookings: None, hot: None, admissions: None };
+    let tickets = Arc::new(Pool::new(fx.activated.clone()));
+    for &scenario in &options.scenarios {
+        let rate = options.rate_for(scenario);
+        let pace = rate.map_or("unpaced".to_string(), |r| format!("{r}/s"));
+        println!("\n{} ({pace})", scenario.name());
+        let start = rows.len();
+        match scenario {
+            Scenario::Spread | Scenario::Hot => {
+                let slots = if scenario == Scenario::Hot { vec![fx.hot_slot] } else { fx.spread_slots.clone() };
+                let run = scenarios::book(load, tickets.clone(), Arc::new(slots), rate).await?;
+                if run.pool_exhausted {
+                    println!("  note: the activated tickets ran out (raise --activated)");
+                }
+                if scenario == Scenario::Hot {
+                    expected.hot = Some(Hot {
+                        slot_id: fx.hot_slot,
+                        capacity: fx.hot_capacity,
+                        attempts: run.tally.requests,
+                        successes: run.tally.successes,
+                        errors: run.tally.errors,
+                    });
+                }
+                let bookings = expected.bookings.get_or_insert(Bookings {
+                    order_id: fx.activated_order,
+                    booked: Vec::new(),
+                    errors: 0,
+                });
+                bookings.booked.extend(&run.booked);
+                bookings.errors += run.tally.errors;
+                note_errors(&run.tally);
+                rows.push(Row::new(scenario.name(), run.tally, run.elapsed));
+            }
+            Scenario::Scan => {
+                let pool = Arc::new(Pool::new(fx.scan.clone()));
+                let run = scenarios::scan(load, pool, &fx.token, rate).await?;
+                if run.pool_exhausted {
+                    println!("  note: the reserved tickets ran out (raise --tickets)");
+                }
+                expected.admissions = Some(Admissions {
+                    order_id: fx.scan_order,
+                    verified: run.verify.successes,
+                    errors: run.verify.errors,
+                });
+                note_errors(&run.validate);
+                note_errors(&run.verify);
+                rows.push(Row::new("scan.validate", run.validate, run.elapsed));
+                rows.push(Row::new("scan.verify", run.verify, run.elapsed));
+                rows.push(Row::new("scan.pair", run.pair, run.elapsed));
+            }
+            Scenario::Month => {
+                let (tally, elapsed) = scenarios::month(load, &fx.month, fx.orq, rate).await?;
+                note_errors(&tally);
+                rows.push(Row::new("month", tally, elapsed));
+            }
+        }
+        stats::print_table(&rows[start..]);
+        println!("  server RSS: {}", rss(servers));
+    }
+    Ok((rows, expected))
+}
+
+fn note_errors(tally: &stats::Tally) {
+    if let Some(e) = &tally.first_error {
+        println!("  first error: {e}");
+    }
+}
+
+fn rss(servers: &[Server]) -> String {
+    servers
+        .iter()
+        .map(|s| s.rss_kib().map_or("?".to_string(), |kib| format!("{:.1} MiB", kib as f64 / 1024.0)))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
