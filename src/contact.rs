@@ -84,6 +84,48 @@ impl PhoneE164 {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// What people type with a country chosen: `(202) 555-1234` with +1, `020 7946 0958` with
+    /// +44 (the national trunk 0 is dropped). A number typed with its own `+` wins.
+    pub fn parse_national(input: &str, country: &Country) -> Result<Self, ContactError> {
+        let trimmed = input.trim();
+        if trimmed.starts_with('+') {
+            return Self::parse(trimmed);
+        }
+        let national = trimmed.trim_start_matches(|c: char| c == '0' || c == ' ');
+        Self::parse(&format!("+{} {national}", country.calling_code))
+    }
+}
+
+/// A country a customer can pick for their phone number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Country {
+    pub iso: &'static str,
+    pub name: &'static str,
+    pub calling_code: &'static str,
+}
+
+pub const COUNTRIES: &[Country] = &[
+    Country { iso: "US", name: "United States", calling_code: "1" },
+    Country { iso: "CA", name: "Canada", calling_code: "1" },
+    Country { iso: "MX", name: "Mexico", calling_code: "52" },
+    Country { iso: "GB", name: "United Kingdom", calling_code: "44" },
+    Country { iso: "IE", name: "Ireland", calling_code: "353" },
+    Country { iso: "FR", name: "France", calling_code: "33" },
+    Country { iso: "DE", name: "Germany", calling_code: "49" },
+    Country { iso: "NL", name: "Netherlands", calling_code: "31" },
+    Country { iso: "BE", name: "Belgium", calling_code: "32" },
+    Country { iso: "ES", name: "Spain", calling_code: "34" },
+    Country { iso: "IT", name: "Italy", calling_code: "39" },
+    Country { iso: "CH", name: "Switzerland", calling_code: "41" },
+    Country { iso: "BR", name: "Brazil", calling_code: "55" },
+    Country { iso: "IN", name: "India", calling_code: "91" },
+    Country { iso: "JP", name: "Japan", calling_code: "81" },
+    Country { iso: "AU", name: "Australia", calling_code: "61" },
+];
+
+pub fn country(iso: &str) -> Option<&'static Country> {
+    COUNTRIES.iter().find(|c| c.iso.eq_ignore_ascii_case(iso))
 }
 
 #[cfg(test)]
@@ -118,6 +160,16 @@ mod tests {
     fn phones_are_normalised_to_e164() {
         assert_eq!(PhoneE164::parse("+1 (202) 555-1234").unwrap().as_str(), "+12025551234");
         assert_eq!(PhoneE164::parse("+44 20 7946 0958").unwrap().as_str(), "+442079460958");
+    }
+
+    #[test]
+    fn a_national_number_takes_the_chosen_countrys_code() {
+        let us = country("us").unwrap();
+        let gb = country("GB").unwrap();
+        assert_eq!(PhoneE164::parse_national("(202) 555-1234", us).unwrap().as_str(), "+12025551234");
+        assert_eq!(PhoneE164::parse_national("020 7946 0958", gb).unwrap().as_str(), "+442079460958");
+        assert_eq!(PhoneE164::parse_national("+33 1 42 68 53 00", us).unwrap().as_str(), "+33142685300");
+        assert_eq!(PhoneE164::parse_national("555", us), Err(ContactError::InvalidPhone));
     }
 
     #[test]

@@ -177,3 +177,12 @@ async fn create_tickets(
         Ok(())
     })
 }
+
+/// A few demo ticket codes in `status`, to try the flows with.
+pub async fn sample_codes(db: &Db, status: TicketStatus, count: i64) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT t.ticket_code FROM tickets t JOIN organizations o ON o.id = t.orq
+         WHERE o.slug = $1 AND t.status = $2 ORDER BY t.id LIMIT $3")
+        .bind(DEMO_SLUG).bind(status.as_str()).bind(count).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(|(c,)| c).collect())
+}

@@ -138,4 +138,25 @@ mod store {
                  WHERE r.status = 'RESERVED' AND s.ends_at <= $1)")
             .bind(now).execute(pool).await.map(|r| r.rows_affected()))
     }
+
+    /// Keeps the contact a customer gave while booking on their (still ACTIVATED) ticket, so the
+    /// next steps need only the ticket code. Returns false when the ticket is not ACTIVATED.
+    pub async fn save_contact(
+        db: &Db,
+        code: &TicketCode,
+        email: &crate::contact::Email,
+        phone: &crate::contact::PhoneE164,
+    ) -> Result<bool, sqlx::Error> {
+        let changed = on_pool!(db, pool => sqlx::query(
+            "UPDATE tickets SET customer_email = $2, customer_phone = $3 WHERE ticket_code = $1 AND status = 'ACTIVATED'")
+            .bind(code.as_str()).bind(email.as_str()).bind(phone.as_str()).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(changed == 1)
+    }
+
+    /// The contact stored on a ticket, when both parts are there.
+    pub async fn contact_of(db: &Db, ticket_id: i64) -> Result<Option<(String, String)>, sqlx::Error> {
+        let row: Option<(Option<String>, Option<String>)> = on_pool!(db, pool => sqlx::query_as(
+            "SELECT customer_email, customer_phone FROM tickets WHERE id = $1").bind(ticket_id).fetch_optional(pool).await)?;
+        Ok(row.and_then(|(e, p)| e.zip(p)))
+    }
 }

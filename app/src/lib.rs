@@ -1,4 +1,5 @@
 //! Gatehouse's web UI: one Leptos app rendered on the server and hydrated in the browser.
+pub mod booking;
 pub mod error;
 pub mod pages;
 pub mod server;
@@ -38,6 +39,7 @@ pub fn App() -> impl IntoView {
             <main id="main">
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::home::Home ssr=SsrMode::Async/>
+                    <Route path=path!("/reserve") view=pages::reserve::ReservePage ssr=SsrMode::Async/>
                     <Route path=path!("/ticket") view=pages::ticket::TicketStatusPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

@@ -40,7 +40,7 @@ pub async fn venue_overview() -> Result<StartPage, AppError> {
 #[server(prefix = "/sfn")]
 pub async fn lookup_ticket(code: String) -> Result<TicketSummary, AppError> {
     let engine = ssr::engine()?;
-    let code = gatehouse::ticket_code::TicketCode::parse(&code).map_err(|e| AppError::new(e.code(), e.to_string()))?;
+    let code = gatehouse::ticket_code::TicketCode::parse(&code)?;
     gatehouse::tickets::find_by_code(&engine.db, &code)
         .await
         .map_err(ssr::storage)?

@@ -1,7 +1,7 @@
 // Starts the real Gatehouse binary on a fresh SQLite database with demo data, on a free port,
 // and Debian's Chromium through playwright-core. Screenshots land in end2end/artifacts/.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +46,12 @@ export async function startServer() {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/// Demo ticket codes the server wrote for a status ("ACTIVATED", "RESERVED", …).
+export function demoCodes(server, status) {
+  return readFileSync(join(server.dataDir, 'demo-tickets.txt'), 'utf8')
+    .split('\n').filter((l) => l.startsWith(status + ' ')).map((l) => l.split(' ')[1]);
 }
 
 export async function launchBrowser() {

@@ -1,5 +1,6 @@
 use gatehouse::clock::SystemClock;
 use gatehouse::db::Db;
+use gatehouse::lifecycle::TicketStatus;
 use gatehouse::{demo, Engine};
 use server::config::Config;
 use server::router;
@@ -74,6 +75,15 @@ async fn seed(engine: &Engine, config: &Config) -> Result<(), String> {
         println!("demo data loaded; staff credentials in {}", path.display());
     }
     println!("demo slots created this run: {}", report.slots_created);
+    // Codes to try the flows with, one "STATUS CODE" a line (read by the browser tests too).
+    let mut lines = String::new();
+    for status in TicketStatus::ALL {
+        for code in demo::sample_codes(&engine.db, status, 5).await.map_err(|e| e.to_string())? {
+            lines.push_str(&format!("{status} {code}\n"));
+        }
+    }
+    let path = config.data_dir.join("demo-tickets.txt");
+    std::fs::write(&path, lines).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(())
 }
 
@@ -103,6 +113,13 @@ async fn serve(config: Config, demo: bool) -> Result<(), String> {
     let base = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
     println!("Gatehouse is serving at {base}/");
     println!("  customer portal  {base}/");
+    let activated = std::fs::read_to_string(config.data_dir.join("demo-tickets.txt"))
+        .ok()
+        .and_then(|t| t.lines().find_map(|l| l.strip_prefix("ACTIVATED ").map(str::to_string)));
+    if let Some(code) = activated {
+        println!("  book a visit     {base}/reserve?ticket={code}");
+        println!("  (more demo ticket codes in {})", config.data_dir.join("demo-tickets.txt").display());
+    }
     if let Ok(credentials) = std::fs::read_to_string(config.data_dir.join("demo-credentials.txt")) {
         println!("  demo staff (username, password):");
         for line in credentials.lines() {

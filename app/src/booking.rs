@@ -1,0 +1,113 @@
+//! Server functions of the booking flow: what a step shows, saving contact details, booking.
+use crate::error::AppError;
+use chrono::NaiveDate;
+use gatehouse::calendar::CalendarDay;
+use gatehouse::slots::{Month, SlotAvailability};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// How far ahead customers can look, in months after the current one.
+pub const MONTHS_AHEAD: i32 = 3;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookingState {
+    pub ticket_code: String,
+    pub venue: String,
+    pub address: String,
+    pub time_zone: String,
+    pub today: NaiveDate,
+    /// Email and phone saved on the ticket, once given.
+    pub contact: Option<(String, String)>,
+    pub month: Month,
+    pub previous_month: Option<Month>,
+    pub next_month: Option<Month>,
+    pub weeks: Vec<Vec<CalendarDay>>,
+    pub date: Option<NaiveDate>,
+    /// The chosen day's slots.
+    pub slots: Vec<SlotAvailability>,
+    pub chosen: Option<SlotAvailability>,
+}
+
+#[server(prefix = "/sfn")]
+pub async fn booking_step(
+    ticket: String,
+    month: Option<String>,
+    date: Option<String>,
+    slot: Option<i64>,
+    edit_contact: bool,
+) -> Result<BookingState, AppError> {
+    use crate::server::ssr::{engine, no_venue, storage};
+    use gatehouse::{calendar, org, reservation, slots, ticket_code::TicketCode, tickets};
+    let engine = engine()?;
+    let now = engine.now();
+    let code = TicketCode::parse(&ticket)?;
+    let t = reservation::ticket_for_reservation(&engine.db, &code).await?;
+    let venue = org::main_venue(&engine.db, t.orq).await.map_err(storage)?.ok_or_else(no_venue)?;
+    let today = now.with_timezone(&venue.tz()).date_naive();
+    let date = date.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()).filter(|d| *d >= today);
+    let current = Month::of(today);
+    let wanted = month.and_then(|m| Month::parse(&m).ok()).or(date.map(Month::of)).unwrap_or(current);
+    let month = if (0..=MONTHS_AHEAD).contains(&current.months_until(wanted)) { wanted } else { current };
+    let month_slots = slots::month_availability(&engine.db, t.orq, month, now).await.map_err(storage)?;
+    let day_slots: Vec<SlotAvailability> = month_slots.iter().filter(|s| Some(s.date) == date).cloned().collect();
+    let chosen = slot.and_then(|id| day_slots.iter().find(|s| s.id == id && s.bookable).cloned());
+    Ok(BookingState {
+        ticket_code: t.ticket_code,
+        venue: venue.name.clone(),
+        address: venue.address.clone(),
+        time_zone: venue.time_zone.clone(),
+        today,
+        contact: if edit_contact {
+            None
+        } else {
+            tickets::contact_of(&engine.db, t.ticket_id).await.map_err(storage)?
+        },
+        month,
+        previous_month: (month != current).then(|| month.plus(-1)),
+        next_month: (current.months_until(month) < MONTHS_AHEAD).then(|| month.plus(1)),
+        weeks: calendar::month_grid(month, today, &slots::day_summaries(&month_slots)),
+        date,
+        slots: day_slots,
+        chosen,
+    })
+}
+
+#[server(prefix = "/sfn")]
+pub async fn save_contact(ticket: String, email: String, phone: String, country: String) -> Result<(), AppError> {
+    use crate::server::ssr::{engine, storage};
+    use gatehouse::contact::{country as find_country, ContactError, Email, PhoneE164};
+    use gatehouse::{reservation, ticket_code::TicketCode, tickets};
+    let engine = engine()?;
+    let code = TicketCode::parse(&ticket)?;
+    let contact_error = |e: ContactError| AppError::new(e.code(), e.to_string());
+    let email = Email::parse(&email).map_err(contact_error)?;
+    let phone = match find_country(&country) {
+        Some(c) => PhoneE164::parse_national(&phone, c),
+        None => PhoneE164::parse(&phone),
+    }
+    .map_err(contact_error)?;
+    if !tickets::save_contact(&engine.db, &code, &email, &phone).await.map_err(storage)? {
+        reservation::ticket_for_reservation(&engine.db, &code).await?;
+    }
+    leptos_axum::redirect(&format!("/reserve?ticket={code}"));
+    Ok(())
+}
+
+#[server(prefix = "/sfn")]
+pub async fn book(ticket: String, slot: i64) -> Result<(), AppError> {
+    use crate::server::ssr::{engine, storage};
+    use gatehouse::reservation::{self, Booking};
+    use gatehouse::{ticket_code::TicketCode, tickets};
+    let engine = engine()?;
+    let code = TicketCode::parse(&ticket)?;
+    let t = reservation::ticket_for_reservation(&engine.db, &code).await?;
+    let (email, phone) = tickets::contact_of(&engine.db, t.ticket_id)
+        .await
+        .map_err(storage)?
+        .ok_or_else(|| AppError::new("CONTACT_MISSING", "Please give your email and phone first."))?;
+    let booking =
+        Booking::parse(t.ticket_id, slot, &email, &phone).map_err(|e| AppError::new(e.code(), e.to_string()))?;
+    reservation::reserve(&engine, &booking).await?;
+    leptos_axum::redirect(&format!("/ticket?code={code}"));
+    Ok(())
+}
