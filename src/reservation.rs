@@ -150,7 +150,7 @@ mod store {
     use crate::on_pool;
     use crate::ticket_code::TicketCode;
     use crate::tickets::{self, TicketSummary};
-    use crate::writer::TAKE_SEAT;
+    use crate::writer::{FREE_SEAT, TAKE_SEAT};
     use crate::Engine;
     use chrono::{DateTime, Utc};
 
@@ -162,12 +162,6 @@ mod store {
             Some(e) => Err(e),
         }
     }
-
-    const FREE_SEAT: &str = "UPDATE reservation_slots
-         SET booked_count = booked_count - 1,
-             status = CASE WHEN status = 'FULL' THEN 'ACTIVE' ELSE status END,
-             updated_at = $2
-         WHERE id = $1";
 
     /// Books `booking.slot_id` for an ACTIVATED ticket: ticket → RESERVED, one seat taken, one
     /// reservation row, all or nothing — applied by the engine's group-commit writer.
@@ -313,10 +307,16 @@ mod store {
         if live.slot_id == new_slot_id {
             return Err(ReserveError::SameSlot);
         }
+        // A slot never changes organization, so this check needs no transaction.
+        let slot_orq: Option<(i64,)> = on_pool!(&engine.db, pool => sqlx::query_as(
+            "SELECT orq FROM reservation_slots WHERE id = $1").bind(new_slot_id).fetch_optional(pool).await)?;
+        if slot_orq.map(|(o,)| o) != Some(live.orq) {
+            return Err(ReserveError::SlotNotFound);
+        }
         let moved: Option<(NaiveDate, NaiveTime, NaiveTime)> = on_pool!(&engine.db, pool => async {
             let mut tx = begin_write(pool).await?;
             let seat: Option<(NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(TAKE_SEAT)
-                .bind(new_slot_id).bind(live.orq).bind(now).fetch_optional(&mut *tx).await?;
+                .bind(new_slot_id).bind(now).fetch_optional(&mut *tx).await?;
             let Some(seat) = seat else { return Ok::<_, sqlx::Error>(None) };
             let repointed = sqlx::query(
                 "UPDATE ticket_reservations SET slot_id = $3, updated_at = $4

@@ -3,9 +3,11 @@
 //! caller only after the batch is committed, so an answered write is durable.
 //!
 //! Why: a durable commit costs an fsync (~3 ms here), so one transaction per request caps
-//! SQLite near 300 writes/s. Batching keeps every rule a conditional statement — each job runs
-//! in its own savepoint and is undone alone when refused — so several writers (several server
-//! instances on one PostgreSQL) stay correct.
+//! SQLite near 300 writes/s. Batching keeps every rule a conditional statement, so several
+//! writers (several server instances on one PostgreSQL) stay correct. A refused job writes
+//! nothing: its first statement is the conditional one, and the one later refusal undoes the
+//! seat it took. Should a statement fail outright, the batch is rolled back and its jobs are
+//! applied again one transaction each, so one bad job cannot fail the others.
 use crate::admission::Door;
 use crate::db::{begin_write, Db};
 use crate::on_pool;
@@ -108,7 +110,19 @@ async fn run(db: Db, mut queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let outcomes = apply(&db, &batch).await;
+        let outcomes = match apply(&db, &batch).await {
+            Ok(outcomes) => Ok(outcomes),
+            Err(e) => {
+                tracing::warn!(error = %e, jobs = batch.len(), "write batch failed; applying its jobs one by one");
+                let mut alone = Vec::with_capacity(batch.len());
+                for job in &batch {
+                    alone.push(
+                        apply(&db, std::slice::from_ref(job)).await.and_then(|mut o| o.pop().unwrap_or(Err(gone()))),
+                    );
+                }
+                Ok(alone)
+            }
+        };
         answer(std::mem::take(&mut batch), outcomes);
     }
 }
@@ -139,12 +153,20 @@ fn answer(batch: Vec<Job>, outcomes: Result<Vec<Result<Outcome, sqlx::Error>>, s
     }
 }
 
+/// Takes one seat of slot `$1` at instant `$2` when it is open, not full and not started.
 pub(crate) const TAKE_SEAT: &str = "UPDATE reservation_slots
      SET booked_count = booked_count + 1,
          status = CASE WHEN booked_count + 1 >= total_capacity THEN 'FULL' ELSE status END,
-         updated_at = $3
-     WHERE id = $1 AND orq = $2 AND status = 'ACTIVE' AND booked_count < total_capacity AND starts_at > $3
+         updated_at = $2
+     WHERE id = $1 AND status = 'ACTIVE' AND booked_count < total_capacity AND starts_at > $2
      RETURNING date, start_time, end_time";
+
+/// Gives a seat of slot `$1` back at instant `$2`.
+pub(crate) const FREE_SEAT: &str = "UPDATE reservation_slots
+     SET booked_count = booked_count - 1,
+         status = CASE WHEN status = 'FULL' THEN 'ACTIVE' ELSE status END,
+         updated_at = $2
+     WHERE id = $1";
 
 const LOG: &str =
     "INSERT INTO checkin_log (orq, ticket_id, code_input, action, outcome, operator_id, device, created_at)
@@ -156,20 +178,24 @@ async fn apply(db: &Db, batch: &[Job]) -> Result<Vec<Result<Outcome, sqlx::Error
         let mut tx = begin_write(pool).await?;
         let mut outcomes = Vec::with_capacity(batch.len());
         for job in batch {
-            sqlx::query("SAVEPOINT job").execute(&mut *tx).await?;
             let outcome: Result<Outcome, sqlx::Error> = async {
                 match job {
                     Job::Reserve { booking, now, .. } => {
-                        // The ticket row first: contention is on the slot row, so it is locked last.
+                        // The seat first: a full slot (the common refusal) then writes nothing.
+                        let seat: Option<(NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(TAKE_SEAT)
+                            .bind(booking.slot_id).bind(now).fetch_optional(&mut *tx).await?;
+                        let Some((date, start_time, end_time)) = seat else { return Ok(Outcome::Reserved(None)) };
                         let ticket: Option<(String, i64)> = sqlx::query_as(
                             "UPDATE tickets SET status = 'RESERVED', reserved_at = $2, customer_email = $3, customer_phone = $4
-                             WHERE id = $1 AND status = 'ACTIVATED' RETURNING ticket_code, orq")
+                             WHERE id = $1 AND status = 'ACTIVATED'
+                               AND orq = (SELECT orq FROM reservation_slots WHERE id = $5)
+                             RETURNING ticket_code, orq")
                             .bind(booking.ticket_id).bind(now).bind(booking.email.as_str()).bind(booking.phone.as_str())
-                            .fetch_optional(&mut *tx).await?;
-                        let Some((ticket_code, orq)) = ticket else { return Ok(Outcome::Reserved(None)) };
-                        let seat: Option<(NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(TAKE_SEAT)
-                            .bind(booking.slot_id).bind(orq).bind(now).fetch_optional(&mut *tx).await?;
-                        let Some((date, start_time, end_time)) = seat else { return Ok(Outcome::Reserved(None)) };
+                            .bind(booking.slot_id).fetch_optional(&mut *tx).await?;
+                        let Some((ticket_code, orq)) = ticket else {
+                            sqlx::query(FREE_SEAT).bind(booking.slot_id).bind(now).execute(&mut *tx).await?;
+                            return Ok(Outcome::Reserved(None));
+                        };
                         let (reservation_id,): (i64,) = sqlx::query_as(
                             "INSERT INTO ticket_reservations (ticket_id, slot_id, customer_email, customer_phone, reserved_at,
                                                               status, orq, created_at, updated_at)
@@ -209,13 +235,10 @@ async fn apply(db: &Db, batch: &[Job]) -> Result<Vec<Result<Outcome, sqlx::Error
                     }
                 }
             }.await;
-            let keep = matches!(outcome, Ok(Outcome::Reserved(Some(_))) | Ok(Outcome::Admitted(Some(_))) | Ok(Outcome::Logged));
-            if !keep {
-                // A refused or failed job leaves nothing behind; the batch goes on.
-                sqlx::query("ROLLBACK TO SAVEPOINT job").execute(&mut *tx).await?;
-            }
-            sqlx::query("RELEASE SAVEPOINT job").execute(&mut *tx).await?;
-            outcomes.push(outcome);
+            // A statement that failed leaves the transaction unusable (PostgreSQL) or the job half
+            // done: give up the batch, and `run` applies each job alone.
+            let outcome = outcome?;
+            outcomes.push(Ok(outcome));
         }
         tx.commit().await?;
         Ok(outcomes)

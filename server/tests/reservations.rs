@@ -251,3 +251,26 @@ async fn changes_stop_24_hours_before_the_visit() {
         assert_eq!((app.booked(slot).await, app.booked(other).await), (booked, 0));
     }
 }
+
+#[tokio::test]
+async fn another_organizations_slot_cannot_be_booked_or_moved_into() {
+    for backend in backends() {
+        let app = TestApp::with_demo(backend).await;
+        let foreign = app.slot(5, 14).await;
+        gatehouse::on_pool!(&app.engine.db, pool => async {
+            let (other,): (i64,) = sqlx::query_as(
+                "INSERT INTO organizations (slug, name, created_at) VALUES ('other', 'Other', $1) RETURNING id")
+                .bind(app.engine.now()).fetch_one(pool).await?;
+            sqlx::query("UPDATE reservation_slots SET orq = $2 WHERE id = $1").bind(foreign).bind(other).execute(pool).await.map(|_| ())
+        }.await).expect("move slot");
+        let (ticket, code) = app.ticket("ACTIVATED").await;
+        let (status, body) = app.reserve(ticket, foreign).await;
+        assert_eq!((status, code_of(&body)), (404, "SLOT_NOT_FOUND"), "{backend:?}");
+        assert_eq!((app.status(ticket).await.as_str(), app.booked(foreign).await), ("ACTIVATED", 0));
+        app.reserve(ticket, app.slot(5, 12).await).await;
+        let (status, body) =
+            app.post("/api/reservations/change", json!({ "ticket_code": code.as_str(), "slot_id": foreign })).await;
+        assert_eq!((status, code_of(&body)), (404, "SLOT_NOT_FOUND"), "{backend:?}");
+        assert_eq!(app.booked(foreign).await, 0);
+    }
+}
