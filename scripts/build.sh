@@ -10,11 +10,14 @@ site=$target_dir/site
 
 cargo build -p app --lib --target wasm32-unknown-unknown --features hydrate --profile wasm-release
 mkdir -p "$site/pkg"
-wasm-bindgen --target web --no-typescript --out-dir "$site/pkg" --out-name gatehouse \
-  "$target_dir/wasm32-unknown-unknown/wasm-release/app.wasm"
-node scripts/wasm-opt/node_modules/binaryen/bin/wasm-opt -Oz --enable-bulk-memory \
-  --enable-nontrapping-float-to-int --enable-reference-types \
-  "$site/pkg/gatehouse_bg.wasm" -o "$site/pkg/gatehouse_bg.wasm"
+wasm_in="$target_dir/wasm32-unknown-unknown/wasm-release/app.wasm"
+# wasm-bindgen and wasm-opt take ~15 s: skip them when the compiled client has not changed.
+if [ ! -f "$site/pkg/gatehouse_bg.wasm" ] || [ "$wasm_in" -nt "$site/pkg/gatehouse_bg.wasm" ]; then
+  wasm-bindgen --target web --no-typescript --out-dir "$site/pkg" --out-name gatehouse "$wasm_in"
+  node scripts/wasm-opt/node_modules/binaryen/bin/wasm-opt -Oz --enable-bulk-memory \
+    --enable-nontrapping-float-to-int --enable-reference-types \
+    "$site/pkg/gatehouse_bg.wasm" -o "$site/pkg/gatehouse_bg.wasm"
+fi
 cat style/*.css > "$site/pkg/gatehouse.css"
 cp -r public/. "$site/"
 
