@@ -22,6 +22,8 @@ mod engine;
 #[cfg(feature = "ssr")]
 pub mod org;
 #[cfg(feature = "ssr")]
+pub mod qr;
+#[cfg(feature = "ssr")]
 pub mod writer;
 
 #[cfg(feature = "ssr")]

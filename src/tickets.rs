@@ -9,6 +9,8 @@ pub struct ReservedSlot {
     pub date: NaiveDate,
     pub start_time: NaiveTime,
     pub end_time: NaiveTime,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,13 +48,15 @@ mod store {
         date: Option<NaiveDate>,
         start_time: Option<NaiveTime>,
         end_time: Option<NaiveTime>,
+        starts_at: Option<DateTime<Utc>>,
+        ends_at: Option<DateTime<Utc>>,
     }
 
     /// The ticket with its live reservation, in one query.
     pub async fn find_by_code(db: &Db, code: &TicketCode) -> Result<Option<TicketSummary>, sqlx::Error> {
         let row: Option<Row> = on_pool!(db, pool => sqlx::query_as(
             "SELECT t.id, t.ticket_code, t.status, t.order_id, t.product_id, t.orq, t.verified_at,
-                    s.id AS slot_id, s.date, s.start_time, s.end_time
+                    s.id AS slot_id, s.date, s.start_time, s.end_time, s.starts_at, s.ends_at
              FROM tickets t
              LEFT JOIN ticket_reservations r ON r.ticket_id = t.id AND r.status <> 'CANCELLED'
              LEFT JOIN reservation_slots s ON s.id = r.slot_id
@@ -65,9 +69,9 @@ mod store {
             order_id: r.order_id,
             product_id: r.product_id,
             orq: r.orq,
-            reservation: match (r.slot_id, r.date, r.start_time, r.end_time) {
-                (Some(slot_id), Some(date), Some(start_time), Some(end_time)) => {
-                    Some(ReservedSlot { slot_id, date, start_time, end_time })
+            reservation: match (r.slot_id, r.date, r.start_time, r.end_time, r.starts_at, r.ends_at) {
+                (Some(slot_id), Some(date), Some(start_time), Some(end_time), Some(starts_at), Some(ends_at)) => {
+                    Some(ReservedSlot { slot_id, date, start_time, end_time, starts_at, ends_at })
                 }
                 _ => None,
             },

@@ -37,14 +37,35 @@ pub async fn venue_overview() -> Result<StartPage, AppError> {
     })
 }
 
+/// A ticket as its holder sees it, with the QR code to show at the door once reserved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketView {
+    pub ticket: TicketSummary,
+    pub qr_svg: Option<String>,
+    pub venue: String,
+    pub address: String,
+    pub time_zone: String,
+}
+
 #[server(prefix = "/sfn")]
-pub async fn lookup_ticket(code: String) -> Result<TicketSummary, AppError> {
+pub async fn lookup_ticket(code: String) -> Result<TicketView, AppError> {
+    use gatehouse::lifecycle::TicketStatus;
     let engine = ssr::engine()?;
     let code = gatehouse::ticket_code::TicketCode::parse(&code)?;
-    gatehouse::tickets::find_by_code(&engine.db, &code)
+    let ticket = gatehouse::tickets::find_by_code(&engine.db, &code)
         .await
         .map_err(ssr::storage)?
-        .ok_or_else(|| AppError::new("TICKET_NOT_FOUND", "Invalid ticket code. Please check and try again."))
+        .ok_or_else(|| AppError::new("TICKET_NOT_FOUND", "Invalid ticket code. Please check and try again."))?;
+    let venue =
+        gatehouse::org::main_venue(&engine.db, ticket.orq).await.map_err(ssr::storage)?.ok_or_else(ssr::no_venue)?;
+    let qr_svg = (ticket.status == TicketStatus::Reserved).then(|| gatehouse::qr::svg(&code)).flatten();
+    Ok(TicketView {
+        ticket,
+        qr_svg,
+        venue: venue.name.clone(),
+        address: venue.address.clone(),
+        time_zone: venue.time_zone,
+    })
 }
 
 #[cfg(feature = "ssr")]

@@ -32,6 +32,10 @@ async function bookWholeFlow(javaScriptEnabled, code) {
   await page.getByRole('button', { name: 'Confirm reservation' }).click();
   await page.waitForURL(/\/ticket\?code=/);
   assert.equal(await page.locator('.status').textContent(), 'RESERVED');
+  assert.equal(await page.locator('.qr svg').count(), 1, 'the QR code is shown');
+  const icsHref = await page.getByRole('link', { name: 'Add to calendar (.ics)' }).getAttribute('href');
+  const ics = await page.request.get(new URL(icsHref, server.base).href);
+  assert.match(await ics.text(), /BEGIN:VEVENT[\s\S]*DTSTART:\d{8}T\d{6}Z/);
   await shot(page, `reserve-${tag}-5-reserved`);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than a 360px screen`);

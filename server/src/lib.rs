@@ -1,6 +1,7 @@
 //! The axum server: configuration, router, jobs and the command line, around the core.
 pub mod api;
 pub mod config;
+pub mod downloads;
 pub mod jobs;
 pub mod router;
 pub mod state;

@@ -26,6 +26,7 @@ pub fn router(engine: Engine, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/tickets/{code}/visit.ics", get(crate::downloads::visit_ics))
         .merge(crate::api::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

@@ -274,3 +274,27 @@ async fn another_organizations_slot_cannot_be_booked_or_moved_into() {
         assert_eq!(app.booked(foreign).await, 0);
     }
 }
+
+#[tokio::test]
+async fn a_reserved_ticket_page_shows_its_qr_code_and_offers_the_visit_as_an_ics_event() {
+    for backend in backends() {
+        let app = TestApp::with_demo(backend).await;
+        let (ticket, code) = app.ticket("ACTIVATED").await;
+        let before = app.get(&format!("/ticket?code={code}")).await.text().await.expect("body");
+        assert!(!before.contains("<svg"), "{backend:?}: no QR code before a reservation");
+        app.reserve(ticket, app.slot(5, 12).await).await;
+        let page = app.get(&format!("/ticket?code={code}")).await.text().await.expect("body");
+        assert!(page.contains("Reservation confirmed") && page.contains("<svg"), "{backend:?}");
+        let res = app.get(&format!("/tickets/{code}/visit.ics")).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "text/calendar; charset=utf-8");
+        let ics = res.text().await.expect("body");
+        // Noon in New York on 28 November is 17:00 UTC.
+        assert!(
+            ics.contains("DTSTART:20261128T170000Z\r\n") && ics.contains("DTEND:20261128T190000Z\r\n"),
+            "{backend:?}: {ics}"
+        );
+        let (_, unreserved) = app.ticket("ACTIVATED").await;
+        assert_eq!(app.get(&format!("/tickets/{unreserved}/visit.ics")).await.status(), 404);
+    }
+}

@@ -28,18 +28,7 @@ pub fn TicketStatusPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Looking it up…"</p> }>
                 {move || Suspend::new(async move {
                     match summary.await {
-                        Ok(t) => view! {
-                            <dl class="facts">
-                                <dt>"Code"</dt><dd class="code">{t.ticket_code.clone()}</dd>
-                                <dt>"Status"</dt><dd><span class="status">{t.status.as_str()}</span></dd>
-                                {t.reservation.map(|r| view! {
-                                    <dt>"Visit"</dt>
-                                    <dd>{r.date.format("%A %-d %B %Y").to_string()}", "
-                                        {r.start_time.format("%H:%M").to_string()}"–"{r.end_time.format("%H:%M").to_string()}</dd>
-                                })}
-                            </dl>
-                            <p>{explain(t.status)}</p>
-                        }.into_any(),
+                        Ok(v) => view! { <TicketDetails view=v/> }.into_any(),
                         Err(e) => view! {
                             <p class="problem" role="alert">{e.message}</p>
                             <form method="get" action="/ticket" class="stack">
@@ -52,5 +41,36 @@ pub fn TicketStatusPage() -> impl IntoView {
             </Suspense>
             <p><a href="/">"Back to the start page"</a></p>
         </section>
+    }
+}
+
+#[component]
+fn TicketDetails(view: crate::server::TicketView) -> impl IntoView {
+    let t = view.ticket;
+    let reserved = t.status == TicketStatus::Reserved;
+    let ics = format!("/tickets/{}/visit.ics", t.ticket_code);
+    view! {
+        {reserved.then(|| view! { <p class="ok confirmed">"✓ Reservation confirmed"</p> })}
+        {view.qr_svg.map(|svg| view! {
+            <div class="qr" role="img" aria-label=format!("QR code of ticket {}", t.ticket_code) inner_html=svg></div>
+        })}
+        <dl class="facts">
+            <dt>"Code"</dt><dd class="code">{t.ticket_code.clone()}</dd>
+            <dt>"Status"</dt><dd><span class="status">{t.status.as_str()}</span></dd>
+            {t.reservation.clone().map(|r| view! {
+                <dt>"Date"</dt><dd>{r.date.format("%A, %B %-d, %Y").to_string()}</dd>
+                <dt>"Time"</dt><dd>{super::reserve::time_range(r.start_time, r.end_time)}" ("{view.time_zone.clone()}")"</dd>
+                <dt>"Where"</dt><dd>{view.venue.clone()}", "{view.address.clone()}</dd>
+            })}
+        </dl>
+        <p>{explain(t.status)}</p>
+        {reserved.then(|| view! {
+            <p class="actions no-print">
+                <a class="button secondary" href=ics download="visit.ics">"Add to calendar (.ics)"</a>
+            </p>
+        })}
+        {(t.status == TicketStatus::Activated).then(|| view! {
+            <p><a class="button" href=format!("/reserve?ticket={}", t.ticket_code)>"Book a date and time"</a></p>
+        })}
     }
 }
