@@ -14,12 +14,6 @@ pub enum Db {
     Postgres(PgPool),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
     #[error("database URL must start with sqlite: or postgres:, got '{0}'")]
@@ -80,13 +74,6 @@ impl Db {
             Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
-    }
-
-    pub fn backend(&self) -> Backend {
-        match self {
-            Db::Sqlite(_) => Backend::Sqlite,
-            Db::Postgres(_) => Backend::Postgres,
-        }
     }
 
     /// True when a trivial query answers within the pool's timeout.

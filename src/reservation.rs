@@ -207,10 +207,9 @@ mod store {
         let slot: Option<(i64, String, DateTime<Utc>)> = on_pool!(db, pool => sqlx::query_as(
             "SELECT orq, status, starts_at FROM reservation_slots WHERE id = $1")
             .bind(slot_id).fetch_optional(pool).await)?;
-        let Some((slot_orq, status, starts_at)) = slot.filter(|s| s.0 == orq) else {
+        let Some((_, status, starts_at)) = slot.filter(|(slot_orq, ..)| *slot_orq == orq) else {
             return Ok(ReserveError::SlotNotFound);
         };
-        let _ = slot_orq;
         let alternatives = alternatives(db, orq, slot_id, starts_at, now).await?;
         Ok(if status == "CLOSED" {
             ReserveError::SlotClosed { alternatives }

@@ -15,11 +15,6 @@ impl Role {
             Role::Admin => "ADMIN",
         }
     }
-
-    /// Admins can do everything operators can.
-    pub fn can_operate(self) -> bool {
-        matches!(self, Role::Operator | Role::Admin)
-    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -116,21 +111,11 @@ mod store {
 
     /// The user when the password is right; `None` for an unknown user or a wrong password alike.
     pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<Option<StaffUser>, UserError> {
-        let row: Option<UserRow> = on_pool!(db, pool => sqlx::query_as(
-            "SELECT id, orq, username, display_name, role, password_hash FROM users WHERE username = $1")
-            .bind(username).fetch_optional(pool).await)?;
-        let Some(row) = row else { return Ok(None) };
+        let Some(row) = row_by_username(db, username).await? else { return Ok(None) };
         let password = password.to_owned();
         let hash = row.password_hash.clone();
         let ok = tokio::task::spawn_blocking(move || password_matches(&password, &hash)).await.unwrap_or(false);
         Ok(ok.then(|| row.into_user()))
-    }
-
-    pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<StaffUser>, sqlx::Error> {
-        let row: Option<UserRow> = on_pool!(db, pool => sqlx::query_as(
-            "SELECT id, orq, username, display_name, role, password_hash FROM users WHERE id = $1")
-            .bind(id).fetch_optional(pool).await)?;
-        Ok(row.map(UserRow::into_user))
     }
 
     /// API tokens are 32 random bytes shown once; only their SHA-256 is stored, so a database
@@ -158,9 +143,12 @@ mod store {
     }
 
     pub async fn user_by_username(db: &Db, username: &str) -> Result<Option<StaffUser>, sqlx::Error> {
-        let row: Option<UserRow> = on_pool!(db, pool => sqlx::query_as(
+        Ok(row_by_username(db, username).await?.map(UserRow::into_user))
+    }
+
+    async fn row_by_username(db: &Db, username: &str) -> Result<Option<UserRow>, sqlx::Error> {
+        on_pool!(db, pool => sqlx::query_as(
             "SELECT id, orq, username, display_name, role, password_hash FROM users WHERE username = $1")
-            .bind(username).fetch_optional(pool).await)?;
-        Ok(row.map(UserRow::into_user))
+            .bind(username).fetch_optional(pool).await)
     }
 }
