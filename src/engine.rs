@@ -1,6 +1,7 @@
 //! The handle every caller (REST API, server functions, jobs) holds: storage plus the clock.
 use crate::clock::Clock;
 use crate::db::Db;
+use crate::events::Events;
 use crate::writer::Writer;
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
@@ -13,15 +14,28 @@ pub struct Engine {
     pub change_cutoff: Duration,
     /// Applies bookings, admissions and check-in log rows in batches (group commit).
     pub writer: Writer,
+    /// Slot changes, for live availability.
+    pub events: Events,
 }
 
 impl Engine {
     /// Starts the engine's writer task: call inside a Tokio runtime.
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        Self { writer: Writer::spawn(db.clone()), db, clock, change_cutoff: Duration::hours(24) }
+        Self {
+            writer: Writer::spawn(db.clone()),
+            db,
+            clock,
+            change_cutoff: Duration::hours(24),
+            events: Events::default(),
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// Whether a reservation for a slot starting at `starts_at` may still be changed or cancelled.
+    pub fn can_still_change(&self, starts_at: DateTime<Utc>) -> bool {
+        starts_at - self.change_cutoff > self.now()
     }
 }

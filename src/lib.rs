@@ -20,6 +20,8 @@ pub mod demo;
 #[cfg(feature = "ssr")]
 mod engine;
 #[cfg(feature = "ssr")]
+pub mod events;
+#[cfg(feature = "ssr")]
 pub mod org;
 #[cfg(feature = "ssr")]
 pub mod qr;

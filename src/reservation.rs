@@ -169,7 +169,10 @@ mod store {
         let now = engine.now();
         let outcome = engine.writer.reserve(booking.clone(), now).await;
         match outcome? {
-            Some(confirmed) => Ok(confirmed),
+            Some(confirmed) => {
+                engine.events.slot_changed(confirmed.slot.slot_id);
+                Ok(confirmed)
+            }
             None => Err(explain_refusal(engine, booking.ticket_id, booking.slot_id, now).await),
         }
     }
@@ -289,11 +292,21 @@ mod store {
         }
     }
 
-    fn check_cutoff(engine: &Engine, live: &Live, now: DateTime<Utc>) -> Result<(), ReserveError> {
-        if live.starts_at - engine.change_cutoff <= now {
-            Err(ReserveError::CutoffPassed { hours: engine.change_cutoff.num_hours() })
-        } else {
+    fn check_cutoff(engine: &Engine, starts_at: DateTime<Utc>) -> Result<(), ReserveError> {
+        if engine.can_still_change(starts_at) {
             Ok(())
+        } else {
+            Err(ReserveError::CutoffPassed { hours: engine.change_cutoff.num_hours() })
+        }
+    }
+
+    /// A RESERVED ticket whose reservation may still be changed or cancelled.
+    pub async fn ticket_for_change(engine: &Engine, code: &TicketCode) -> Result<TicketSummary, ReserveError> {
+        let ticket = tickets::find_by_code(&engine.db, code).await?.ok_or(ReserveError::TicketNotFound)?;
+        match (ticket.status, &ticket.reservation) {
+            (TicketStatus::Reserved, Some(slot)) => check_cutoff(engine, slot.starts_at).map(|()| ticket),
+            (TicketStatus::Activated, _) => Err(ReserveError::NoReservation),
+            (status, _) => Err(ReserveError::for_status(status, None).unwrap_or(ReserveError::NoReservation)),
         }
     }
 
@@ -302,7 +315,7 @@ mod store {
     pub async fn reschedule(engine: &Engine, code: &TicketCode, new_slot_id: i64) -> Result<Confirmed, ReserveError> {
         let now = engine.now();
         let live = live_reservation(&engine.db, code).await?;
-        check_cutoff(engine, &live, now)?;
+        check_cutoff(engine, live.starts_at)?;
         if live.slot_id == new_slot_id {
             return Err(ReserveError::SameSlot);
         }
@@ -330,12 +343,16 @@ mod store {
             Ok(Some(seat))
         }.await)?;
         match moved {
-            Some((date, start_time, end_time)) => Ok(Confirmed {
-                reservation_id: live.reservation_id,
-                ticket_id: live.ticket_id,
-                ticket_code: code.to_string(),
-                slot: SlotTimes { slot_id: new_slot_id, date, start_time, end_time },
-            }),
+            Some((date, start_time, end_time)) => {
+                engine.events.slot_changed(live.slot_id);
+                engine.events.slot_changed(new_slot_id);
+                Ok(Confirmed {
+                    reservation_id: live.reservation_id,
+                    ticket_id: live.ticket_id,
+                    ticket_code: code.to_string(),
+                    slot: SlotTimes { slot_id: new_slot_id, date, start_time, end_time },
+                })
+            }
             None => {
                 // Either the new slot refused the seat or the reservation changed meanwhile.
                 live_reservation(&engine.db, code).await?;
@@ -348,7 +365,7 @@ mod store {
     pub async fn cancel(engine: &Engine, code: &TicketCode) -> Result<(), ReserveError> {
         let now = engine.now();
         let live = live_reservation(&engine.db, code).await?;
-        check_cutoff(engine, &live, now)?;
+        check_cutoff(engine, live.starts_at)?;
         let done = on_pool!(&engine.db, pool => async {
             let mut tx = begin_write(pool).await?;
             let cancelled = sqlx::query(
@@ -365,6 +382,7 @@ mod store {
             Ok(true)
         }.await)?;
         if done {
+            engine.events.slot_changed(live.slot_id);
             Ok(())
         } else {
             // Admitted, expired or cancelled meanwhile: report what it is now.

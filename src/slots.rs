@@ -152,6 +152,85 @@ mod store {
         Ok(rows.into_iter().map(|r| r.into_availability(now)).collect())
     }
 
+    /// The slot `slot_id` of organization `orq`, as a customer would see it now.
+    pub async fn slot_availability(
+        db: &Db,
+        orq: i64,
+        slot_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SlotAvailability>, sqlx::Error> {
+        let row: Option<SlotRow> = on_pool!(db, pool => sqlx::query_as(
+            "SELECT id, date, start_time, end_time, starts_at, total_capacity, booked_count, status
+             FROM reservation_slots WHERE id = $1 AND orq = $2")
+            .bind(slot_id).bind(orq).fetch_optional(pool).await)?;
+        Ok(row.map(|r| r.into_availability(now)))
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    pub enum CapacityError {
+        #[error("That time slot does not exist.")]
+        SlotNotFound,
+        #[error("Capacity must be between 0 and {max}.")]
+        OutOfRange { max: i64 },
+        #[error("{booked} places are already booked in this slot; capacity cannot go below that.")]
+        BelowBooked { booked: i64 },
+        #[error("storage failure")]
+        Storage(#[from] sqlx::Error),
+    }
+
+    impl CapacityError {
+        pub fn code(&self) -> &'static str {
+            match self {
+                Self::SlotNotFound => "SLOT_NOT_FOUND",
+                Self::OutOfRange { .. } => "INVALID_CAPACITY",
+                Self::BelowBooked { .. } => "CAPACITY_BELOW_BOOKED",
+                Self::Storage(_) => "INTERNAL",
+            }
+        }
+
+        pub fn status(&self) -> u16 {
+            match self {
+                Self::SlotNotFound => 404,
+                Self::OutOfRange { .. } => 400,
+                Self::BelowBooked { .. } => 409,
+                Self::Storage(_) => 500,
+            }
+        }
+    }
+
+    /// The most places one slot can have; guards against a typo of a few extra digits.
+    pub const MAX_CAPACITY: i64 = 100_000;
+
+    /// Sets how many places a slot has. One conditional statement, so it can never go below what
+    /// is booked, even while bookings arrive; FULL follows the new capacity, CLOSED stays closed.
+    pub async fn set_capacity(
+        engine: &crate::Engine,
+        orq: i64,
+        slot_id: i64,
+        capacity: i64,
+    ) -> Result<SlotAvailability, CapacityError> {
+        if !(0..=MAX_CAPACITY).contains(&capacity) {
+            return Err(CapacityError::OutOfRange { max: MAX_CAPACITY });
+        }
+        let now = engine.now();
+        let row: Option<SlotRow> = on_pool!(&engine.db, pool => sqlx::query_as(
+            "UPDATE reservation_slots
+             SET total_capacity = $3,
+                 status = CASE WHEN status = 'CLOSED' THEN status WHEN booked_count >= $3 THEN 'FULL' ELSE 'ACTIVE' END,
+                 updated_at = $4
+             WHERE id = $1 AND orq = $2 AND booked_count <= $3
+             RETURNING id, date, start_time, end_time, starts_at, total_capacity, booked_count, status")
+            .bind(slot_id).bind(orq).bind(capacity).bind(now).fetch_optional(pool).await)?;
+        if let Some(row) = row {
+            engine.events.slot_changed(slot_id);
+            return Ok(row.into_availability(now));
+        }
+        match slot_availability(&engine.db, orq, slot_id, now).await? {
+            Some(slot) => Err(CapacityError::BelowBooked { booked: slot.booked_count }),
+            None => Err(CapacityError::SlotNotFound),
+        }
+    }
+
     /// A daily opening pattern: slots of `length` from `first_start`, the last one ending by `close`.
     #[derive(Debug, Clone, Copy)]
     pub struct DailySchedule {

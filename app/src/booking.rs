@@ -3,6 +3,7 @@ use crate::error::AppError;
 use chrono::NaiveDate;
 use gatehouse::calendar::CalendarDay;
 use gatehouse::slots::{Month, SlotAvailability};
+use gatehouse::tickets::ReservedSlot;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -12,10 +13,14 @@ pub const MONTHS_AHEAD: i32 = 3;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BookingState {
     pub ticket_code: String,
+    /// The ticket's organization, whose slots the page shows.
+    pub orq: i64,
     pub venue: String,
     pub address: String,
     pub time_zone: String,
     pub today: NaiveDate,
+    /// The reservation being changed, when the ticket is already booked.
+    pub current: Option<ReservedSlot>,
     /// Email and phone saved on the ticket, once given.
     pub contact: Option<(String, String)>,
     pub month: Month,
@@ -41,7 +46,12 @@ pub async fn booking_step(
     let engine = engine()?;
     let now = engine.now();
     let code = TicketCode::parse(&ticket)?;
-    let t = reservation::ticket_for_reservation(&engine.db, &code).await?;
+    let t = match reservation::ticket_for_reservation(&engine.db, &code).await {
+        Err(reservation::ReserveError::TicketAlreadyReserved { .. }) => {
+            reservation::ticket_for_change(&engine, &code).await?
+        }
+        other => other?,
+    };
     let venue = org::main_venue(&engine.db, t.orq).await.map_err(storage)?.ok_or_else(no_venue)?;
     let today = now.with_timezone(&venue.tz()).date_naive();
     let date = date.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()).filter(|d| *d >= today);
@@ -53,6 +63,8 @@ pub async fn booking_step(
     let chosen = slot.and_then(|id| day_slots.iter().find(|s| s.id == id && s.bookable).cloned());
     Ok(BookingState {
         ticket_code: t.ticket_code,
+        orq: t.orq,
+        current: t.reservation,
         venue: venue.name.clone(),
         address: venue.address.clone(),
         time_zone: venue.time_zone.clone(),
@@ -109,5 +121,29 @@ pub async fn book(ticket: String, slot: i64) -> Result<(), AppError> {
         Booking::parse(t.ticket_id, slot, &email, &phone).map_err(|e| AppError::new(e.code(), e.to_string()))?;
     reservation::reserve(&engine, &booking).await?;
     leptos_axum::redirect(&format!("/ticket?code={code}"));
+    Ok(())
+}
+
+/// Moves a booked visit to another slot (up to the change cut-off before it).
+#[server(prefix = "/sfn")]
+pub async fn change_visit(ticket: String, slot: i64) -> Result<(), AppError> {
+    use crate::server::ssr::engine;
+    use gatehouse::{reservation, ticket_code::TicketCode};
+    let engine = engine()?;
+    let code = TicketCode::parse(&ticket)?;
+    reservation::reschedule(&engine, &code, slot).await?;
+    leptos_axum::redirect(&format!("/ticket?code={code}&changed=1"));
+    Ok(())
+}
+
+/// Cancels a booked visit; the ticket can be booked again.
+#[server(prefix = "/sfn")]
+pub async fn cancel_visit(ticket: String) -> Result<(), AppError> {
+    use crate::server::ssr::engine;
+    use gatehouse::{reservation, ticket_code::TicketCode};
+    let engine = engine()?;
+    let code = TicketCode::parse(&ticket)?;
+    reservation::cancel(&engine, &code).await?;
+    leptos_axum::redirect(&format!("/ticket?code={code}&cancelled=1"));
     Ok(())
 }

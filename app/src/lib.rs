@@ -1,6 +1,7 @@
 //! Gatehouse's web UI: one Leptos app rendered on the server and hydrated in the browser.
 pub mod booking;
 pub mod error;
+pub mod live;
 pub mod pages;
 pub mod server;
 
@@ -52,4 +53,6 @@ pub fn App() -> impl IntoView {
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
+    // A marker for browser tests (and curious eyes) that the page is interactive now.
+    let _ = document().body().map(|b| b.set_attribute("data-hydrated", ""));
 }

@@ -45,6 +45,9 @@ pub struct TicketView {
     pub venue: String,
     pub address: String,
     pub time_zone: String,
+    /// Whether the reservation may still be changed or cancelled, and until how long before.
+    pub changeable: bool,
+    pub change_cutoff_hours: i64,
 }
 
 #[server(prefix = "/sfn")]
@@ -58,9 +61,13 @@ pub async fn lookup_ticket(code: String) -> Result<TicketView, AppError> {
         .ok_or_else(|| AppError::new("TICKET_NOT_FOUND", "Invalid ticket code. Please check and try again."))?;
     let venue =
         gatehouse::org::main_venue(&engine.db, ticket.orq).await.map_err(ssr::storage)?.ok_or_else(ssr::no_venue)?;
-    let qr_svg = (ticket.status == TicketStatus::Reserved).then(|| gatehouse::qr::svg(&code)).flatten();
+    let reserved = ticket.status == TicketStatus::Reserved;
+    let qr_svg = reserved.then(|| gatehouse::qr::svg(&code)).flatten();
+    let changeable = reserved && ticket.reservation.as_ref().is_some_and(|r| engine.can_still_change(r.starts_at));
     Ok(TicketView {
         ticket,
+        changeable,
+        change_cutoff_hours: engine.change_cutoff.num_hours(),
         qr_svg,
         venue: venue.name.clone(),
         address: venue.address.clone(),

@@ -1,6 +1,7 @@
 // Starts the real Gatehouse binary on a fresh SQLite database with demo data, on a free port,
 // and Debian's Chromium through playwright-core. Screenshots land in end2end/artifacts/.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -13,20 +14,18 @@ const targetDir = process.env.CARGO_TARGET_DIR ? resolve(repo, process.env.CARGO
 export const artifacts = join(repo, 'end2end', 'artifacts');
 mkdirSync(artifacts, { recursive: true });
 
-export async function startServer() {
+export async function startServer(extraEnv = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-'));
   const bin = process.env.GATEHOUSE_BIN ?? join(targetDir, 'debug', 'gatehouse');
-  const child = spawn(bin, ['serve', '--demo'], {
-    cwd: repo,
-    env: {
-      ...process.env,
-      GATEHOUSE_DATA_DIR: dataDir,
-      GATEHOUSE_LISTEN: '127.0.0.1:0',
-      GATEHOUSE_SITE_ROOT: join(targetDir, 'site'),
-      GATEHOUSE_LOG: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const env = {
+    ...process.env,
+    GATEHOUSE_DATA_DIR: dataDir,
+    GATEHOUSE_LISTEN: '127.0.0.1:0',
+    GATEHOUSE_SITE_ROOT: join(targetDir, 'site'),
+    GATEHOUSE_LOG: 'warn',
+    ...extraEnv,
+  };
+  const child = spawn(bin, ['serve', '--demo'], { cwd: repo, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const base = await new Promise((ok, fail) => {
     let out = '';
     const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}`)), 30_000);
@@ -40,6 +39,17 @@ export async function startServer() {
   return {
     base,
     dataDir,
+    /// An API token of a demo staff account, made by the CLI as an operator would.
+    token(username) {
+      return execFileSync(bin, ['token', username], { cwd: repo, env, encoding: 'utf8' }).trim();
+    },
+    /// A REST API call as a second client would make it: the parsed JSON envelope.
+    async api(method, path, body, token) {
+      const headers = { 'content-type': 'application/json' };
+      if (token) headers.authorization = `Bearer ${token}`;
+      const res = await fetch(base + path, { method, headers, body: body && JSON.stringify(body) });
+      return { status: res.status, body: await res.json() };
+    },
     async stop() {
       child.kill('SIGINT');
       await new Promise((ok) => child.once('exit', ok));
@@ -64,4 +74,49 @@ export async function launchBrowser() {
 
 export async function shot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/// Runs axe-core on the page as it is now; fails on any serious or critical violation.
+/// Pages of a context with JavaScript disabled cannot run axe; their address is opened again
+/// with the app's scripts blocked (the same server-rendered page) and checked there.
+export async function expectAccessible(page, label) {
+  if (page.noJs) {
+    const context = await page.context().browser().newContext({ viewport: page.viewportSize() });
+    await context.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
+    const copy = await context.newPage();
+    await copy.goto(page.url());
+    try {
+      return await expectAccessible(copy, label);
+    } finally {
+      await context.close();
+    }
+  }
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+  if (violations.length) throw new Error(`${label}: accessibility violations:\n${violations.join('\n')}`);
+}
+
+/// Decodes the QR code in a PNG (bytes) inside the page, with jsQR: the text it carries.
+export async function decodeQrPng(page, bytes) {
+  await page.addScriptTag({ path: require.resolve('jsqr/dist/jsQR.js') });
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.width;
+    canvas.height = img.height;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const pixels = ctx.getImageData(0, 0, img.width, img.height);
+    return window.jsQR(pixels.data, img.width, img.height)?.data ?? null;
+  }, Buffer.from(bytes).toString('base64'));
 }

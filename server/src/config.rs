@@ -11,7 +11,12 @@ pub struct Config {
     pub log: String,
     /// 32 bytes for signing sessions and QR payloads.
     pub secret_key: Vec<u8>,
+    /// Until how many hours before a visit customers may change or cancel it.
+    pub change_cutoff_hours: i64,
 }
+
+/// A year: longer would be a typo.
+const MAX_CUTOFF_HOURS: i64 = 24 * 366;
 
 /// A variable that is set but unusable: start-up stops with one line naming it.
 #[derive(Debug, thiserror::Error)]
@@ -49,7 +54,16 @@ impl Config {
             })?,
             None => persisted_key(&data_dir)?,
         };
+        let cutoff_text = var("GATEHOUSE_CHANGE_CUTOFF_HOURS").unwrap_or_else(|| "24".into());
+        let change_cutoff_hours =
+            cutoff_text.trim().parse().ok().filter(|h| (0..=MAX_CUTOFF_HOURS).contains(h)).ok_or_else(|| {
+                ConfigError {
+                    var: "GATEHOUSE_CHANGE_CUTOFF_HOURS",
+                    problem: format!("'{cutoff_text}' is not a whole number of hours from 0 to {MAX_CUTOFF_HOURS}"),
+                }
+            })?;
         Ok(Config {
+            change_cutoff_hours,
             database_url,
             listen,
             site_root: PathBuf::from(var("GATEHOUSE_SITE_ROOT").unwrap_or_else(|| "target/site".into())),

@@ -3,5 +3,6 @@ pub mod api;
 pub mod config;
 pub mod downloads;
 pub mod jobs;
+pub mod live;
 pub mod router;
 pub mod state;

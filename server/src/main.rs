@@ -57,7 +57,9 @@ fn main() -> ExitCode {
 async fn open(config: &Config) -> Result<Engine, String> {
     let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
-    Ok(Engine::new(db, Arc::new(SystemClock)))
+    let mut engine = Engine::new(db, Arc::new(SystemClock));
+    engine.change_cutoff = chrono::Duration::hours(config.change_cutoff_hours);
+    Ok(engine)
 }
 
 /// Loads the demo; the generated staff passwords are kept (owner-readable) beside the database
@@ -78,7 +80,7 @@ async fn seed(engine: &Engine, config: &Config) -> Result<(), String> {
     // Codes to try the flows with, one "STATUS CODE" a line (read by the browser tests too).
     let mut lines = String::new();
     for status in TicketStatus::ALL {
-        for code in demo::sample_codes(&engine.db, status, 5).await.map_err(|e| e.to_string())? {
+        for code in demo::sample_codes(&engine.db, status, 25).await.map_err(|e| e.to_string())? {
             lines.push_str(&format!("{status} {code}\n"));
         }
     }
@@ -106,6 +108,7 @@ async fn serve(config: Config, demo: bool) -> Result<(), String> {
     }
     server::jobs::spawn_expiry(engine.clone());
     let options = router::leptos_options(&config.site_root, config.listen);
+    let events = engine.events.clone();
     let app = router::router(engine, options);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -127,8 +130,10 @@ async fn serve(config: Config, demo: bool) -> Result<(), String> {
         }
     }
     axum::serve(listener, app)
-        .with_graceful_shutdown(async {
+        .with_graceful_shutdown(async move {
             let _ = tokio::signal::ctrl_c().await;
+            // Open live-availability streams would otherwise hold the shutdown until they close.
+            events.close();
         })
         .await
         .map_err(|e| e.to_string())

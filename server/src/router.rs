@@ -27,6 +27,8 @@ pub fn router(engine: Engine, leptos_options: LeptosOptions) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/tickets/{code}/visit.ics", get(crate::downloads::visit_ics))
+        .route("/tickets/{code}/qr.png", get(crate::downloads::qr_png))
+        .route("/live/slots", get(crate::live::day_slots))
         .merge(crate::api::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

@@ -33,7 +33,7 @@ pub fn MonthCalendar(state: BookingState) -> impl IntoView {
                 <h2 id="calendar-title" aria-live="polite">{title.clone()}</h2>
                 {nav(state.next_month, "Next ›", "next")}
             </div>
-            <table class="calendar" aria-labelledby="calendar-title">
+            <table class="calendar" aria-labelledby="calendar-title" on:keydown=move_between_days>
                 <thead><tr>
                     {WEEKDAYS.iter().map(|(short, long)| view! { <th scope="col"><abbr title=*long>{*short}</abbr></th> }).collect_view()}
                 </tr></thead>
@@ -59,6 +59,7 @@ fn Day(day: CalendarDay, state: BookingState) -> impl IntoView {
     }
     let selected = state.date == Some(day.date);
     let number = day.date.format("%-d").to_string();
+    let day_attr = number.clone();
     let mut label = format!("{}, {}", day.date.format("%A, %B %-d"), day.state.label());
     if selected {
         label.push_str(", selected");
@@ -74,14 +75,53 @@ fn Day(day: CalendarDay, state: BookingState) -> impl IntoView {
             {if day.state.bookable() {
                 view! {
                     <a href=step_href(&state.ticket_code, Some(state.month), Some(day.date), None)
-                       aria-label=label aria-current=selected.then_some("date") data-date=day.date.to_string()>
+                       aria-label=label aria-current=selected.then_some("date") data-day=day_attr>
                         <span class="num">{number}</span><span class="mark" aria-hidden="true">{mark}</span>
                     </a>
                 }.into_any()
             } else {
-                view! { <span aria-label=label aria-disabled="true"><span class="num">{number}</span></span> }.into_any()
+                view! { <span aria-label=label aria-disabled="true" tabindex="-1" data-day=day_attr><span class="num">{number}</span></span> }.into_any()
             }}
         </td>
     }
     .into_any()
+}
+
+/// Arrow keys move focus a day or a week, Home and End to the week's ends; Enter then follows
+/// the focused day's link. Days without places take focus too, so the grid has no holes.
+fn move_between_days(event: leptos::ev::KeyboardEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(from) = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+        let Some(cell) = from.closest("[data-day]").ok().flatten() else { return };
+        let Some(day) = cell.get_attribute("data-day").and_then(|d| d.parse::<i32>().ok()) else { return };
+        let Some(grid) = cell.closest("table").ok().flatten() else { return };
+        // Column of the day: its cell's position in the row (Monday first).
+        let column = cell.parent_element().map(|td| {
+            let mut c = 0;
+            let mut sibling = td.previous_element_sibling();
+            while let Some(s) = sibling {
+                c += 1;
+                sibling = s.previous_element_sibling();
+            }
+            c
+        });
+        let target = match (event.key().as_str(), column) {
+            ("ArrowLeft", _) => day - 1,
+            ("ArrowRight", _) => day + 1,
+            ("ArrowUp", _) => day - 7,
+            ("ArrowDown", _) => day + 7,
+            ("Home", Some(c)) => day - c,
+            ("End", Some(c)) => day + 6 - c,
+            _ => return,
+        };
+        event.prevent_default();
+        let found = grid.query_selector(&format!("[data-day=\"{target}\"]")).ok().flatten();
+        if let Some(next) = found.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = next.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = event;
 }

@@ -4,7 +4,7 @@
 use super::calendar::MonthCalendar;
 use super::contact_form::ContactForm;
 use super::ticket_code_field::TicketCodeField;
-use crate::booking::{booking_step, Book, BookingState, SaveContact};
+use crate::booking::{booking_step, Book, BookingState, ChangeVisit, SaveContact};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use gatehouse::reservation::AlternativeSlot;
@@ -38,11 +38,13 @@ pub fn ReservePage() -> impl IntoView {
     let query = use_query_map();
     let param = move |key: &str| query.with(|q| q.get(key)).filter(|v| !v.is_empty());
     let book = ServerAction::<Book>::new();
+    let change = ServerAction::<ChangeVisit>::new();
     let save_contact = ServerAction::<SaveContact>::new();
     let state = Resource::new(
         move || {
-            // Saving contact details redirects to the same address: its version forces a reload.
-            let saved = save_contact.version().get();
+            // Saving contact details redirects to the same address, and a refused booking stays on
+            // it: their versions force a reload, so a slot that filled is no longer offered.
+            let saved = (save_contact.version().get(), book.version().get(), change.version().get());
             let slot = param("slot").and_then(|s| s.parse().ok());
             (param("ticket"), param("month"), param("date"), slot, param("edit").as_deref() == Some("contact"), saved)
         },
@@ -53,6 +55,15 @@ pub fn ReservePage() -> impl IntoView {
             }
         },
     );
+    // A refusal belongs to the slot it was about: picking another time clears it.
+    Effect::new(move |shown: Option<(Option<String>, Option<String>)>| {
+        let choice = (param("date"), param("slot"));
+        if shown.is_some_and(|s| s != choice) {
+            book.value().set(None);
+            change.value().set(None);
+        }
+        choice
+    });
     view! {
         <Title text="Book your visit"/>
         <Suspense fallback=|| view! { <p class="card">"Loading…"</p> }>
@@ -60,7 +71,7 @@ pub fn ReservePage() -> impl IntoView {
                 match state.await {
                     Ok(None) => view! { <TicketEntry problem=None value=String::new()/> }.into_any(),
                     Err(e) => view! { <TicketEntry problem=Some(e) value=param("ticket").unwrap_or_default()/> }.into_any(),
-                    Ok(Some(s)) => view! { <Steps state=s book=book save_contact=save_contact/> }.into_any(),
+                    Ok(Some(s)) => view! { <Steps state=s actions=Actions { book, change, save_contact }/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -82,26 +93,56 @@ fn TicketEntry(problem: Option<AppError>, value: String) -> impl IntoView {
     }
 }
 
+/// The forms of the flow, made once per page so their results survive re-renders.
+#[derive(Clone, Copy)]
+struct Actions {
+    book: ServerAction<Book>,
+    change: ServerAction<ChangeVisit>,
+    save_contact: ServerAction<SaveContact>,
+}
+
+impl Actions {
+    /// What the server said no to, from whichever of booking or changing was tried last.
+    fn refusal(self) -> Option<AppError> {
+        let error = |v: Option<Result<(), AppError>>| v.and_then(Result::err);
+        error(self.change.value().get()).or_else(|| error(self.book.value().get()))
+    }
+}
+
 #[component]
-fn Steps(state: BookingState, book: ServerAction<Book>, save_contact: ServerAction<SaveContact>) -> impl IntoView {
+fn Steps(state: BookingState, actions: Actions) -> impl IntoView {
+    let changing = state.current.is_some();
     let header = view! {
         <header class="venue">
-            <p class="brand">"Book your visit"</p>
+            <p class="brand">{if changing { "Change your visit" } else { "Book your visit" }}</p>
             <h1>{state.venue.clone()}</h1>
             <p class="muted">"Ticket "<span class="code">{state.ticket_code.clone()}</span></p>
         </header>
     };
-    let Some((email, phone)) = state.contact.clone() else {
-        return view! { {header} <ContactForm ticket=state.ticket_code.clone() action=save_contact/> }.into_any();
-    };
+    let contact = state.contact.clone();
+    if contact.is_none() && !changing {
+        return view! { {header} <ContactForm ticket=state.ticket_code.clone() action=actions.save_contact/> }
+            .into_any();
+    }
     view! {
         {header}
-        <section class="card contact-summary">
-            <p>"Contact: "{email}" · "{phone}" "<a href=format!("/reserve?ticket={}&edit=contact", state.ticket_code)>"Change"</a></p>
-        </section>
-        <BookProblem book=book ticket=state.ticket_code.clone()/>
+        {state.current.clone().map(|r| view! {
+            <section class="card current">
+                <p>"You are booked for "<strong>{r.date.format("%A, %B %-d").to_string()}", "{time_range(r.start_time, r.end_time)}</strong>". "
+                   "Choose another day and time below to move your visit."</p>
+                <p><a href=format!("/ticket?code={}&cancel=1", state.ticket_code)>"Cancel the reservation instead"</a></p>
+            </section>
+        })}
+        {contact.map(|(email, phone)| view! {
+            <section class="card contact-summary">
+                <p>"Contact: "{email}" · "{phone}" "
+                   {(!changing).then(|| view! { <a href=format!("/reserve?ticket={}&edit=contact", state.ticket_code)>"Change"</a> })}
+                </p>
+            </section>
+        })}
+        <BookProblem actions=actions ticket=state.ticket_code.clone()/>
         {match state.chosen.clone() {
-            Some(slot) => view! { <Confirm state=state chosen=slot book=book/> }.into_any(),
+            Some(slot) => view! { <Confirm state=state chosen=slot actions=actions/> }.into_any(),
             None => view! { <MonthCalendar state=state.clone()/> <SlotList state=state/> }.into_any(),
         }}
     }
@@ -114,12 +155,16 @@ fn SlotList(state: BookingState) -> impl IntoView {
         return view! { <p class="card muted">"Choose a day to see its times."</p> }.into_any();
     };
     let ticket = state.ticket_code.clone();
+    let month = state.month;
+    // Rendered from the page's data, then kept current by the server while the page is open.
+    let slots = RwSignal::new(state.slots);
+    crate::live::follow_day(state.orq, date, slots);
     view! {
         <section class="card" aria-labelledby="slots-title">
             <h2 id="slots-title">{date.format("%A, %B %-d").to_string()}</h2>
-            <p class="muted">"Times in "{state.time_zone.clone()}</p>
-            <ul class="slots">
-                {state.slots.into_iter().map(|s| view! { <SlotRow entry=s ticket=ticket.clone() month=state.month/> }).collect_view()}
+            <p class="muted">"Times in "{state.time_zone.clone()}". Places update live."</p>
+            <ul class="slots" aria-live="polite">
+                {move || slots.get().into_iter().map(|s| view! { <SlotRow entry=s ticket=ticket.clone() month=month/> }).collect_view()}
             </ul>
         </section>
     }
@@ -155,35 +200,55 @@ fn SlotRow(entry: SlotAvailability, ticket: String, month: Month) -> impl IntoVi
 }
 
 #[component]
-fn Confirm(state: BookingState, chosen: SlotAvailability, book: ServerAction<Book>) -> impl IntoView {
+fn Confirm(state: BookingState, chosen: SlotAvailability, actions: Actions) -> impl IntoView {
     let slot = chosen;
     let (email, phone) = state.contact.clone().unwrap_or_default();
+    let back = step_href(&state.ticket_code, Some(state.month), Some(slot.date), None);
+    let fields = view! {
+        <input type="hidden" name="ticket" value=state.ticket_code.clone()/>
+        <input type="hidden" name="slot" value=slot.id.to_string()/>
+        <a class="button secondary" href=back>"← Go back"</a>
+    };
+    let pending = move || actions.book.pending().get() || actions.change.pending().get();
     view! {
         <section class="card" aria-labelledby="confirm-title">
-            <h2 id="confirm-title">"Reservation summary"</h2>
+            <h2 id="confirm-title">{if state.current.is_some() { "Your new time" } else { "Reservation summary" }}</h2>
             <dl class="facts">
                 <dt>"Ticket"</dt><dd class="code">{state.ticket_code.clone()}</dd>
+                {state.current.clone().map(|r| view! {
+                    <dt>"Was"</dt><dd><s>{r.date.format("%a, %B %-d").to_string()}", "{time_range(r.start_time, r.end_time)}</s></dd>
+                })}
                 <dt>"Date"</dt><dd>{slot.date.format("%A, %B %-d, %Y").to_string()}</dd>
                 <dt>"Time"</dt><dd>{time_range(slot.start_time, slot.end_time)}" ("{state.time_zone.clone()}")"</dd>
                 <dt>"Where"</dt><dd>{state.venue.clone()}", "{state.address.clone()}</dd>
                 <dt>"Email"</dt><dd>{email}</dd>
                 <dt>"Phone"</dt><dd>{phone}</dd>
             </dl>
-            <ActionForm action=book attr:class="actions">
-                <input type="hidden" name="ticket" value=state.ticket_code.clone()/>
-                <input type="hidden" name="slot" value=slot.id.to_string()/>
-                <a class="button secondary" href=step_href(&state.ticket_code, Some(state.month), Some(slot.date), None)>"← Go back"</a>
-                <button type="submit" disabled=move || book.pending().get()>"Confirm reservation"</button>
-            </ActionForm>
+            {if state.current.is_some() {
+                view! {
+                    <ActionForm action=actions.change attr:class="actions">
+                        {fields}
+                        <button type="submit" disabled=pending>"Confirm change"</button>
+                    </ActionForm>
+                }.into_any()
+            } else {
+                view! {
+                    <ActionForm action=actions.book attr:class="actions">
+                        {fields}
+                        <button type="submit" disabled=pending>"Confirm reservation"</button>
+                    </ActionForm>
+                }.into_any()
+            }}
         </section>
     }
 }
 
-/// A booking the server refused (the slot filled meanwhile, …), with the alternatives to pick.
+/// A booking or change the server refused (the slot filled meanwhile, …), with the
+/// alternatives to pick.
 #[component]
-fn BookProblem(book: ServerAction<Book>, ticket: String) -> impl IntoView {
+fn BookProblem(actions: Actions, ticket: String) -> impl IntoView {
     move || {
-        book.value().get().and_then(Result::err).map(|e| {
+        actions.refusal().map(|e| {
             let ticket = ticket.clone();
             view! {
                 <section class="card alert" role="alert">

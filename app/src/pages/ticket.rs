@@ -1,7 +1,9 @@
 //! A ticket's status page, reached from the start page's form or a link with `?code=`.
 use super::ticket_code_field::TicketCodeField;
-use crate::server::lookup_ticket;
+use crate::booking::CancelVisit;
+use crate::server::{lookup_ticket, TicketView};
 use gatehouse::lifecycle::TicketStatus;
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -20,7 +22,10 @@ fn explain(status: TicketStatus) -> &'static str {
 pub fn TicketStatusPage() -> impl IntoView {
     let query = use_query_map();
     let code = move || query.with(|q| q.get("code").unwrap_or_default());
-    let summary = Resource::new(code, lookup_ticket);
+    let flag = move |key: &str| query.with(|q| q.get(key).as_deref() == Some("1"));
+    let cancel = ServerAction::<CancelVisit>::new();
+    // Cancelling redirects to this same page: its version forces a fresh look-up.
+    let summary = Resource::new(move || (code(), cancel.version().get()), |(code, _)| lookup_ticket(code));
     view! {
         <Title text="Your ticket"/>
         <section class="card">
@@ -28,7 +33,11 @@ pub fn TicketStatusPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Looking it up…"</p> }>
                 {move || Suspend::new(async move {
                     match summary.await {
-                        Ok(v) => view! { <TicketDetails view=v/> }.into_any(),
+                        Ok(v) if flag("cancel") && v.changeable => view! { <CancelForm view=v action=cancel/> }.into_any(),
+                        Ok(v) => view! {
+                            <Notice view=v.clone() changed=flag("changed") cancelled=flag("cancelled")/>
+                            <TicketDetails view=v/>
+                        }.into_any(),
                         Err(e) => view! {
                             <p class="problem" role="alert">{e.message}</p>
                             <form method="get" action="/ticket" class="stack">
@@ -44,11 +53,29 @@ pub fn TicketStatusPage() -> impl IntoView {
     }
 }
 
+/// What just happened, after a change or a cancellation redirected here.
 #[component]
-fn TicketDetails(view: crate::server::TicketView) -> impl IntoView {
+fn Notice(view: TicketView, changed: bool, cancelled: bool) -> impl IntoView {
+    let status = view.ticket.status;
+    if changed && status == TicketStatus::Reserved {
+        Some(view! { <p class="ok confirmed" role="status">"✓ Your visit has been moved"</p> }.into_any())
+    } else if cancelled && status == TicketStatus::Activated {
+        Some(
+            view! {
+                <p class="ok" role="status">"Your reservation is cancelled. Your ticket is still valid: book another time whenever you like."</p>
+            }
+            .into_any(),
+        )
+    } else {
+        None
+    }
+}
+
+#[component]
+fn TicketDetails(view: TicketView) -> impl IntoView {
     let t = view.ticket;
     let reserved = t.status == TicketStatus::Reserved;
-    let ics = format!("/tickets/{}/visit.ics", t.ticket_code);
+    let code = t.ticket_code.clone();
     view! {
         {reserved.then(|| view! { <p class="ok confirmed">"✓ Reservation confirmed"</p> })}
         {view.qr_svg.map(|svg| view! {
@@ -65,12 +92,67 @@ fn TicketDetails(view: crate::server::TicketView) -> impl IntoView {
         </dl>
         <p>{explain(t.status)}</p>
         {reserved.then(|| view! {
-            <p class="actions no-print">
-                <a class="button secondary" href=ics download="visit.ics">"Add to calendar (.ics)"</a>
-            </p>
+            <div class="actions no-print">
+                <a class="button secondary" href=format!("/tickets/{code}/visit.ics") download="visit.ics">"Add to calendar (.ics)"</a>
+                <a class="button secondary" href=format!("/tickets/{code}/qr.png") download="ticket-qr.png">"Save QR code (PNG)"</a>
+                <PrintButton/>
+            </div>
+            <section class="manage no-print" aria-labelledby="manage-title">
+                <h2 id="manage-title">"Change of plans?"</h2>
+                {if view.changeable {
+                    view! {
+                        <p class="muted">"Keep this page's address to come back. You can change or cancel until "
+                            {view.change_cutoff_hours}" hours before your visit."</p>
+                        <div class="actions">
+                            <a class="button secondary" href=format!("/reserve?ticket={code}")>"Change date or time"</a>
+                            <a class="button secondary" href=format!("/ticket?code={code}&cancel=1")>"Cancel reservation"</a>
+                        </div>
+                    }.into_any()
+                } else {
+                    view! {
+                        <p class="muted">"Changes and cancellations close "{view.change_cutoff_hours}
+                            " hours before the visit, so this reservation can no longer be changed."</p>
+                    }.into_any()
+                }}
+            </section>
         })}
         {(t.status == TicketStatus::Activated).then(|| view! {
             <p><a class="button" href=format!("/reserve?ticket={}", t.ticket_code)>"Book a date and time"</a></p>
         })}
+    }
+}
+
+/// Printing needs JavaScript; without it the browser's own Print command does the same.
+#[component]
+fn PrintButton() -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    view! {
+        {move || hydrated.get().then(|| view! {
+            <button type="button" class="secondary" on:click=|_| { let _ = window().print(); }>"Print ticket"</button>
+        })}
+        <noscript><p class="muted">"To print, use your browser's Print command."</p></noscript>
+    }
+}
+
+/// Asks before cancelling: a cancelled visit's place goes back on sale at once.
+#[component]
+fn CancelForm(view: TicketView, action: ServerAction<CancelVisit>) -> impl IntoView {
+    let t = view.ticket;
+    let code = t.ticket_code.clone();
+    let when = t
+        .reservation
+        .map(|r| format!("{}, {}", r.date.format("%A, %B %-d"), super::reserve::time_range(r.start_time, r.end_time)))
+        .unwrap_or_default();
+    view! {
+        <h2>"Cancel your visit?"</h2>
+        <p>"Your visit on "<strong>{when}</strong>" will be cancelled and its place offered to others. "
+           "Your ticket stays valid: you can book another time later."</p>
+        {move || action.value().get().and_then(Result::err).map(|e| view! { <p class="problem" role="alert">{e.message}</p> })}
+        <ActionForm action=action attr:class="actions">
+            <input type="hidden" name="ticket" value=code.clone()/>
+            <a class="button secondary" href=format!("/ticket?code={code}")>"Keep my reservation"</a>
+            <button type="submit" class="danger" disabled=move || action.pending().get()>"Yes, cancel it"</button>
+        </ActionForm>
     }
 }

@@ -7,7 +7,7 @@ use axum::Json;
 use gatehouse::admission::EntryError;
 use gatehouse::contact::ContactError;
 use gatehouse::reservation::ReserveError;
-use gatehouse::slots::MonthError;
+use gatehouse::slots::{CapacityError, MonthError};
 use gatehouse::ticket_code::TicketCodeError;
 use gatehouse::tickets::ActivateError;
 use serde_json::{json, Map, Value};
@@ -92,6 +92,18 @@ impl From<ActivateError> for ApiError {
     fn from(e: ActivateError) -> Self {
         match e {
             ActivateError::Storage(source) => ApiError::internal(&source),
+            e => ApiError::new(e.status(), e.code(), e.to_string()),
+        }
+    }
+}
+
+impl From<CapacityError> for ApiError {
+    fn from(e: CapacityError) -> Self {
+        match e {
+            CapacityError::Storage(source) => ApiError::internal(&source),
+            CapacityError::BelowBooked { booked } => {
+                ApiError::new(e.status(), e.code(), e.to_string()).with("booked_count", booked)
+            }
             e => ApiError::new(e.status(), e.code(), e.to_string()),
         }
     }

@@ -2,12 +2,12 @@
 //! `{ "success": true, "data": … }` or the error envelope.
 mod customer;
 pub mod error;
-mod extract;
+pub(crate) mod extract;
 mod operator;
 
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{any, get, post};
+use axum::routing::{any, get, post, put};
 use axum::{Json, Router};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/reservations/cancel", post(customer::cancel_reservation))
         .route("/api/operator/validate-ticket", post(operator::validate_ticket))
         .route("/api/operator/verify-ticket", post(operator::verify_ticket))
+        .route("/api/admin/slots/{id}/capacity", put(operator::set_slot_capacity))
         .route("/api/{*rest}", any(unknown_endpoint))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::Json;
 use gatehouse::admission::{self, Door, TicketRef};
 use gatehouse::ticket_code::TicketCode;
-use gatehouse::tickets;
+use gatehouse::{slots, tickets};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -78,4 +78,23 @@ pub async fn activate(
     let code = TicketCode::parse(&code)?;
     let ticket = tickets::activate(&s.engine, admin.orq, &code).await?;
     Ok(ok(ticket))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityBody {
+    total_capacity: i64,
+}
+
+/// An admin changes how many places a slot has (never below what is booked).
+pub async fn set_slot_capacity(
+    State(s): State<AppState>,
+    Admin(admin): Admin,
+    Path(slot_id): Path<String>,
+    ApiJson(body): ApiJson<CapacityBody>,
+) -> Result<Json<Value>, ApiError> {
+    let slot_id =
+        slot_id.parse().map_err(|_| ApiError::new(400, "INVALID_PARAMETER", "The slot id must be a number."))?;
+    let slot = slots::set_capacity(&s.engine, admin.orq, slot_id, body.total_capacity).await?;
+    Ok(ok(slot))
 }

@@ -1,0 +1,108 @@
+//! Live availability: an open booking page holds a server-sent-events stream and receives the
+//! day's slots again whenever one of them changes (a booking, a change, a cancellation, a new
+//! capacity), so counts move without a reload.
+use crate::api::error::ApiError;
+use crate::api::extract::ApiQuery;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use chrono::{Days, NaiveDate};
+use futures_util::Stream;
+use gatehouse::events::SlotChanged;
+use gatehouse::{slots, Engine};
+use serde::Deserialize;
+use std::convert::Infallible;
+use std::time::Duration;
+use tokio::sync::broadcast::{self, error::RecvError};
+
+/// How long changes gather before the counts are read again: a burst of bookings costs one read.
+const SETTLE: Duration = Duration::from_millis(250);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DayQuery {
+    /// The organization whose venue the page shows.
+    venue: i64,
+    date: NaiveDate,
+}
+
+pub async fn day_slots(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<DayQuery>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let next_day = q
+        .date
+        .checked_add_days(Days::new(1))
+        .ok_or_else(|| ApiError::new(400, "INVALID_PARAMETER", "date is out of range."))?;
+    // Subscribed before the first read, so no change between the two is missed.
+    let changes = s.engine.events.watch_slots();
+    let watch =
+        DayWatch { engine: s.engine, orq: q.venue, day: (q.date, next_day), changes, ids: Vec::new(), shown: None };
+    let stream = futures_util::stream::unfold(watch, |mut watch| async move {
+        let event = watch.next_event().await?;
+        Some((Ok(event), watch))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+struct DayWatch {
+    engine: Engine,
+    orq: i64,
+    day: (NaiveDate, NaiveDate),
+    changes: broadcast::Receiver<SlotChanged>,
+    /// The day's slots, to tell which changes concern this page.
+    ids: Vec<i64>,
+    /// The last state sent; `None` before the first.
+    shown: Option<String>,
+}
+
+impl DayWatch {
+    /// The day's slots the first time, then after each change that alters them; `None` ends
+    /// the stream (shutdown).
+    async fn next_event(&mut self) -> Option<Event> {
+        loop {
+            if self.shown.is_some() {
+                self.changed().await?;
+            }
+            let slots =
+                match slots::availability_between(&self.engine.db, self.orq, self.day.0, self.day.1, self.engine.now())
+                    .await
+                {
+                    Ok(slots) => slots,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "live availability read failed");
+                        self.shown.get_or_insert_with(String::new);
+                        continue;
+                    }
+                };
+            self.ids = slots.iter().map(|s| s.id).collect();
+            let json = serde_json::to_string(&slots).ok()?;
+            if self.shown.as_ref() != Some(&json) {
+                self.shown = Some(json.clone());
+                return Some(Event::default().event("slots").data(json));
+            }
+        }
+    }
+
+    /// Waits for a change to one of the day's slots, then lets a burst settle.
+    async fn changed(&mut self) -> Option<()> {
+        loop {
+            tokio::select! {
+                change = self.changes.recv() => match change {
+                    Ok(c) if self.ids.contains(&c.slot_id) => break,
+                    Ok(_) => continue,
+                    // Fell behind: something may have changed; read again.
+                    Err(RecvError::Lagged(_)) => break,
+                    Err(RecvError::Closed) => return None,
+                },
+                () = self.engine.events.closed() => return None,
+            }
+        }
+        tokio::select! {
+            () = tokio::time::sleep(SETTLE) => {}
+            () = self.engine.events.closed() => return None,
+        }
+        self.changes = self.changes.resubscribe();
+        Some(())
+    }
+}
