@@ -23,6 +23,17 @@ impl DayState {
     }
 
     /// Words that carry the state without colour, for sighted users and screen readers alike.
+    /// The CSS class a day cell carries.
+    pub fn css_class(self) -> &'static str {
+        match self {
+            Self::OtherMonth => "other",
+            Self::Past => "past",
+            Self::Unavailable => "unavailable",
+            Self::Available => "available",
+            Self::Limited => "limited",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::OtherMonth => "",
@@ -36,6 +47,7 @@ impl DayState {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CalendarDay {
+    #[serde(with = "crate::wire::date")]
     pub date: NaiveDate,
     pub state: DayState,
     pub available: i64,

@@ -12,6 +12,8 @@ pub mod slots;
 pub mod ticket_code;
 pub mod tickets;
 pub mod users;
+pub mod wire;
+pub mod wording;
 
 #[cfg(feature = "ssr")]
 pub mod db;

@@ -10,8 +10,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AlternativeSlot {
     pub slot_id: i64,
+    #[serde(with = "crate::wire::date")]
     pub date: NaiveDate,
+    #[serde(with = "crate::wire::time")]
     pub start_time: NaiveTime,
+    #[serde(with = "crate::wire::time")]
     pub end_time: NaiveTime,
     pub available_count: i64,
 }
@@ -19,8 +22,11 @@ pub struct AlternativeSlot {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SlotTimes {
     pub slot_id: i64,
+    #[serde(with = "crate::wire::date")]
     pub date: NaiveDate,
+    #[serde(with = "crate::wire::time")]
     pub start_time: NaiveTime,
+    #[serde(with = "crate::wire::time")]
     pub end_time: NaiveTime,
 }
 

@@ -15,8 +15,11 @@ pub enum SlotStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SlotAvailability {
     pub id: i64,
+    #[serde(with = "crate::wire::date")]
     pub date: NaiveDate,
+    #[serde(with = "crate::wire::time")]
     pub start_time: NaiveTime,
+    #[serde(with = "crate::wire::time")]
     pub end_time: NaiveTime,
     pub total_capacity: i64,
     pub booked_count: i64,
@@ -325,6 +328,7 @@ mod tests {
 /// One calendar day at a glance: how much can still be booked across its slots.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DaySummary {
+    #[serde(with = "crate::wire::date")]
     pub date: NaiveDate,
     pub slots: usize,
     pub bookable_slots: usize,

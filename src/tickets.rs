@@ -6,10 +6,15 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReservedSlot {
     pub slot_id: i64,
+    #[serde(with = "crate::wire::date")]
     pub date: NaiveDate,
+    #[serde(with = "crate::wire::time")]
     pub start_time: NaiveTime,
+    #[serde(with = "crate::wire::time")]
     pub end_time: NaiveTime,
+    #[serde(with = "crate::wire::instant")]
     pub starts_at: DateTime<Utc>,
+    #[serde(with = "crate::wire::instant")]
     pub ends_at: DateTime<Utc>,
 }
 
@@ -22,6 +27,7 @@ pub struct TicketSummary {
     pub product_id: i64,
     pub orq: i64,
     pub reservation: Option<ReservedSlot>,
+    #[serde(with = "crate::wire::instant::option")]
     pub verified_at: Option<DateTime<Utc>>,
 }
 

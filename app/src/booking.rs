@@ -18,6 +18,7 @@ pub struct BookingState {
     pub venue: String,
     pub address: String,
     pub time_zone: String,
+    #[serde(with = "gatehouse::wire::date")]
     pub today: NaiveDate,
     /// The reservation being changed, when the ticket is already booked.
     pub current: Option<ReservedSlot>,
@@ -27,6 +28,7 @@ pub struct BookingState {
     pub previous_month: Option<Month>,
     pub next_month: Option<Month>,
     pub weeks: Vec<Vec<CalendarDay>>,
+    #[serde(with = "gatehouse::wire::date::option")]
     pub date: Option<NaiveDate>,
     /// The chosen day's slots.
     pub slots: Vec<SlotAvailability>,
@@ -105,13 +107,20 @@ pub async fn save_contact(ticket: String, email: String, phone: String, country:
     Ok(())
 }
 
+/// Books the slot, or moves the booked visit there when `change` is given (a hidden field of
+/// the change form, so a resubmitted booking form can never turn into a change).
 #[server(prefix = "/sfn")]
-pub async fn book(ticket: String, slot: i64) -> Result<(), AppError> {
+pub async fn book(ticket: String, slot: i64, change: Option<String>) -> Result<(), AppError> {
     use crate::server::ssr::{engine, storage};
     use gatehouse::reservation::{self, Booking};
     use gatehouse::{ticket_code::TicketCode, tickets};
     let engine = engine()?;
     let code = TicketCode::parse(&ticket)?;
+    if change.is_some() {
+        reservation::reschedule(&engine, &code, slot).await?;
+        leptos_axum::redirect(&format!("/ticket?code={code}&changed=1"));
+        return Ok(());
+    }
     let t = reservation::ticket_for_reservation(&engine.db, &code).await?;
     let (email, phone) = tickets::contact_of(&engine.db, t.ticket_id)
         .await
@@ -121,18 +130,6 @@ pub async fn book(ticket: String, slot: i64) -> Result<(), AppError> {
         Booking::parse(t.ticket_id, slot, &email, &phone).map_err(|e| AppError::new(e.code(), e.to_string()))?;
     reservation::reserve(&engine, &booking).await?;
     leptos_axum::redirect(&format!("/ticket?code={code}"));
-    Ok(())
-}
-
-/// Moves a booked visit to another slot (up to the change cut-off before it).
-#[server(prefix = "/sfn")]
-pub async fn change_visit(ticket: String, slot: i64) -> Result<(), AppError> {
-    use crate::server::ssr::engine;
-    use gatehouse::{reservation, ticket_code::TicketCode};
-    let engine = engine()?;
-    let code = TicketCode::parse(&ticket)?;
-    reservation::reschedule(&engine, &code, slot).await?;
-    leptos_axum::redirect(&format!("/ticket?code={code}&changed=1"));
     Ok(())
 }
 

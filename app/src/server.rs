@@ -12,6 +12,7 @@ pub struct StartPage {
     pub venue: String,
     pub address: String,
     pub time_zone: String,
+    #[serde(with = "gatehouse::wire::date")]
     pub today: NaiveDate,
     pub days: Vec<DaySummary>,
 }

@@ -3,6 +3,8 @@
 use super::reserve::step_href;
 use crate::booking::BookingState;
 use gatehouse::calendar::{CalendarDay, DayState};
+use gatehouse::wording;
+use leptos::either::Either;
 use leptos::prelude::*;
 
 const WEEKDAYS: [(&str, &str); 7] = [
@@ -18,13 +20,12 @@ const WEEKDAYS: [(&str, &str); 7] = [
 #[component]
 pub fn MonthCalendar(state: BookingState) -> impl IntoView {
     let ticket = state.ticket_code.clone();
-    let title = state.month.first_day().map(|d| d.format("%B %Y").to_string()).unwrap_or_default();
+    let title = wording::month_and_year(state.month.year, state.month.month);
     let nav = |month: Option<gatehouse::slots::Month>, label: &'static str, rel: &'static str| match month {
-        Some(m) => {
-            view! { <a class="button secondary" rel=rel href=step_href(&ticket, Some(m), None, None)>{label}</a> }
-                .into_any()
-        }
-        None => view! { <span class="button secondary disabled" aria-disabled="true">{label}</span> }.into_any(),
+        Some(m) => Either::Left(
+            view! { <a class="button secondary" rel=rel href=step_href(&ticket, Some(m), None, None)>{label}</a> },
+        ),
+        None => Either::Right(view! { <span class="button secondary disabled" aria-disabled="true">{label}</span> }),
     };
     view! {
         <section class="card" aria-labelledby="calendar-title">
@@ -55,36 +56,35 @@ pub fn MonthCalendar(state: BookingState) -> impl IntoView {
 #[component]
 fn Day(day: CalendarDay, state: BookingState) -> impl IntoView {
     if day.state == DayState::OtherMonth {
-        return view! { <td class="other"></td> }.into_any();
+        return Either::Left(view! { <td class="other"></td> });
     }
     let selected = state.date == Some(day.date);
-    let number = day.date.format("%-d").to_string();
+    let number = chrono::Datelike::day(&day.date).to_string();
     let day_attr = number.clone();
-    let mut label = format!("{}, {}", day.date.format("%A, %B %-d"), day.state.label());
+    let mut label = format!("{}, {}", wording::day_and_date(day.date), day.state.label());
     if selected {
         label.push_str(", selected");
     }
-    let class = format!("day {:?}{}", day.state, if selected { " selected" } else { "" }).to_lowercase();
+    let class = format!("day {}{}", day.state.css_class(), if selected { " selected" } else { "" });
     let mark = match day.state {
         DayState::Available => "●",
         DayState::Limited => "◐",
         _ => "",
     };
-    view! {
+    Either::Right(view! {
         <td class=class>
             {if day.state.bookable() {
-                view! {
+                Either::Left(view! {
                     <a href=step_href(&state.ticket_code, Some(state.month), Some(day.date), None)
                        aria-label=label aria-current=selected.then_some("date") data-day=day_attr>
                         <span class="num">{number}</span><span class="mark" aria-hidden="true">{mark}</span>
                     </a>
-                }.into_any()
+                })
             } else {
-                view! { <span aria-label=label aria-disabled="true" tabindex="-1" data-day=day_attr><span class="num">{number}</span></span> }.into_any()
+                Either::Right(view! { <span aria-label=label aria-disabled="true" tabindex="-1" data-day=day_attr><span class="num">{number}</span></span> })
             }}
         </td>
-    }
-    .into_any()
+    })
 }
 
 /// Arrow keys move focus a day or a week, Home and End to the week's ends; Enter then follows

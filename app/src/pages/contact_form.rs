@@ -2,14 +2,15 @@
 //! server.
 use crate::booking::SaveContact;
 use gatehouse::contact::{country, ContactError, Email, PhoneE164, COUNTRIES};
+use leptos::either::EitherOf3;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 fn hint(result: Option<Result<String, ContactError>>) -> impl IntoView {
     match result {
-        None => view! { <span></span> }.into_any(),
-        Some(Ok(normal)) => view! { <span class="ok">"✓ "{normal}</span> }.into_any(),
-        Some(Err(e)) => view! { <span class="problem">"✗ "{e.to_string()}</span> }.into_any(),
+        None => EitherOf3::A(view! { <span></span> }),
+        Some(Ok(normal)) => EitherOf3::B(view! { <span class="ok">"✓ "{normal}</span> }),
+        Some(Err(e)) => EitherOf3::C(view! { <span class="problem">"✗ "{e.to_string()}</span> }),
     }
 }
 

@@ -3,6 +3,7 @@ use super::ticket_code_field::TicketCodeField;
 use crate::server::venue_overview;
 use gatehouse::capacity::CapacityStatus;
 use gatehouse::slots::DaySummary;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -14,7 +15,7 @@ pub fn Home() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="card">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Ok(o) => view! {
+                    Ok(o) => Either::Left(view! {
                         <header class="venue">
                             <p class="brand">"Gatehouse"</p>
                             <h1>{o.venue.clone()}</h1>
@@ -34,13 +35,13 @@ pub fn Home() -> impl IntoView {
                                 {o.days.into_iter().map(|d| view! { <DayRow day=d/> }).collect_view()}
                             </ul>
                         </section>
-                    }.into_any(),
-                    Err(e) => view! {
+                    }),
+                    Err(e) => Either::Right(view! {
                         <section class="card" role="alert">
                             <h1>"Gatehouse"</h1>
                             <p>{e.message}</p>
                         </section>
-                    }.into_any(),
+                    }),
                 }
             })}
         </Suspense>
@@ -58,7 +59,7 @@ fn DayRow(day: DaySummary) -> impl IntoView {
     };
     view! {
         <li>
-            <span class="day">{day.date.format("%a %-d %b").to_string()}</span>
+            <span class="day">{gatehouse::wording::short_date(day.date)}</span>
             <span class=class>{label}</span>
         </li>
     }

@@ -4,11 +4,13 @@
 use super::calendar::MonthCalendar;
 use super::contact_form::ContactForm;
 use super::ticket_code_field::TicketCodeField;
-use crate::booking::{booking_step, Book, BookingState, ChangeVisit, SaveContact};
+use crate::booking::{booking_step, Book, BookingState, SaveContact};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use gatehouse::reservation::AlternativeSlot;
 use gatehouse::slots::{Month, SlotAvailability};
+use gatehouse::wording::{self, time_range};
+use leptos::either::{Either, EitherOf3};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -29,22 +31,17 @@ pub fn step_href(ticket: &str, month: Option<Month>, date: Option<NaiveDate>, sl
     href
 }
 
-pub fn time_range(slot_start: chrono::NaiveTime, slot_end: chrono::NaiveTime) -> String {
-    format!("{}–{}", slot_start.format("%-I:%M %p"), slot_end.format("%-I:%M %p"))
-}
-
 #[component]
 pub fn ReservePage() -> impl IntoView {
     let query = use_query_map();
     let param = move |key: &str| query.with(|q| q.get(key)).filter(|v| !v.is_empty());
     let book = ServerAction::<Book>::new();
-    let change = ServerAction::<ChangeVisit>::new();
     let save_contact = ServerAction::<SaveContact>::new();
     let state = Resource::new(
         move || {
             // Saving contact details redirects to the same address, and a refused booking stays on
             // it: their versions force a reload, so a slot that filled is no longer offered.
-            let saved = (save_contact.version().get(), book.version().get(), change.version().get());
+            let saved = (save_contact.version().get(), book.version().get());
             let slot = param("slot").and_then(|s| s.parse().ok());
             (param("ticket"), param("month"), param("date"), slot, param("edit").as_deref() == Some("contact"), saved)
         },
@@ -60,7 +57,6 @@ pub fn ReservePage() -> impl IntoView {
         let choice = (param("date"), param("slot"));
         if shown.is_some_and(|s| s != choice) {
             book.value().set(None);
-            change.value().set(None);
         }
         choice
     });
@@ -69,9 +65,9 @@ pub fn ReservePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="card">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match state.await {
-                    Ok(None) => view! { <TicketEntry problem=None value=String::new()/> }.into_any(),
-                    Err(e) => view! { <TicketEntry problem=Some(e) value=param("ticket").unwrap_or_default()/> }.into_any(),
-                    Ok(Some(s)) => view! { <Steps state=s actions=Actions { book, change, save_contact }/> }.into_any(),
+                    Ok(None) => EitherOf3::A(view! { <TicketEntry problem=None value=String::new()/> }),
+                    Err(e) => EitherOf3::B(view! { <TicketEntry problem=Some(e) value=param("ticket").unwrap_or_default()/> }),
+                    Ok(Some(s)) => EitherOf3::C(view! { <Steps state=s actions=Actions { book, save_contact }/> }),
                 }
             })}
         </Suspense>
@@ -97,15 +93,13 @@ fn TicketEntry(problem: Option<AppError>, value: String) -> impl IntoView {
 #[derive(Clone, Copy)]
 struct Actions {
     book: ServerAction<Book>,
-    change: ServerAction<ChangeVisit>,
     save_contact: ServerAction<SaveContact>,
 }
 
 impl Actions {
-    /// What the server said no to, from whichever of booking or changing was tried last.
+    /// What the server said no to when booking or changing.
     fn refusal(self) -> Option<AppError> {
-        let error = |v: Option<Result<(), AppError>>| v.and_then(Result::err);
-        error(self.change.value().get()).or_else(|| error(self.book.value().get()))
+        self.book.value().get().and_then(Result::err)
     }
 }
 
@@ -121,14 +115,15 @@ fn Steps(state: BookingState, actions: Actions) -> impl IntoView {
     };
     let contact = state.contact.clone();
     if contact.is_none() && !changing {
-        return view! { {header} <ContactForm ticket=state.ticket_code.clone() action=actions.save_contact/> }
-            .into_any();
+        return Either::Left(
+            view! { {header} <ContactForm ticket=state.ticket_code.clone() action=actions.save_contact/> },
+        );
     }
-    view! {
+    Either::Right(view! {
         {header}
         {state.current.clone().map(|r| view! {
             <section class="card current">
-                <p>"You are booked for "<strong>{r.date.format("%A, %B %-d").to_string()}", "{time_range(r.start_time, r.end_time)}</strong>". "
+                <p>"You are booked for "<strong>{wording::day_and_date(r.date)}", "{time_range(r.start_time, r.end_time)}</strong>". "
                    "Choose another day and time below to move your visit."</p>
                 <p><a href=format!("/ticket?code={}&cancel=1", state.ticket_code)>"Cancel the reservation instead"</a></p>
             </section>
@@ -142,46 +137,47 @@ fn Steps(state: BookingState, actions: Actions) -> impl IntoView {
         })}
         <BookProblem actions=actions ticket=state.ticket_code.clone()/>
         {match state.chosen.clone() {
-            Some(slot) => view! { <Confirm state=state chosen=slot actions=actions/> }.into_any(),
-            None => view! { <MonthCalendar state=state.clone()/> <SlotList state=state/> }.into_any(),
+            Some(slot) => Either::Left(view! { <Confirm state=state chosen=slot actions=actions/> }),
+            None => Either::Right(view! { <MonthCalendar state=state.clone()/> <SlotList state=state/> }),
         }}
-    }
-    .into_any()
+    })
 }
 
 #[component]
 fn SlotList(state: BookingState) -> impl IntoView {
     let Some(date) = state.date else {
-        return view! { <p class="card muted">"Choose a day to see its times."</p> }.into_any();
+        return Either::Left(view! { <p class="card muted">"Choose a day to see its times."</p> });
     };
     let ticket = state.ticket_code.clone();
     let month = state.month;
     // Rendered from the page's data, then kept current by the server while the page is open.
     let slots = RwSignal::new(state.slots);
     crate::live::follow_day(state.orq, date, slots);
-    view! {
+    Either::Right(view! {
         <section class="card" aria-labelledby="slots-title">
-            <h2 id="slots-title">{date.format("%A, %B %-d").to_string()}</h2>
-            <p class="muted">"Times in "{state.time_zone.clone()}". Places update live."</p>
+            <h2 id="slots-title">{wording::day_and_date(date)}</h2>
+            <p class="muted">"Times in "{state.time_zone.clone()}</p>
             <ul class="slots" aria-live="polite">
                 {move || slots.get().into_iter().map(|s| view! { <SlotRow entry=s ticket=ticket.clone() month=month/> }).collect_view()}
             </ul>
         </section>
-    }
-    .into_any()
+    })
 }
 
 #[component]
 fn SlotRow(entry: SlotAvailability, ticket: String, month: Month) -> impl IntoView {
     let slot = entry;
-    let label = if slot.bookable {
-        slot.capacity_status.label()
-    } else if slot.available_count == 0 {
-        "Full"
+    let (label, class) = if !slot.bookable {
+        if slot.available_count == 0 {
+            ("Full", "badge full")
+        } else {
+            ("Closed", "badge closed")
+        }
+    } else if slot.capacity_status == gatehouse::capacity::CapacityStatus::Limited {
+        ("Limited", "badge limited")
     } else {
-        "Closed"
+        ("Available", "badge available")
     };
-    let class = format!("badge {}", label.to_lowercase());
     let times = time_range(slot.start_time, slot.end_time);
     let counts = format!("{}/{} available", slot.available_count, slot.total_capacity);
     view! {
@@ -190,10 +186,10 @@ fn SlotRow(entry: SlotAvailability, ticket: String, month: Month) -> impl IntoVi
             <span class="count">{counts}</span>
             <span class=class>{label}</span>
             {if slot.bookable {
-                view! { <a class="button" href=step_href(&ticket, Some(month), Some(slot.date), Some(slot.id))
-                    aria-label=format!("Select {times}")>"Select"</a> }.into_any()
+                Either::Left(view! { <a class="button" href=step_href(&ticket, Some(month), Some(slot.date), Some(slot.id))
+                    aria-label=format!("Select {times}")>"Select"</a> })
             } else {
-                view! { <span class="button disabled" aria-disabled="true">"Select"</span> }.into_any()
+                Either::Right(view! { <span class="button disabled" aria-disabled="true">"Select"</span> })
             }}
         </li>
     }
@@ -204,41 +200,30 @@ fn Confirm(state: BookingState, chosen: SlotAvailability, actions: Actions) -> i
     let slot = chosen;
     let (email, phone) = state.contact.clone().unwrap_or_default();
     let back = step_href(&state.ticket_code, Some(state.month), Some(slot.date), None);
-    let fields = view! {
-        <input type="hidden" name="ticket" value=state.ticket_code.clone()/>
-        <input type="hidden" name="slot" value=slot.id.to_string()/>
-        <a class="button secondary" href=back>"← Go back"</a>
-    };
-    let pending = move || actions.book.pending().get() || actions.change.pending().get();
+    let changing = state.current.is_some();
     view! {
         <section class="card" aria-labelledby="confirm-title">
-            <h2 id="confirm-title">{if state.current.is_some() { "Your new time" } else { "Reservation summary" }}</h2>
+            <h2 id="confirm-title">{if changing { "Your new time" } else { "Reservation summary" }}</h2>
             <dl class="facts">
                 <dt>"Ticket"</dt><dd class="code">{state.ticket_code.clone()}</dd>
                 {state.current.clone().map(|r| view! {
-                    <dt>"Was"</dt><dd><s>{r.date.format("%a, %B %-d").to_string()}", "{time_range(r.start_time, r.end_time)}</s></dd>
+                    <dt>"Was"</dt><dd><s>{wording::short_date(r.date)}", "{time_range(r.start_time, r.end_time)}</s></dd>
                 })}
-                <dt>"Date"</dt><dd>{slot.date.format("%A, %B %-d, %Y").to_string()}</dd>
+                <dt>"Date"</dt><dd>{wording::full_date(slot.date)}</dd>
                 <dt>"Time"</dt><dd>{time_range(slot.start_time, slot.end_time)}" ("{state.time_zone.clone()}")"</dd>
                 <dt>"Where"</dt><dd>{state.venue.clone()}", "{state.address.clone()}</dd>
                 <dt>"Email"</dt><dd>{email}</dd>
                 <dt>"Phone"</dt><dd>{phone}</dd>
             </dl>
-            {if state.current.is_some() {
-                view! {
-                    <ActionForm action=actions.change attr:class="actions">
-                        {fields}
-                        <button type="submit" disabled=pending>"Confirm change"</button>
-                    </ActionForm>
-                }.into_any()
-            } else {
-                view! {
-                    <ActionForm action=actions.book attr:class="actions">
-                        {fields}
-                        <button type="submit" disabled=pending>"Confirm reservation"</button>
-                    </ActionForm>
-                }.into_any()
-            }}
+            <ActionForm action=actions.book attr:class="actions">
+                <input type="hidden" name="ticket" value=state.ticket_code.clone()/>
+                <input type="hidden" name="slot" value=slot.id.to_string()/>
+                {changing.then(|| view! { <input type="hidden" name="change" value="1"/> })}
+                <a class="button secondary" href=back>"← Go back"</a>
+                <button type="submit" disabled=move || actions.book.pending().get()>
+                    {if changing { "Confirm change" } else { "Confirm reservation" }}
+                </button>
+            </ActionForm>
         </section>
     }
 }
@@ -271,7 +256,7 @@ fn Alternative(alternative: AlternativeSlot, ticket: String) -> impl IntoView {
     let href = step_href(&ticket, Some(Month::of(slot.date)), Some(slot.date), Some(slot.slot_id));
     view! {
         <li><a class="button secondary" href=href>
-            {slot.date.format("%a %b %-d").to_string()}", "{time_range(slot.start_time, slot.end_time)}
+            {wording::short_date(slot.date)}", "{time_range(slot.start_time, slot.end_time)}
             " · "{slot.available_count}" left"
         </a></li>
     }

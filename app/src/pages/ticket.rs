@@ -3,6 +3,8 @@ use super::ticket_code_field::TicketCodeField;
 use crate::booking::CancelVisit;
 use crate::server::{lookup_ticket, TicketView};
 use gatehouse::lifecycle::TicketStatus;
+use gatehouse::wording::{self, time_range};
+use leptos::either::{Either, EitherOf3};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -33,18 +35,18 @@ pub fn TicketStatusPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Looking it up…"</p> }>
                 {move || Suspend::new(async move {
                     match summary.await {
-                        Ok(v) if flag("cancel") && v.changeable => view! { <CancelForm view=v action=cancel/> }.into_any(),
-                        Ok(v) => view! {
+                        Ok(v) if flag("cancel") && v.changeable => EitherOf3::A(view! { <CancelForm view=v action=cancel/> }),
+                        Ok(v) => EitherOf3::B(view! {
                             <Notice view=v.clone() changed=flag("changed") cancelled=flag("cancelled")/>
                             <TicketDetails view=v/>
-                        }.into_any(),
-                        Err(e) => view! {
+                        }),
+                        Err(e) => EitherOf3::C(view! {
                             <p class="problem" role="alert">{e.message}</p>
                             <form method="get" action="/ticket" class="stack">
                                 <TicketCodeField name="code" value=code()/>
                                 <button type="submit">"Look up"</button>
                             </form>
-                        }.into_any(),
+                        }),
                     }
                 })}
             </Suspense>
@@ -58,14 +60,11 @@ pub fn TicketStatusPage() -> impl IntoView {
 fn Notice(view: TicketView, changed: bool, cancelled: bool) -> impl IntoView {
     let status = view.ticket.status;
     if changed && status == TicketStatus::Reserved {
-        Some(view! { <p class="ok confirmed" role="status">"✓ Your visit has been moved"</p> }.into_any())
+        Some(Either::Left(view! { <p class="ok confirmed" role="status">"✓ Your visit has been moved"</p> }))
     } else if cancelled && status == TicketStatus::Activated {
-        Some(
-            view! {
-                <p class="ok" role="status">"Your reservation is cancelled. Your ticket is still valid: book another time whenever you like."</p>
-            }
-            .into_any(),
-        )
+        Some(Either::Right(view! {
+            <p class="ok" role="status">"Your reservation is cancelled. Your ticket is still valid: book another time whenever you like."</p>
+        }))
     } else {
         None
     }
@@ -85,8 +84,8 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
             <dt>"Code"</dt><dd class="code">{t.ticket_code.clone()}</dd>
             <dt>"Status"</dt><dd><span class="status">{t.status.as_str()}</span></dd>
             {t.reservation.clone().map(|r| view! {
-                <dt>"Date"</dt><dd>{r.date.format("%A, %B %-d, %Y").to_string()}</dd>
-                <dt>"Time"</dt><dd>{super::reserve::time_range(r.start_time, r.end_time)}" ("{view.time_zone.clone()}")"</dd>
+                <dt>"Date"</dt><dd>{wording::full_date(r.date)}</dd>
+                <dt>"Time"</dt><dd>{time_range(r.start_time, r.end_time)}" ("{view.time_zone.clone()}")"</dd>
                 <dt>"Where"</dt><dd>{view.venue.clone()}", "{view.address.clone()}</dd>
             })}
         </dl>
@@ -100,19 +99,19 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
             <section class="manage no-print" aria-labelledby="manage-title">
                 <h2 id="manage-title">"Change of plans?"</h2>
                 {if view.changeable {
-                    view! {
+                    Either::Left(view! {
                         <p class="muted">"Keep this page's address to come back. You can change or cancel until "
                             {view.change_cutoff_hours}" hours before your visit."</p>
                         <div class="actions">
                             <a class="button secondary" href=format!("/reserve?ticket={code}")>"Change date or time"</a>
                             <a class="button secondary" href=format!("/ticket?code={code}&cancel=1")>"Cancel reservation"</a>
                         </div>
-                    }.into_any()
+                    })
                 } else {
-                    view! {
+                    Either::Right(view! {
                         <p class="muted">"Changes and cancellations close "{view.change_cutoff_hours}
                             " hours before the visit, so this reservation can no longer be changed."</p>
-                    }.into_any()
+                    })
                 }}
             </section>
         })}
@@ -142,7 +141,7 @@ fn CancelForm(view: TicketView, action: ServerAction<CancelVisit>) -> impl IntoV
     let code = t.ticket_code.clone();
     let when = t
         .reservation
-        .map(|r| format!("{}, {}", r.date.format("%A, %B %-d"), super::reserve::time_range(r.start_time, r.end_time)))
+        .map(|r| format!("{}, {}", wording::day_and_date(r.date), time_range(r.start_time, r.end_time)))
         .unwrap_or_default();
     view! {
         <h2>"Cancel your visit?"</h2>

@@ -1,5 +1,6 @@
 //! The ticket code input: checks the code as it is typed, so a typo is caught before any request.
 use gatehouse::ticket_code::{TicketCode, TicketCodeError};
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
 #[component]
@@ -33,9 +34,9 @@ pub fn TicketCodeField(#[prop(into)] name: String, #[prop(optional, into)] value
         />
         <p id="ticket-code-hint" class="hint" aria-live="polite">
             {move || match verdict() {
-                None => view! { <span>"It is printed under the QR code on your ticket."</span> }.into_any(),
-                Some(Ok(code)) => view! { <span class="ok">"✓ " {code.to_string()} " looks right."</span> }.into_any(),
-                Some(Err(e)) => view! { <span class="problem">"✗ " {e.to_string()}</span> }.into_any(),
+                None => EitherOf3::A(view! { <span>"It is printed under the QR code on your ticket."</span> }),
+                Some(Ok(code)) => EitherOf3::B(view! { <span class="ok">"✓ " {code.to_string()} " looks right."</span> }),
+                Some(Err(e)) => EitherOf3::C(view! { <span class="problem">"✗ " {e.to_string()}</span> }),
             }}
         </p>
     }
