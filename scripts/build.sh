@@ -21,9 +21,11 @@ wasm_in="$target_dir/wasm32-unknown-unknown/wasm-release/app.wasm"
 # -Os with --converge came out smallest once gzipped (smaller than -Oz, -O3 or --gufa).
 if [ ! -f "$site/pkg/gatehouse_bg.wasm" ] || [ "$wasm_in" -nt "$site/pkg/gatehouse_bg.wasm" ]; then
   wasm-bindgen --target web --no-typescript --out-dir "$site/pkg" --out-name gatehouse "$wasm_in"
-  node scripts/wasm-opt/node_modules/binaryen/bin/wasm-opt -Os --converge --enable-bulk-memory \
+  node scripts/client-tools/node_modules/binaryen/bin/wasm-opt -Os --converge --enable-bulk-memory \
     --enable-nontrapping-float-to-int --enable-reference-types \
     "$site/pkg/gatehouse_bg.wasm" -o "$site/pkg/gatehouse_bg.wasm"
+  node scripts/client-tools/node_modules/terser/bin/terser "$site/pkg/gatehouse.js" --module --compress --mangle \
+    --output "$site/pkg/gatehouse.js"
 fi
 cat style/*.css > "$site/pkg/gatehouse.css"
 cp -r public/. "$site/"

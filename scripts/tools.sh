@@ -30,9 +30,9 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive "${runner[@]}" apt-get install -y -qq "$@" >/dev/null
 }
 
-if [ ! -x scripts/wasm-opt/node_modules/binaryen/bin/wasm-opt ]; then
-  say "installing wasm-opt (npm binaryen)"
-  (cd scripts/wasm-opt && npm ci --no-audit --no-fund --loglevel=error)
+if [ ! -x scripts/client-tools/node_modules/binaryen/bin/wasm-opt ] || [ ! -d scripts/client-tools/node_modules/terser ]; then
+  say "installing the client build tools (npm binaryen and terser)"
+  (cd scripts/client-tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 if [ "${1:-}" = "--test" ]; then

@@ -4,12 +4,13 @@ pub mod error;
 pub mod live;
 pub mod pages;
 pub mod server;
+pub mod title;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -17,8 +18,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#1d3557"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" id="gatehouse" href="/pkg/gatehouse.css"/>
                 <HydrationScripts options/>
-                <MetaTags/>
+                <leptos_meta::MetaTags/>
             </head>
             <body>
                 <App/>
@@ -30,12 +34,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// Pages render whole on the server (`SsrMode::Async`) so every page works without JavaScript.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
+    #[cfg(feature = "ssr")]
+    leptos_meta::provide_meta_context();
     view! {
-        <Stylesheet id="gatehouse" href="/pkg/gatehouse.css"/>
-        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
-        <Meta name="theme-color" content="#1d3557"/>
-        <Title formatter=|page: String| if page.is_empty() { "Gatehouse".into() } else { format!("{page} · Gatehouse") }/>
         <Router>
             <main id="main">
                 <Routes fallback=pages::not_found::NotFound>

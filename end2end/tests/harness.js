@@ -12,6 +12,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
 const targetDir = process.env.CARGO_TARGET_DIR ? resolve(repo, process.env.CARGO_TARGET_DIR) : join(repo, 'target');
 export const artifacts = join(repo, 'end2end', 'artifacts');
+export const siteDir = join(targetDir, 'site');
 mkdirSync(artifacts, { recursive: true });
 
 export async function startServer(extraEnv = {}) {
@@ -21,7 +22,7 @@ export async function startServer(extraEnv = {}) {
     ...process.env,
     GATEHOUSE_DATA_DIR: dataDir,
     GATEHOUSE_LISTEN: '127.0.0.1:0',
-    GATEHOUSE_SITE_ROOT: join(targetDir, 'site'),
+    GATEHOUSE_SITE_ROOT: siteDir,
     GATEHOUSE_LOG: 'warn',
     ...extraEnv,
   };

@@ -82,6 +82,7 @@ async function bookWholeFlow(javaScriptEnabled, code) {
   await page.locator('.status').waitFor();
   console.log(`# confirm → success page (${tag}): ${Date.now() - clicked} ms`);
   assert.equal(await page.locator('.status').textContent(), 'RESERVED');
+  assert.equal(await page.title(), 'Your ticket · Gatehouse', 'the title follows the page');
   assert.equal(await page.locator('.qr svg').count(), 1, 'the QR code is shown');
   assert.doesNotMatch(await page.locator('main').textContent(), /confirmation (sent|email)/i,
     'nothing claims a message was sent: none is sent yet');

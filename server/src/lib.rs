@@ -1,4 +1,5 @@
 //! The axum server: configuration, router, jobs and the command line, around the core.
+#![recursion_limit = "256"]
 pub mod api;
 pub mod config;
 pub mod downloads;

@@ -1,20 +1,20 @@
 //! The start page: where the venue is, how the next days look, and a way in with a ticket code.
 use super::ticket_code_field::TicketCodeField;
 use crate::server::venue_overview;
+use crate::title::PageTitle;
 use gatehouse::capacity::CapacityStatus;
 use gatehouse::slots::DaySummary;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn Home() -> impl IntoView {
     let overview = Resource::new(|| (), |_| venue_overview());
     view! {
-        <Title text=""/>
+        <PageTitle text=""/>
         <Suspense fallback=|| view! { <p class="card">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match overview.await {
+            {move || overview.get().map(|found| {
+                match found {
                     Ok(o) => Either::Left(view! {
                         <header class="venue">
                             <p class="brand">"Gatehouse"</p>

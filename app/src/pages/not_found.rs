@@ -1,5 +1,5 @@
+use crate::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -8,7 +8,7 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(http_status_not_found());
     }
     view! {
-        <Title text="Page not found"/>
+        <PageTitle text="Page not found"/>
         <section class="card">
             <h1>"Page not found"</h1>
             <p>"There is nothing at this address. "<a href="/">"Go to the start page"</a>"."</p>

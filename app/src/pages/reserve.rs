@@ -6,6 +6,7 @@ use super::contact_form::ContactForm;
 use super::ticket_code_field::TicketCodeField;
 use crate::booking::{booking_step, Book, BookingState, SaveContact};
 use crate::error::AppError;
+use crate::title::PageTitle;
 use chrono::NaiveDate;
 use gatehouse::reservation::AlternativeSlot;
 use gatehouse::slots::{Month, SlotAvailability};
@@ -13,7 +14,6 @@ use gatehouse::wording::{self, time_range};
 use leptos::either::{Either, EitherOf3};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The address of a step: the ticket and what has been chosen so far.
@@ -61,10 +61,10 @@ pub fn ReservePage() -> impl IntoView {
         choice
     });
     view! {
-        <Title text="Book your visit"/>
+        <PageTitle text="Book your visit"/>
         <Suspense fallback=|| view! { <p class="card">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match state.await {
+            {move || state.get().map(|found| {
+                match found {
                     Ok(None) => EitherOf3::A(view! { <TicketEntry problem=None value=String::new()/> }),
                     Err(e) => EitherOf3::B(view! { <TicketEntry problem=Some(e) value=param("ticket").unwrap_or_default()/> }),
                     Ok(Some(s)) => EitherOf3::C(view! { <Steps state=s actions=Actions { book, save_contact }/> }),

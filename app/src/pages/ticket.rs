@@ -2,12 +2,12 @@
 use super::ticket_code_field::TicketCodeField;
 use crate::booking::CancelVisit;
 use crate::server::{lookup_ticket, TicketView};
+use crate::title::PageTitle;
 use gatehouse::lifecycle::TicketStatus;
 use gatehouse::wording::{self, time_range};
 use leptos::either::{Either, EitherOf3};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 fn explain(status: TicketStatus) -> &'static str {
@@ -29,12 +29,12 @@ pub fn TicketStatusPage() -> impl IntoView {
     // Cancelling redirects to this same page: its version forces a fresh look-up.
     let summary = Resource::new(move || (code(), cancel.version().get()), |(code, _)| lookup_ticket(code));
     view! {
-        <Title text="Your ticket"/>
+        <PageTitle text="Your ticket"/>
         <section class="card">
             <h1>"Your ticket"</h1>
             <Suspense fallback=|| view! { <p>"Looking it up…"</p> }>
-                {move || Suspend::new(async move {
-                    match summary.await {
+                {move || summary.get().map(|found| {
+                    match found {
                         Ok(v) if flag("cancel") && v.changeable => EitherOf3::A(view! { <CancelForm view=v action=cancel/> }),
                         Ok(v) => EitherOf3::B(view! {
                             <Notice view=v.clone() changed=flag("changed") cancelled=flag("cancelled")/>
