@@ -89,6 +89,9 @@ mod store {
     use crate::org::Venue;
     use chrono::{DateTime, Duration, LocalResult, TimeZone, Utc};
 
+    /// The columns a `SlotRow` is read from.
+    const SLOT_COLUMNS: &str = "id, date, start_time, end_time, starts_at, total_capacity, booked_count, status";
+
     #[derive(sqlx::FromRow)]
     struct SlotRow {
         id: i64,
@@ -146,11 +149,12 @@ mod store {
         to: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<Vec<SlotAvailability>, sqlx::Error> {
-        let rows: Vec<SlotRow> = on_pool!(db, pool => sqlx::query_as(
-            "SELECT id, date, start_time, end_time, starts_at, total_capacity, booked_count, status
-             FROM reservation_slots
+        let sql = format!(
+            "SELECT {SLOT_COLUMNS} FROM reservation_slots
              WHERE orq = $1 AND date >= $2 AND date < $3 AND status <> 'CLOSED'
-             ORDER BY date, start_time")
+             ORDER BY date, start_time"
+        );
+        let rows: Vec<SlotRow> = on_pool!(db, pool => sqlx::query_as(&sql)
             .bind(orq).bind(from).bind(to).fetch_all(pool).await)?;
         Ok(rows.into_iter().map(|r| r.into_availability(now)).collect())
     }
@@ -162,9 +166,8 @@ mod store {
         slot_id: i64,
         now: DateTime<Utc>,
     ) -> Result<Option<SlotAvailability>, sqlx::Error> {
-        let row: Option<SlotRow> = on_pool!(db, pool => sqlx::query_as(
-            "SELECT id, date, start_time, end_time, starts_at, total_capacity, booked_count, status
-             FROM reservation_slots WHERE id = $1 AND orq = $2")
+        let sql = format!("SELECT {SLOT_COLUMNS} FROM reservation_slots WHERE id = $1 AND orq = $2");
+        let row: Option<SlotRow> = on_pool!(db, pool => sqlx::query_as(&sql)
             .bind(slot_id).bind(orq).fetch_optional(pool).await)?;
         Ok(row.map(|r| r.into_availability(now)))
     }
@@ -216,13 +219,15 @@ mod store {
             return Err(CapacityError::OutOfRange { max: MAX_CAPACITY });
         }
         let now = engine.now();
-        let row: Option<SlotRow> = on_pool!(&engine.db, pool => sqlx::query_as(
+        let sql = format!(
             "UPDATE reservation_slots
              SET total_capacity = $3,
                  status = CASE WHEN status = 'CLOSED' THEN status WHEN booked_count >= $3 THEN 'FULL' ELSE 'ACTIVE' END,
                  updated_at = $4
              WHERE id = $1 AND orq = $2 AND booked_count <= $3
-             RETURNING id, date, start_time, end_time, starts_at, total_capacity, booked_count, status")
+             RETURNING {SLOT_COLUMNS}"
+        );
+        let row: Option<SlotRow> = on_pool!(&engine.db, pool => sqlx::query_as(&sql)
             .bind(slot_id).bind(orq).bind(capacity).bind(now).fetch_optional(pool).await)?;
         if let Some(row) = row {
             engine.events.slot_changed(slot_id);

@@ -8,13 +8,13 @@ import { startServer, launchBrowser, demoCodes } from '../tests/harness.js';
 const targetDir = process.env.CARGO_TARGET_DIR ?? join(import.meta.dirname, '..', '..', 'target');
 process.env.GATEHOUSE_BIN ??= join(targetDir, 'release', 'gatehouse');
 const RENDERS = Number(process.env.RENDERS ?? 300);
-const BOOKINGS = Number(process.env.BOOKINGS ?? 15);
+const BOOKINGS = Number(process.env.BOOKINGS ?? 10);
 
 const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 function summary(name, ms) {
   ms.sort((a, b) => a - b);
   const f = (x) => x.toFixed(1).padStart(7);
-  console.log(`${name.padEnd(34)} n=${String(ms.length).padEnd(4)} p50 ${f(pct(ms, 50))} ms  p95 ${f(pct(ms, 95))} ms  p99 ${f(pct(ms, 99))} ms`);
+  console.log(`${name.padEnd(36)} n=${String(ms.length).padEnd(4)} p50 ${f(pct(ms, 50))} ms  p95 ${f(pct(ms, 95))} ms  p99 ${f(pct(ms, 99))} ms`);
 }
 
 async function timeGets(url) {

@@ -61,15 +61,32 @@ async function giveContact(page, code, tag) {
 /// The day after tomorrow always has bookable slots in the demo, whatever the time of day.
 const bookableDay = (page) => page.locator('td.day.available a, td.day.limited a').nth(1);
 
+/// A fresh ticket's way to the slots of a bookable day.
+async function openDaySlots(page) {
+  await giveContact(page, activated());
+  await bookableDay(page).click();
+  await page.locator('.slots').waitFor();
+}
+
+/// Nothing sticks out of its card (buttons and links stay inside the padding box's edge).
+async function assertFitsCards(page, step) {
+  const outside = await page.evaluate(() => [...document.querySelectorAll('.card a, .card button, .card span, .card td')]
+    .filter((e) => e.getBoundingClientRect().right > e.closest('.card').getBoundingClientRect().right + 0.5)
+    .map((e) => e.textContent.trim()));
+  assert.deepEqual(outside, [], `${step}: these stick out of their card`);
+}
+
 async function bookWholeFlow(javaScriptEnabled, code) {
   const tag = javaScriptEnabled ? 'js' : 'nojs';
   const page = await phonePage(javaScriptEnabled);
   await giveContact(page, code, tag);
   await shot(page, `reserve-${tag}-2-calendar`);
+  await assertFitsCards(page, 'calendar');
   await expectAccessible(page, 'calendar');
   await bookableDay(page).click();
   await page.locator('.slots').waitFor();
   await shot(page, `reserve-${tag}-3-slots`);
+  await assertFitsCards(page, 'slots');
   await expectAccessible(page, 'slots');
   await page.locator('.slot a.button').first().click();
   await page.getByRole('heading', { name: 'Reservation summary' }).waitFor();
@@ -97,6 +114,7 @@ async function bookWholeFlow(javaScriptEnabled, code) {
   await reader.close();
   assert.equal(await page.getByRole('button', { name: 'Print ticket' }).count(), javaScriptEnabled ? 1 : 0);
   await shot(page, `reserve-${tag}-5-reserved`);
+  await assertFitsCards(page, 'ticket page');
   await expectAccessible(page, 'ticket page');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than a 360px screen`);
@@ -137,8 +155,15 @@ test('an unknown or mistyped code is refused with the reason, and nothing else s
   await page.goto(`${server.base}/reserve?ticket=TKT-0000-000000-000000-00001`);
   assert.match(await page.getByRole('alert').textContent(), /typo/i);
   assert.equal(await page.locator('table.calendar').count(), 0);
-  await page.goto(`${server.base}/reserve?ticket=${demoCodes(server, 'VERIFIED')[0]}`);
-  assert.equal(await page.getByRole('alert').textContent(), 'This ticket has already been used for entry.');
+  // The PRD's message for each state a ticket cannot be booked in.
+  for (const [status, message] of [
+    ['VERIFIED', 'This ticket has already been used for entry.'],
+    ['PENDING_PAYMENT', 'This ticket is not activated yet. Please complete payment.'],
+    ['EXPIRED', 'This ticket has expired.'],
+  ]) {
+    await page.goto(`${server.base}/reserve?ticket=${demoCodes(server, status)[0]}`);
+    assert.equal(await page.getByRole('alert').textContent(), message, status);
+  }
   await page.goto(`${server.base}/no-such-page`);
   await expectAccessible(page, '404 page');
   await page.context().close();
@@ -174,9 +199,7 @@ test('the calendar is driven by the keyboard: arrows move between days, Enter pi
 
 test('counts change live when another client books, without a reload', async () => {
   const page = await phonePage();
-  await giveContact(page, activated());
-  await bookableDay(page).click();
-  await page.locator('.slots').waitFor();
+  await openDaySlots(page);
   await hydrated(page);
   const row = page.locator('.slot').first();
   const slotId = Number(new URL(await row.locator('a.button').getAttribute('href'), server.base).searchParams.get('slot'));
@@ -197,9 +220,7 @@ test('counts change live when another client books, without a reload', async () 
 
 test('a slot that fills between viewing and confirming is said plainly, with alternatives', async () => {
   const page = await phonePage();
-  await giveContact(page, activated());
-  await bookableDay(page).click();
-  await page.locator('.slots').waitFor();
+  await openDaySlots(page);
   const row = page.locator('.slot').nth(1);
   const href = await row.locator('a.button').getAttribute('href');
   const slotId = Number(new URL(href, server.base).searchParams.get('slot'));

@@ -21,16 +21,18 @@ const WEEKDAYS: [(&str, &str); 7] = [
 pub fn MonthCalendar(state: BookingState) -> impl IntoView {
     let ticket = state.ticket_code.clone();
     let title = wording::month_and_year(state.month.year, state.month.month);
+    // Short labels fit a 360 px screen beside the month's name; screen readers hear the long one.
     let nav = |month: Option<gatehouse::slots::Month>, label: &'static str, rel: &'static str| match month {
-        Some(m) => Either::Left(
-            view! { <a class="button secondary" rel=rel href=step_href(&ticket, Some(m), None, None)>{label}</a> },
-        ),
+        Some(m) => Either::Left(view! {
+            <a class="button secondary" rel=rel href=step_href(&ticket, Some(m), None, None)
+               aria-label=if rel == "prev" { "Previous month" } else { "Next month" }>{label}</a>
+        }),
         None => Either::Right(view! { <span class="button secondary disabled" aria-disabled="true">{label}</span> }),
     };
     view! {
         <section class="card" aria-labelledby="calendar-title">
             <div class="calendar-head">
-                {nav(state.previous_month, "‹ Previous", "prev")}
+                {nav(state.previous_month, "‹ Prev", "prev")}
                 <h2 id="calendar-title" aria-live="polite">{title.clone()}</h2>
                 {nav(state.next_month, "Next ›", "next")}
             </div>
@@ -69,6 +71,7 @@ fn Day(day: CalendarDay, state: BookingState) -> impl IntoView {
     let mark = match day.state {
         DayState::Available => "●",
         DayState::Limited => "◐",
+        DayState::Unavailable => "○",
         _ => "",
     };
     Either::Right(view! {
@@ -81,7 +84,7 @@ fn Day(day: CalendarDay, state: BookingState) -> impl IntoView {
                     </a>
                 })
             } else {
-                Either::Right(view! { <span aria-label=label aria-disabled="true" tabindex="-1" data-day=day_attr><span class="num">{number}</span></span> })
+                Either::Right(view! { <span aria-label=label aria-disabled="true" tabindex="-1" data-day=day_attr><span class="num">{number}</span><span class="mark" aria-hidden="true">{mark}</span></span> })
             }}
         </td>
     })
