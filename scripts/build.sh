@@ -8,10 +8,11 @@ mode=${1:-release}
 target_dir=${CARGO_TARGET_DIR:-target}
 site=$target_dir/site
 
-# Panic messages keep their source paths; shortening them trims the client a little.
-remap="--remap-path-prefix=$PWD=."
+# Panic messages keep their source paths; shortening the crates' ones trims the client a little.
+# (The workspace's own paths are relative already, so the flags do not change between checkouts.)
+remap=""
 for registry in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*; do
-  [ -d "$registry" ] && remap="$remap --remap-path-prefix=$registry=crates"
+  if [ -d "$registry" ]; then remap="$remap --remap-path-prefix=$registry=crates"; fi
 done
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$remap" \
   cargo build -p app --lib --target wasm32-unknown-unknown --features hydrate --profile wasm-release

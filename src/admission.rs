@@ -276,7 +276,7 @@ mod store {
     }
 
     fn storage(e: sqlx::Error) -> EntryError {
-        EntryError::Storage(e.into())
+        EntryError::Storage(e)
     }
 }
 

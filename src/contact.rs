@@ -92,7 +92,7 @@ impl PhoneE164 {
         if trimmed.starts_with('+') {
             return Self::parse(trimmed);
         }
-        let national = trimmed.trim_start_matches(|c: char| c == '0' || c == ' ');
+        let national = trimmed.trim_start_matches(['0', ' ']);
         Self::parse(&format!("+{} {national}", country.calling_code))
     }
 }

@@ -278,7 +278,8 @@ mod store {
     }
 
     async fn live_reservation(db: &Db, code: &TicketCode) -> Result<Live, ReserveError> {
-        let row: Option<(i64, String, i64, Option<i64>, Option<i64>, Option<DateTime<Utc>>, Option<NaiveDate>)> = on_pool!(db, pool => sqlx::query_as(
+        type Row = (i64, String, i64, Option<i64>, Option<i64>, Option<DateTime<Utc>>, Option<NaiveDate>);
+        let row: Option<Row> = on_pool!(db, pool => sqlx::query_as(
                 "SELECT t.id, t.status, t.orq, r.id, r.slot_id, s.starts_at, s.date FROM tickets t
                  LEFT JOIN ticket_reservations r ON r.ticket_id = t.id AND r.status <> 'CANCELLED'
                  LEFT JOIN reservation_slots s ON s.id = r.slot_id

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, shot } from './harness.js';
+import { startServer, launchBrowser, shot, expectAccessible } from './harness.js';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -27,11 +27,14 @@ test('the start page hydrates: the code field checks a typo as it is typed', asy
     throw new Error('the hint never reacted: the page did not hydrate');
   });
   await shot(page, 'home-typo');
+  await expectAccessible(page, 'start page');
   await page.fill('#ticket-code', WELL_FORMED_UNKNOWN);
   await page.getByText('looks right').waitFor();
   await page.getByRole('button', { name: 'Look up my ticket' }).click();
   await page.getByText('Invalid ticket code. Please check and try again.').waitFor();
   await shot(page, 'ticket-not-found');
+  await expectAccessible(page, 'ticket not found');
+  assert.equal(await page.title(), 'Your ticket · Gatehouse');
   assert.deepEqual(errors, []);
 });
 

@@ -17,6 +17,9 @@ use tokio::sync::broadcast::{self, error::RecvError};
 
 /// How long changes gather before the counts are read again: a burst of bookings costs one read.
 const SETTLE: Duration = Duration::from_millis(250);
+/// Changes made by other server instances (several on one PostgreSQL) raise no local event;
+/// without one for this long, the day is read again anyway.
+const REREAD: Duration = Duration::from_secs(3);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -84,8 +87,11 @@ impl DayWatch {
         }
     }
 
-    /// Waits for a change to one of the day's slots, then lets a burst settle.
+    /// Waits for a change to one of the day's slots (or for the re-read interval), then lets a
+    /// burst settle.
     async fn changed(&mut self) -> Option<()> {
+        let reread = tokio::time::sleep(REREAD);
+        tokio::pin!(reread);
         loop {
             tokio::select! {
                 change = self.changes.recv() => match change {
@@ -95,6 +101,7 @@ impl DayWatch {
                     Err(RecvError::Lagged(_)) => break,
                     Err(RecvError::Closed) => return None,
                 },
+                () = &mut reread => return Some(()),
                 () = self.engine.events.closed() => return None,
             }
         }

@@ -145,6 +145,14 @@ async fn an_open_page_hears_of_every_change_to_its_day_and_nothing_else() {
         assert_eq!(status, 200);
         assert_eq!(available(&stream.next_slots().await.expect("update"), slot), before - 1);
 
+        // A change this instance did not make (another instance on the same database) reaches
+        // the page too, by the periodic re-read.
+        let started = std::time::Instant::now();
+        app.set_capacity(slot, 150).await;
+        let next = stream.next_slots().await.expect("update");
+        assert_eq!(next.as_array().unwrap().iter().find(|s| s["id"] == slot).unwrap()["total_capacity"], 150);
+        assert!(started.elapsed() < Duration::from_secs(6), "{:?}", started.elapsed());
+
         // Shutting down ends the stream instead of holding the server open.
         app.engine.events.close();
         assert_eq!(stream.next_slots().await, None);
