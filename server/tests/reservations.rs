@@ -15,6 +15,10 @@ async fn an_activated_ticket_books_a_slot_and_everything_changes_together() {
         assert_eq!(body["data"]["ticket_code"], code.as_str());
         assert_eq!(body["data"]["slot"]["start_time"], "12:00:00");
         assert_eq!(body["data"]["confirmation_sent"], false);
+        let qr = body["data"]["qr_code_url"].as_str().expect("qr_code_url");
+        let png = app.get(qr).await;
+        assert_eq!(png.headers()["content-type"], "image/png");
+        assert_eq!(&png.bytes().await.expect("body")[..8], b"\x89PNG\r\n\x1a\n");
         assert_eq!(app.booked(slot).await, before + 1);
         assert_eq!(app.status(ticket).await, "RESERVED");
         assert_eq!(
@@ -194,6 +198,7 @@ async fn a_reservation_moves_to_another_slot_and_frees_the_old_seat() {
             app.post("/api/reservations/change", json!({ "ticket_code": code.as_str(), "slot_id": new })).await;
         assert_eq!(status, 200, "{backend:?}: {body}");
         assert_eq!(body["data"]["slot"]["date"], "2026-11-27");
+        assert_eq!(body["data"]["qr_code_url"], format!("/tickets/{code}/qr.png"));
         assert_eq!((app.booked(old).await, app.booked(new).await), (b_old - 1, b_new + 1));
         let (status, body) =
             app.post("/api/reservations/change", json!({ "ticket_code": code.as_str(), "slot_id": new })).await;
