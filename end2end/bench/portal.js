@@ -3,7 +3,7 @@
 //   - server render time of each booking step (sequential GETs, time to the full page)
 //   - Confirm → success page in Chromium, hydrated and without JavaScript
 import { join } from 'node:path';
-import { startServer, launchBrowser, demoCodes } from '../tests/harness.js';
+import { startServer, launchBrowser, demoCodes, bookableDay } from '../tests/harness.js';
 
 const targetDir = process.env.CARGO_TARGET_DIR ?? join(import.meta.dirname, '..', '..', 'target');
 process.env.GATEHOUSE_BIN ??= join(targetDir, 'release', 'gatehouse');
@@ -40,7 +40,7 @@ try {
   await page.fill('#phone', '(202) 555-0100');
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.locator('table.calendar').waitFor();
-  const dayHref = await page.locator('td.day.available a, td.day.limited a').nth(1).getAttribute('href');
+  const dayHref = await (await bookableDay(page)).getAttribute('href');
   await page.goto(new URL(dayHref, server.base).href);
   const slotHref = await page.locator('.slot a.button').first().getAttribute('href');
 

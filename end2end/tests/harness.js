@@ -121,3 +121,14 @@ export async function decodeQrPng(page, bytes) {
     return window.jsQR(pixels.data, img.width, img.height)?.data ?? null;
   }, Buffer.from(bytes).toString('base64'));
 }
+
+/// A day of the calendar on screen that can surely be booked: the second bookable day (today's
+/// slots may all have started), or, in a month's last days, the first one of the next month.
+export async function bookableDay(page) {
+  const days = page.locator('td.day.available a, td.day.limited a');
+  if (await days.count() >= 2) return days.nth(1);
+  await page.getByRole('link', { name: 'Next month' }).click();
+  await page.waitForURL(/month=/);
+  await page.waitForFunction(() => document.querySelectorAll('td.day.available a, td.day.limited a').length > 0);
+  return days.first();
+}
