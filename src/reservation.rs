@@ -307,13 +307,16 @@ mod store {
         }
     }
 
-    /// A RESERVED ticket whose reservation may still be changed or cancelled.
-    pub async fn ticket_for_change(engine: &Engine, code: &TicketCode) -> Result<TicketSummary, ReserveError> {
+    /// The ticket of the booking flow, in one look-up: an ACTIVATED ticket to book, or a RESERVED
+    /// one whose visit may still be moved (before the change cut-off).
+    pub async fn ticket_to_book_or_move(engine: &Engine, code: &TicketCode) -> Result<TicketSummary, ReserveError> {
         let ticket = tickets::find_by_code(&engine.db, code).await?.ok_or(ReserveError::TicketNotFound)?;
         match (ticket.status, &ticket.reservation) {
             (TicketStatus::Reserved, Some(slot)) => check_cutoff(engine, slot.starts_at).map(|()| ticket),
-            (TicketStatus::Activated, _) => Err(ReserveError::NoReservation),
-            (status, _) => Err(ReserveError::for_status(status, None).unwrap_or(ReserveError::NoReservation)),
+            (status, slot) => match ReserveError::for_status(status, slot.as_ref().map(|s| s.date)) {
+                None => Ok(ticket),
+                Some(e) => Err(e),
+            },
         }
     }
 

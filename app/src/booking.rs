@@ -48,12 +48,7 @@ pub async fn booking_step(
     let engine = engine()?;
     let now = engine.now();
     let code = TicketCode::parse(&ticket)?;
-    let t = match reservation::ticket_for_reservation(&engine.db, &code).await {
-        Err(reservation::ReserveError::TicketAlreadyReserved { .. }) => {
-            reservation::ticket_for_change(&engine, &code).await?
-        }
-        other => other?,
-    };
+    let t = reservation::ticket_to_book_or_move(&engine, &code).await?;
     let venue = org::main_venue(&engine.db, t.orq).await.map_err(storage)?.ok_or_else(no_venue)?;
     let today = now.with_timezone(&venue.tz()).date_naive();
     let date = date.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()).filter(|d| *d >= today);
