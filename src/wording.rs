@@ -63,6 +63,11 @@ pub fn time_range(start: NaiveTime, end: NaiveTime) -> String {
     format!("{}–{}", clock_time(start), clock_time(end))
 }
 
+/// "Wednesday, November 25, 10:00 AM–12:00 PM": a visit's day and time in one phrase.
+pub fn visit(date: NaiveDate, start: NaiveTime, end: NaiveTime) -> String {
+    format!("{}, {}", day_and_date(date), time_range(start, end))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,6 +101,7 @@ mod tests {
         assert_eq!(clock_time(time(12, 0)), "12:00 PM");
         assert_eq!(clock_time(time(23, 59)), "11:59 PM");
         assert_eq!(time_range(time(10, 0), time(12, 0)), "10:00 AM–12:00 PM");
+        assert_eq!(visit(date(2026, 11, 25), time(10, 0), time(12, 0)), "Wednesday, November 25, 10:00 AM–12:00 PM");
         for minute in 0..24 * 60 {
             let t = time(minute / 60, minute % 60);
             assert_eq!(clock_time(t), t.format("%-I:%M %p").to_string());

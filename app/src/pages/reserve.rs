@@ -96,13 +96,6 @@ struct Actions {
     save_contact: ServerAction<SaveContact>,
 }
 
-impl Actions {
-    /// What the server said no to when booking or changing.
-    fn refusal(self) -> Option<AppError> {
-        self.book.value().get().and_then(Result::err)
-    }
-}
-
 #[component]
 fn Steps(state: BookingState, actions: Actions) -> impl IntoView {
     let changing = state.current.is_some();
@@ -123,7 +116,7 @@ fn Steps(state: BookingState, actions: Actions) -> impl IntoView {
         {header}
         {state.current.clone().map(|r| view! {
             <section class="card current">
-                <p>"You are booked for "<strong>{wording::day_and_date(r.date)}", "{time_range(r.start_time, r.end_time)}</strong>". "
+                <p>"You are booked for "<strong>{wording::visit(r.date, r.start_time, r.end_time)}</strong>". "
                    "Choose another day and time below to move your visit."</p>
                 <p><a href=format!("/ticket?code={}&cancel=1", state.ticket_code)>"Cancel the reservation instead"</a></p>
             </section>
@@ -233,7 +226,7 @@ fn Confirm(state: BookingState, chosen: SlotAvailability, actions: Actions) -> i
 #[component]
 fn BookProblem(actions: Actions, ticket: String) -> impl IntoView {
     move || {
-        actions.refusal().map(|e| {
+        actions.book.value().get().and_then(Result::err).map(|e| {
             let ticket = ticket.clone();
             view! {
                 <section class="card alert" role="alert">

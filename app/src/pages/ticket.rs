@@ -139,10 +139,7 @@ fn PrintButton() -> impl IntoView {
 fn CancelForm(view: TicketView, action: ServerAction<CancelVisit>) -> impl IntoView {
     let t = view.ticket;
     let code = t.ticket_code.clone();
-    let when = t
-        .reservation
-        .map(|r| format!("{}, {}", wording::day_and_date(r.date), time_range(r.start_time, r.end_time)))
-        .unwrap_or_default();
+    let when = t.reservation.map(|r| wording::visit(r.date, r.start_time, r.end_time)).unwrap_or_default();
     view! {
         <h2>"Cancel your visit?"</h2>
         <p>"Your visit on "<strong>{when}</strong>" will be cancelled and its place offered to others. "
