@@ -38,3 +38,36 @@ impl Clock for ManualClock {
         *self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
+
+/// Real time moved to another instant: starts at `start` and runs forward at the real pace, so
+/// timers and live updates behave as in production while "today" is a chosen day.
+pub struct ShiftedClock {
+    offset: Duration,
+}
+
+impl ShiftedClock {
+    pub fn starting_at(start: DateTime<Utc>) -> Self {
+        Self { offset: start - Utc::now() }
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.offset
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shifted_clock_starts_at_its_instant_and_runs_forward() {
+        let start = DateTime::parse_from_rfc3339("2026-12-31T23:30:00-05:00").map(|t| t.to_utc()).unwrap();
+        let clock = ShiftedClock::starting_at(start);
+        let first = clock.now();
+        assert!((first - start).num_seconds().abs() <= 1);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert!(clock.now() > first);
+    }
+}

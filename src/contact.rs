@@ -128,9 +128,43 @@ pub fn country(iso: &str) -> Option<&'static Country> {
     COUNTRIES.iter().find(|c| c.iso.eq_ignore_ascii_case(iso))
 }
 
+/// Contact details as shown to someone holding only the ticket code (a photo of the QR is
+/// enough for that): enough for the owner to recognise, too little to reach them.
+pub fn masked(email: &str, phone: &str) -> (String, String) {
+    let email = match email.split_once('@') {
+        Some((local, domain)) => format!("{}•••@{domain}", local.chars().next().unwrap_or('•')),
+        None => "•••".into(),
+    };
+    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    let phone = format!("•••• {}", digits[digits.len().saturating_sub(4)..].iter().collect::<String>());
+    (email, phone)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_unicode_contact_input_is_answered_without_a_panic(input in any::<String>()) {
+            let _ = Email::parse(&input);
+            let _ = PhoneE164::parse(&input);
+            for country in COUNTRIES {
+                let _ = PhoneE164::parse_national(&input, country);
+            }
+            let _ = masked(&input, &input);
+        }
+    }
+
+    #[test]
+    fn masked_details_keep_a_hint_and_hide_the_rest() {
+        assert_eq!(
+            masked("jane.doe@example.com", "+12025550188"),
+            ("j•••@example.com".to_string(), "•••• 0188".to_string())
+        );
+        assert_eq!(masked("é@x.org", "12"), ("é•••@x.org".to_string(), "•••• 12".to_string()));
+    }
 
     #[test]
     fn ordinary_addresses_are_accepted_and_domains_lowercased() {

@@ -28,6 +28,8 @@ pub mod org;
 #[cfg(feature = "ssr")]
 pub mod qr;
 #[cfg(feature = "ssr")]
+pub mod secret;
+#[cfg(feature = "ssr")]
 pub mod writer;
 
 #[cfg(feature = "ssr")]

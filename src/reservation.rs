@@ -3,6 +3,7 @@
 //! several server instances can never oversell.
 use crate::contact::{ContactError, Email, PhoneE164};
 use crate::lifecycle::TicketStatus;
+use crate::ticket_code::TicketCode;
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
@@ -36,12 +37,24 @@ pub struct Confirmed {
     pub ticket_id: i64,
     pub ticket_code: String,
     pub slot: SlotTimes,
+    /// The secret that changes or cancels this reservation: shown to the booker once.
+    pub manage_token: String,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReserveError {
     #[error("Invalid ticket code. Please check and try again.")]
     TicketNotFound,
+    #[error("Send the ticket code (ticket_code) to book with a ticket.")]
+    TicketCodeRequired,
+    /// The caller named a ticket id as well as a code, and they are not one ticket. Which of the
+    /// two is wrong is not said: ids are guessable, codes are not.
+    #[error("The ticket id and ticket code do not belong to one ticket.")]
+    TicketMismatch,
+    #[error("Changing or cancelling a visit needs the management link from the booking confirmation.")]
+    ManageTokenRequired,
+    #[error("This management link is not valid for this ticket's reservation.")]
+    ManageTokenInvalid,
     #[error("This ticket is not activated yet. Please complete payment.")]
     TicketNotActivated,
     #[error("This ticket is already reserved for {}.", .reserved_date.map(|d| d.to_string()).unwrap_or_else(|| "another date".into()))]
@@ -84,6 +97,10 @@ impl ReserveError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::TicketNotFound => "TICKET_NOT_FOUND",
+            Self::TicketCodeRequired => "TICKET_CODE_REQUIRED",
+            Self::TicketMismatch => "TICKET_MISMATCH",
+            Self::ManageTokenRequired => "MANAGE_TOKEN_REQUIRED",
+            Self::ManageTokenInvalid => "MANAGE_TOKEN_INVALID",
             Self::TicketNotActivated => "TICKET_NOT_ACTIVATED",
             Self::TicketAlreadyReserved { .. } => "TICKET_ALREADY_RESERVED",
             Self::TicketAlreadyUsed => "TICKET_ALREADY_VERIFIED",
@@ -105,6 +122,7 @@ impl ReserveError {
         match self {
             Self::TicketNotFound | Self::SlotNotFound => 404,
             Self::TicketAlreadyReserved { .. } | Self::SlotFull { .. } | Self::SameSlot => 409,
+            Self::ManageTokenRequired | Self::ManageTokenInvalid => 403,
             Self::Storage(_) => 500,
             _ => 400,
         }
@@ -132,17 +150,26 @@ impl ReserveError {
 }
 
 /// What a customer submits to book: parsed, so an operation never sees bad contact details.
+/// The ticket is named by its code, the secret its holder holds; an id alone is guessable.
 #[derive(Debug, Clone)]
 pub struct Booking {
-    pub ticket_id: i64,
+    pub ticket: TicketCode,
+    /// A ticket id the caller sent as well (the PRD's request shape): it must be the code's.
+    pub claimed_id: Option<i64>,
     pub slot_id: i64,
     pub email: Email,
     pub phone: PhoneE164,
 }
 
 impl Booking {
-    pub fn parse(ticket_id: i64, slot_id: i64, email: &str, phone: &str) -> Result<Booking, ContactError> {
-        Ok(Booking { ticket_id, slot_id, email: Email::parse(email)?, phone: PhoneE164::parse(phone)? })
+    pub fn parse(
+        ticket: TicketCode,
+        claimed_id: Option<i64>,
+        slot_id: i64,
+        email: &str,
+        phone: &str,
+    ) -> Result<Booking, ContactError> {
+        Ok(Booking { ticket, claimed_id, slot_id, email: Email::parse(email)?, phone: PhoneE164::parse(phone)? })
     }
 }
 
@@ -154,7 +181,7 @@ mod store {
     use super::*;
     use crate::db::{begin_write, Db};
     use crate::on_pool;
-    use crate::ticket_code::TicketCode;
+    use crate::secret;
     use crate::tickets::{self, TicketSummary};
     use crate::writer::{FREE_SEAT, TAKE_SEAT};
     use crate::Engine;
@@ -170,45 +197,49 @@ mod store {
     }
 
     /// Books `booking.slot_id` for an ACTIVATED ticket: ticket → RESERVED, one seat taken, one
-    /// reservation row, all or nothing — applied by the engine's group-commit writer.
+    /// reservation row, all or nothing — applied by the engine's group-commit writer. The answer
+    /// carries a new management token; only its digest is stored.
     pub async fn reserve(engine: &Engine, booking: &Booking) -> Result<Confirmed, ReserveError> {
         let now = engine.now();
-        let outcome = engine.writer.reserve(booking.clone(), now).await;
+        let manage_token = secret::random_token("m", 16);
+        let outcome = engine.writer.reserve(booking.clone(), secret::digest(&manage_token), now).await;
         match outcome? {
             Some(confirmed) => {
                 engine.events.slot_changed(confirmed.slot.slot_id);
-                Ok(confirmed)
+                Ok(Confirmed { manage_token, ..confirmed })
             }
-            None => Err(explain_refusal(engine, booking.ticket_id, booking.slot_id, now).await),
+            None => Err(explain_refusal(engine, booking, now).await),
         }
     }
 
     /// After a refused booking: the precise reason, read once the transaction is gone.
-    async fn explain_refusal(engine: &Engine, ticket_id: i64, slot_id: i64, now: DateTime<Utc>) -> ReserveError {
-        match refusal_reason(engine, ticket_id, slot_id, now).await {
+    async fn explain_refusal(engine: &Engine, booking: &Booking, now: DateTime<Utc>) -> ReserveError {
+        match refusal_reason(engine, booking, now).await {
             Ok(e) | Err(e) => e,
         }
     }
 
     async fn refusal_reason(
         engine: &Engine,
-        ticket_id: i64,
-        slot_id: i64,
+        booking: &Booking,
         now: DateTime<Utc>,
     ) -> Result<ReserveError, ReserveError> {
-        let ticket: Option<(String, i64, Option<NaiveDate>)> = on_pool!(&engine.db, pool => sqlx::query_as(
-            "SELECT t.status, t.orq, s.date FROM tickets t
+        let ticket: Option<(i64, String, i64, Option<NaiveDate>)> = on_pool!(&engine.db, pool => sqlx::query_as(
+            "SELECT t.id, t.status, t.orq, s.date FROM tickets t
              LEFT JOIN ticket_reservations r ON r.ticket_id = t.id AND r.status <> 'CANCELLED'
              LEFT JOIN reservation_slots s ON s.id = r.slot_id
-             WHERE t.id = $1")
-            .bind(ticket_id).fetch_optional(pool).await)?;
-        let Some((status, orq, reserved_date)) = ticket else {
+             WHERE t.ticket_code = $1")
+            .bind(booking.ticket.as_str()).fetch_optional(pool).await)?;
+        let Some((ticket_id, status, orq, reserved_date)) = ticket else {
             return Ok(ReserveError::TicketNotFound);
         };
+        if booking.claimed_id.is_some_and(|claimed| claimed != ticket_id) {
+            return Ok(ReserveError::TicketMismatch);
+        }
         if let Some(e) = ReserveError::for_status(status.parse().unwrap_or(TicketStatus::Expired), reserved_date) {
             return Ok(e);
         }
-        slot_refusal(&engine.db, orq, slot_id, now).await
+        slot_refusal(&engine.db, orq, booking.slot_id, now).await
     }
 
     /// Why a seat in `slot_id` could not be taken for a ticket of organization `orq`.
@@ -274,29 +305,43 @@ mod store {
         ticket_id: i64,
         orq: i64,
         slot_id: i64,
-        starts_at: DateTime<Utc>,
     }
 
-    async fn live_reservation(db: &Db, code: &TicketCode) -> Result<Live, ReserveError> {
-        type Row = (i64, String, i64, Option<i64>, Option<i64>, Option<DateTime<Utc>>, Option<NaiveDate>);
-        let row: Option<Row> = on_pool!(db, pool => sqlx::query_as(
-                "SELECT t.id, t.status, t.orq, r.id, r.slot_id, s.starts_at, s.date FROM tickets t
+    /// The reservation `manage` may change or cancel. The cut-off is checked before the token:
+    /// it is no secret, and a holder without the link learns that no link would help.
+    async fn live_reservation(engine: &Engine, code: &TicketCode, manage: Option<&str>) -> Result<Live, ReserveError> {
+        type Row = (i64, String, i64, Option<i64>, Option<i64>, Option<DateTime<Utc>>, Option<String>);
+        let row: Option<Row> = on_pool!(&engine.db, pool => sqlx::query_as(
+                "SELECT t.id, t.status, t.orq, r.id, r.slot_id, s.starts_at, r.manage_hash FROM tickets t
                  LEFT JOIN ticket_reservations r ON r.ticket_id = t.id AND r.status <> 'CANCELLED'
                  LEFT JOIN reservation_slots s ON s.id = r.slot_id
                  WHERE t.ticket_code = $1")
                 .bind(code.as_str()).fetch_optional(pool).await)?;
-        let (ticket_id, status, orq, reservation, slot, starts_at, _) = row.ok_or(ReserveError::TicketNotFound)?;
+        let (ticket_id, status, orq, reservation, slot, starts_at, manage_hash) =
+            row.ok_or(ReserveError::TicketNotFound)?;
         match status.parse().unwrap_or(TicketStatus::Expired) {
             TicketStatus::Reserved => {}
             TicketStatus::Activated => return Err(ReserveError::NoReservation),
             other => return Err(ReserveError::for_status(other, None).unwrap_or(ReserveError::NoReservation)),
         }
-        match (reservation, slot, starts_at) {
-            (Some(reservation_id), Some(slot_id), Some(starts_at)) => {
-                Ok(Live { reservation_id, ticket_id, orq, slot_id, starts_at })
-            }
-            _ => Err(ReserveError::NoReservation),
+        let (Some(reservation_id), Some(slot_id), Some(starts_at)) = (reservation, slot, starts_at) else {
+            return Err(ReserveError::NoReservation);
+        };
+        check_cutoff(engine, starts_at)?;
+        let manage = manage.filter(|m| !m.trim().is_empty()).ok_or(ReserveError::ManageTokenRequired)?;
+        if !manage_hash.is_some_and(|stored| secret::matches(manage.trim(), &stored)) {
+            return Err(ReserveError::ManageTokenInvalid);
         }
+        Ok(Live { reservation_id, ticket_id, orq, slot_id })
+    }
+
+    /// Whether `manage` is the management token of the ticket's live reservation (for showing
+    /// the contact details in full and offering change and cancel).
+    pub async fn may_manage(db: &Db, ticket_id: i64, manage: &str) -> Result<bool, sqlx::Error> {
+        let stored: Option<(Option<String>,)> = on_pool!(db, pool => sqlx::query_as(
+            "SELECT manage_hash FROM ticket_reservations WHERE ticket_id = $1 AND status = 'RESERVED'")
+            .bind(ticket_id).fetch_optional(pool).await)?;
+        Ok(stored.and_then(|(h,)| h).is_some_and(|h| secret::matches(manage.trim(), &h)))
     }
 
     fn check_cutoff(engine: &Engine, starts_at: DateTime<Utc>) -> Result<(), ReserveError> {
@@ -308,11 +353,23 @@ mod store {
     }
 
     /// The ticket of the booking flow, in one look-up: an ACTIVATED ticket to book, or a RESERVED
-    /// one whose visit may still be moved (before the change cut-off).
-    pub async fn ticket_to_book_or_move(engine: &Engine, code: &TicketCode) -> Result<TicketSummary, ReserveError> {
+    /// one whose visit may still be moved (before the change cut-off, with its management token).
+    pub async fn ticket_to_book_or_move(
+        engine: &Engine,
+        code: &TicketCode,
+        manage: Option<&str>,
+    ) -> Result<TicketSummary, ReserveError> {
         let ticket = tickets::find_by_code(&engine.db, code).await?.ok_or(ReserveError::TicketNotFound)?;
         match (ticket.status, &ticket.reservation) {
-            (TicketStatus::Reserved, Some(slot)) => check_cutoff(engine, slot.starts_at).map(|()| ticket),
+            (TicketStatus::Reserved, Some(slot)) => {
+                check_cutoff(engine, slot.starts_at)?;
+                let manage = manage.ok_or(ReserveError::TicketAlreadyReserved { reserved_date: Some(slot.date) })?;
+                if may_manage(&engine.db, ticket.ticket_id, manage).await? {
+                    Ok(ticket)
+                } else {
+                    Err(ReserveError::ManageTokenInvalid)
+                }
+            }
             (status, slot) => match ReserveError::for_status(status, slot.as_ref().map(|s| s.date)) {
                 None => Ok(ticket),
                 Some(e) => Err(e),
@@ -322,10 +379,14 @@ mod store {
 
     /// Moves a reservation to another slot. The old seat is freed only once the new one is taken,
     /// in the same transaction.
-    pub async fn reschedule(engine: &Engine, code: &TicketCode, new_slot_id: i64) -> Result<Confirmed, ReserveError> {
+    pub async fn reschedule(
+        engine: &Engine,
+        code: &TicketCode,
+        manage: Option<&str>,
+        new_slot_id: i64,
+    ) -> Result<Confirmed, ReserveError> {
         let now = engine.now();
-        let live = live_reservation(&engine.db, code).await?;
-        check_cutoff(engine, live.starts_at)?;
+        let live = live_reservation(engine, code, manage).await?;
         if live.slot_id == new_slot_id {
             return Err(ReserveError::SameSlot);
         }
@@ -361,42 +422,56 @@ mod store {
                     ticket_id: live.ticket_id,
                     ticket_code: code.to_string(),
                     slot: SlotTimes { slot_id: new_slot_id, date, start_time, end_time },
+                    manage_token: manage.unwrap_or_default().trim().to_string(),
                 })
             }
             None => {
                 // Either the new slot refused the seat or the reservation changed meanwhile.
-                live_reservation(&engine.db, code).await?;
+                live_reservation(engine, code, manage).await?;
                 Err(slot_refusal(&engine.db, live.orq, new_slot_id, now).await.unwrap_or_else(|e| e))
             }
         }
     }
 
     /// Cancels a reservation: its seat is freed and the ticket is ACTIVATED again, to book anew.
-    pub async fn cancel(engine: &Engine, code: &TicketCode) -> Result<(), ReserveError> {
+    /// A change that moves the reservation at the same moment makes one attempt refuse; the
+    /// next one reads where the reservation is now.
+    pub async fn cancel(engine: &Engine, code: &TicketCode, manage: Option<&str>) -> Result<(), ReserveError> {
+        for _ in 0..3 {
+            let live = live_reservation(engine, code, manage).await?;
+            if cancel_live(engine, &live).await? {
+                engine.events.slot_changed(live.slot_id);
+                return Ok(());
+            }
+        }
+        // Admitted, expired or cancelled meanwhile: report what it is now.
+        live_reservation(engine, code, manage).await.map(|_| ()).and(Err(ReserveError::NoReservation))
+    }
+
+    async fn cancel_live(engine: &Engine, live: &Live) -> Result<bool, ReserveError> {
         let now = engine.now();
-        let live = live_reservation(&engine.db, code).await?;
-        check_cutoff(engine, live.starts_at)?;
+        // Conditioned on the reservation still being live *in the slot whose seat is freed*: a
+        // change that moved it meanwhile makes this refuse, never free the wrong slot's seat.
         let done = on_pool!(&engine.db, pool => async {
             let mut tx = begin_write(pool).await?;
             let cancelled = sqlx::query(
-                "UPDATE ticket_reservations SET status = 'CANCELLED', updated_at = $2 WHERE id = $1 AND status = 'RESERVED'")
-                .bind(live.reservation_id).bind(now).execute(&mut *tx).await?.rows_affected();
-            let released = sqlx::query(
-                "UPDATE tickets SET status = 'ACTIVATED', reserved_at = NULL WHERE id = $1 AND status = 'RESERVED'")
-                .bind(live.ticket_id).execute(&mut *tx).await?.rows_affected();
-            if cancelled == 0 || released == 0 {
+                "UPDATE ticket_reservations SET status = 'CANCELLED', updated_at = $2
+                 WHERE id = $1 AND slot_id = $3 AND status = 'RESERVED'")
+                .bind(live.reservation_id).bind(now).bind(live.slot_id).execute(&mut *tx).await?.rows_affected();
+            if cancelled == 0 {
                 return Ok::<_, sqlx::Error>(false);
+            }
+            let released = sqlx::query(
+                "UPDATE tickets SET status = 'ACTIVATED', reserved_at = NULL, customer_email = NULL, customer_phone = NULL
+                 WHERE id = $1 AND status = 'RESERVED'")
+                .bind(live.ticket_id).execute(&mut *tx).await?.rows_affected();
+            if released == 0 {
+                return Ok(false);
             }
             sqlx::query(FREE_SEAT).bind(live.slot_id).bind(now).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(true)
         }.await)?;
-        if done {
-            engine.events.slot_changed(live.slot_id);
-            Ok(())
-        } else {
-            // Admitted, expired or cancelled meanwhile: report what it is now.
-            live_reservation(&engine.db, code).await.map(|_| ()).and(Err(ReserveError::NoReservation))
-        }
+        Ok(done)
     }
 }

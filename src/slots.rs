@@ -312,6 +312,14 @@ mod store {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #[test]
+        fn any_unicode_month_is_answered_without_a_panic(input in proptest::prelude::any::<String>()) {
+            let _ = Month::parse(&input);
+            let _ = Month::parse(&format!("2026-{input}"));
+        }
+    }
+
     #[test]
     fn months_parse_only_in_the_iso_form() {
         assert_eq!(Month::parse("2026-11"), Ok(Month { year: 2026, month: 11 }));

@@ -90,7 +90,7 @@ impl TicketCode {
         if compact.is_empty() {
             return Err(TicketCodeError::Empty);
         }
-        if compact.len() >= 3 && compact[..3].eq_ignore_ascii_case("TKT") {
+        if compact.get(..3).is_some_and(|prefix| prefix.eq_ignore_ascii_case("TKT")) {
             compact.drain(..3);
         }
         let mut values = Vec::with_capacity(BODY_LEN);
@@ -187,12 +187,23 @@ mod tests {
 
     #[test]
     fn empty_short_and_foreign_inputs_are_rejected_with_reasons() {
+        for odd in ["éé", "🎟️", "Tét", "ÉTKT", "t\u{301}kt", "TK\u{0}"] {
+            assert!(TicketCode::parse(odd).is_err(), "{odd}");
+        }
         assert_eq!(TicketCode::parse("  - "), Err(TicketCodeError::Empty));
         assert!(matches!(TicketCode::parse("TKT-2026-ABC"), Err(TicketCodeError::WrongLength { found: 7, .. })));
         assert_eq!(TicketCode::parse("TKT-2026-ABCDEF-GHJKMN-PQRSU"), Err(TicketCodeError::InvalidCharacter('U')));
     }
 
     proptest! {
+        /// Outside input of any kind (the API, URLs, the code field as typed) is answered, never a panic.
+        #[test]
+        fn any_unicode_input_is_answered_without_a_panic(input in any::<String>()) {
+            let _ = TicketCode::parse(&input);
+            let _ = TicketCode::parse(&format!("tkt{input}"));
+            let _ = TicketCode::parse(&format!("T{input}"));
+        }
+
         #[test]
         fn every_generated_code_parses_back(random in proptest::array::uniform16(0u8..32)) {
             let c = code(random);

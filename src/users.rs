@@ -118,19 +118,12 @@ mod store {
         Ok(ok.then(|| row.into_user()))
     }
 
-    /// API tokens are 32 random bytes shown once; only their SHA-256 is stored, so a database
-    /// leak does not hand out working tokens. (No slow hash needed: the token has full entropy.)
-    fn token_digest(token: &str) -> String {
-        use sha2::{Digest, Sha256};
-        Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-    }
-
     pub async fn issue_token(db: &Db, user_id: i64, label: &str, now: DateTime<Utc>) -> Result<String, sqlx::Error> {
-        let bytes: [u8; 32] = rand::random();
-        let token = format!("gh_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        // API tokens are 32 random bytes shown once; only their digest is stored.
+        let token = crate::secret::random_token("gh_", 32);
         on_pool!(db, pool => sqlx::query(
             "INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(user_id).bind(token_digest(&token)).bind(label).bind(now).execute(pool).await.map(|_| ()))?;
+            .bind(user_id).bind(crate::secret::digest(&token)).bind(label).bind(now).execute(pool).await.map(|_| ()))?;
         Ok(token)
     }
 
@@ -138,7 +131,7 @@ mod store {
         let row: Option<UserRow> = on_pool!(db, pool => sqlx::query_as(
             "SELECT u.id, u.orq, u.username, u.display_name, u.role, u.password_hash
              FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1")
-            .bind(token_digest(token)).fetch_optional(pool).await)?;
+            .bind(crate::secret::digest(token)).fetch_optional(pool).await)?;
         Ok(row.map(UserRow::into_user))
     }
 

@@ -103,6 +103,12 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn any_unicode_date_or_time_is_answered_without_a_panic(input in any::<String>()) {
+            let _ = (parse_date(&input), parse_time(&input), parse_instant(&input));
+            let _ = parse_time(&format!("10:00:00{input}"));
+        }
+
         /// Whatever chrono writes, this reads back to the same value.
         #[test]
         fn reads_what_chrono_writes(days in -100_000i64..100_000, nanos in 0u64..86_400_000_000_000) {

@@ -10,9 +10,50 @@ use serde::{Deserialize, Serialize};
 /// How far ahead customers can look, in months after the current one.
 pub const MONTHS_AHEAD: i32 = 3;
 
+/// Who is going through the flow: the ticket, and for a booked visit the management token that
+/// lets its holder move it. Every step's address carries both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Holder {
+    pub ticket: String,
+    pub manage: Option<String>,
+}
+
+impl Holder {
+    /// The address of a step of the flow: the ticket and what has been chosen so far.
+    pub fn step(&self, month: Option<Month>, date: Option<NaiveDate>, slot: Option<i64>) -> String {
+        let mut href = format!("/reserve?ticket={}", self.ticket);
+        if let Some(m) = &self.manage {
+            href.push_str(&format!("&manage={m}"));
+        }
+        if let Some(m) = month {
+            href.push_str(&format!("&month={m}"));
+        }
+        if let Some(d) = date {
+            href.push_str(&format!("&date={d}"));
+        }
+        if let Some(s) = slot {
+            href.push_str(&format!("&slot={s}"));
+        }
+        href
+    }
+
+    /// The ticket page, with the management token when there is one.
+    pub fn ticket_page(&self) -> String {
+        ticket_page(&self.ticket, self.manage.as_deref())
+    }
+}
+
+pub fn ticket_page(ticket: &str, manage: Option<&str>) -> String {
+    match manage {
+        Some(m) => format!("/ticket?code={ticket}&manage={m}"),
+        None => format!("/ticket?code={ticket}"),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BookingState {
     pub ticket_code: String,
+    pub holder: Holder,
     /// The ticket's organization, whose slots the page shows.
     pub orq: i64,
     pub venue: String,
@@ -35,9 +76,10 @@ pub struct BookingState {
     pub chosen: Option<SlotAvailability>,
 }
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "booking_step")]
 pub async fn booking_step(
     ticket: String,
+    manage: Option<String>,
     month: Option<String>,
     date: Option<String>,
     slot: Option<i64>,
@@ -48,7 +90,7 @@ pub async fn booking_step(
     let engine = engine()?;
     let now = engine.now();
     let code = TicketCode::parse(&ticket)?;
-    let t = reservation::ticket_to_book_or_move(&engine, &code).await?;
+    let t = reservation::ticket_to_book_or_move(&engine, &code, manage.as_deref()).await?;
     let venue = org::main_venue(&engine.db, t.orq).await.map_err(storage)?.ok_or_else(no_venue)?;
     let today = now.with_timezone(&venue.tz()).date_naive();
     let date = date.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()).filter(|d| *d >= today);
@@ -58,7 +100,9 @@ pub async fn booking_step(
     let month_slots = slots::month_availability(&engine.db, t.orq, month, now).await.map_err(storage)?;
     let day_slots: Vec<SlotAvailability> = month_slots.iter().filter(|s| Some(s.date) == date).cloned().collect();
     let chosen = slot.and_then(|id| day_slots.iter().find(|s| s.id == id && s.bookable).cloned());
+    let holder = Holder { ticket: t.ticket_code.clone(), manage: t.reservation.as_ref().and(manage) };
     Ok(BookingState {
+        holder,
         ticket_code: t.ticket_code,
         orq: t.orq,
         current: t.reservation,
@@ -81,7 +125,7 @@ pub async fn booking_step(
     })
 }
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "save_contact")]
 pub async fn save_contact(ticket: String, email: String, phone: String, country: String) -> Result<(), AppError> {
     use crate::server::ssr::{engine, storage};
     use gatehouse::contact::{country as find_country, ContactError, Email, PhoneE164};
@@ -103,17 +147,19 @@ pub async fn save_contact(ticket: String, email: String, phone: String, country:
 }
 
 /// Books the slot, or moves the booked visit there when `change` is given (a hidden field of
-/// the change form, so a resubmitted booking form can never turn into a change).
-#[server(prefix = "/sfn")]
-pub async fn book(ticket: String, slot: i64, change: Option<String>) -> Result<(), AppError> {
+/// the change form, so a resubmitted booking form can never turn into a change). The ticket
+/// page it leads to carries the reservation's management token: that address is the holder's
+/// way back to change or cancel.
+#[server(prefix = "/sfn", endpoint = "book")]
+pub async fn book(ticket: String, slot: i64, change: Option<String>, manage: Option<String>) -> Result<(), AppError> {
     use crate::server::ssr::{engine, storage};
     use gatehouse::reservation::{self, Booking};
     use gatehouse::{ticket_code::TicketCode, tickets};
     let engine = engine()?;
     let code = TicketCode::parse(&ticket)?;
     if change.is_some() {
-        reservation::reschedule(&engine, &code, slot).await?;
-        leptos_axum::redirect(&format!("/ticket?code={code}&changed=1"));
+        let moved = reservation::reschedule(&engine, &code, manage.as_deref(), slot).await?;
+        leptos_axum::redirect(&format!("{}&changed=1", ticket_page(code.as_str(), Some(&moved.manage_token))));
         return Ok(());
     }
     let t = reservation::ticket_for_reservation(&engine.db, &code).await?;
@@ -121,21 +167,21 @@ pub async fn book(ticket: String, slot: i64, change: Option<String>) -> Result<(
         .await
         .map_err(storage)?
         .ok_or_else(|| AppError::new("CONTACT_MISSING", "Please give your email and phone first."))?;
-    let booking =
-        Booking::parse(t.ticket_id, slot, &email, &phone).map_err(|e| AppError::new(e.code(), e.to_string()))?;
-    reservation::reserve(&engine, &booking).await?;
-    leptos_axum::redirect(&format!("/ticket?code={code}"));
+    let booking = Booking::parse(code.clone(), Some(t.ticket_id), slot, &email, &phone)
+        .map_err(|e| AppError::new(e.code(), e.to_string()))?;
+    let booked = reservation::reserve(&engine, &booking).await?;
+    leptos_axum::redirect(&ticket_page(code.as_str(), Some(&booked.manage_token)));
     Ok(())
 }
 
 /// Cancels a booked visit; the ticket can be booked again.
-#[server(prefix = "/sfn")]
-pub async fn cancel_visit(ticket: String) -> Result<(), AppError> {
+#[server(prefix = "/sfn", endpoint = "cancel_visit")]
+pub async fn cancel_visit(ticket: String, manage: Option<String>) -> Result<(), AppError> {
     use crate::server::ssr::engine;
     use gatehouse::{reservation, ticket_code::TicketCode};
     let engine = engine()?;
     let code = TicketCode::parse(&ticket)?;
-    reservation::cancel(&engine, &code).await?;
+    reservation::cancel(&engine, &code, manage.as_deref()).await?;
     leptos_axum::redirect(&format!("/ticket?code={code}&cancelled=1"));
     Ok(())
 }

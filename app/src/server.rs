@@ -17,7 +17,7 @@ pub struct StartPage {
     pub days: Vec<DaySummary>,
 }
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "venue_overview")]
 pub async fn venue_overview() -> Result<StartPage, AppError> {
     use gatehouse::{org, slots};
     let engine = ssr::engine()?;
@@ -46,27 +46,46 @@ pub struct TicketView {
     pub venue: String,
     pub address: String,
     pub time_zone: String,
+    /// Whether the caller holds the reservation's management token (from the booking's link).
+    pub manageable: bool,
+    /// The token itself, for the page's own links, when it was valid.
+    pub manage: Option<String>,
+    /// Email and phone of the reservation: in full with the token, masked without.
+    pub contact: Option<(String, String)>,
     /// Whether the reservation may still be changed or cancelled, and until how long before.
     pub changeable: bool,
     pub change_cutoff_hours: i64,
 }
 
-#[server(prefix = "/sfn")]
-pub async fn lookup_ticket(code: String) -> Result<TicketView, AppError> {
+#[server(prefix = "/sfn", endpoint = "lookup_ticket")]
+pub async fn lookup_ticket(code: String, manage: Option<String>) -> Result<TicketView, AppError> {
     use gatehouse::lifecycle::TicketStatus;
+    use gatehouse::{contact, reservation, tickets};
     let engine = ssr::engine()?;
     let code = gatehouse::ticket_code::TicketCode::parse(&code)?;
-    let ticket = gatehouse::tickets::find_by_code(&engine.db, &code)
+    let ticket = tickets::find_by_code(&engine.db, &code)
         .await
         .map_err(ssr::storage)?
         .ok_or_else(|| AppError::new("TICKET_NOT_FOUND", "Invalid ticket code. Please check and try again."))?;
     let venue =
         gatehouse::org::main_venue(&engine.db, ticket.orq).await.map_err(ssr::storage)?.ok_or_else(ssr::no_venue)?;
     let reserved = ticket.status == TicketStatus::Reserved;
+    let manageable = match manage.as_deref().filter(|m| reserved && !m.is_empty()) {
+        Some(m) => reservation::may_manage(&engine.db, ticket.ticket_id, m).await.map_err(ssr::storage)?,
+        None => false,
+    };
+    let contact = tickets::contact_of(&engine.db, ticket.ticket_id)
+        .await
+        .map_err(ssr::storage)?
+        .filter(|_| reserved)
+        .map(|(email, phone)| if manageable { (email, phone) } else { contact::masked(&email, &phone) });
     let qr_svg = reserved.then(|| gatehouse::qr::svg(&code)).flatten();
     let changeable = reserved && ticket.reservation.as_ref().is_some_and(|r| engine.can_still_change(r.starts_at));
     Ok(TicketView {
         ticket,
+        manageable,
+        manage: manage.filter(|_| manageable),
+        contact,
         changeable,
         change_cutoff_hours: engine.change_cutoff.num_hours(),
         qr_svg,

@@ -71,13 +71,6 @@ pub async fn insert_tickets(db: &Db, batch: &Batch, count: usize, year: i32) -> 
     Ok(order_id)
 }
 
-pub async fn ticket_ids(db: &Db, order_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-    let rows: Vec<(i64,)> = on_pool!(db, pool => sqlx::query_as(
-        "SELECT id FROM tickets WHERE order_id = $1 ORDER BY id")
-        .bind(order_id).fetch_all(pool).await)?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
-}
-
 pub async fn ticket_ids_and_codes(db: &Db, order_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
     on_pool!(db, pool => sqlx::query_as(
         "SELECT id, ticket_code FROM tickets WHERE order_id = $1 ORDER BY id")

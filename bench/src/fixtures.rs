@@ -19,7 +19,8 @@ pub struct Fixtures {
     /// Venue-local current month, `YYYY-MM`.
     pub month: String,
     pub activated_order: i64,
-    pub activated: Vec<i64>,
+    /// Ids and codes: a booking names its ticket by code.
+    pub activated: Vec<(i64, String)>,
     pub scan_order: i64,
     /// Tickets reserved into today's slots: (id, code).
     pub scan: Vec<(i64, String)>,
@@ -70,7 +71,7 @@ pub async fn prepare(url: &str, sizes: &Sizes) -> Result<Fixtures, String> {
     let batch = Batch { orq: museum.id, product_id, status: "ACTIVATED", now, contact: None };
     let activated_order =
         bulk::insert_tickets(&db, &batch, sizes.activated, today.year()).await.map_err(storage("activated tickets"))?;
-    let activated = bulk::ticket_ids(&db, activated_order).await.map_err(storage("activated ids"))?;
+    let activated = bulk::ticket_ids_and_codes(&db, activated_order).await.map_err(storage("activated ids"))?;
     step(&format!("inserted {} activated tickets", activated.len()), started);
 
     let (spread_slots, hot_slot, hot_capacity) = booking_slots(&db, museum.id, today).await?;

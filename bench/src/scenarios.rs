@@ -19,7 +19,7 @@ pub struct Booked {
 /// was rolled back and is still ACTIVATED, so the task offers it again rather than spend another.
 pub async fn book(
     load: &Load,
-    tickets: Arc<Pool<i64>>,
+    tickets: Arc<Pool<(i64, String)>>,
     slots: Arc<Vec<i64>>,
     rate: Option<u32>,
 ) -> Result<Booked, String> {
@@ -31,21 +31,21 @@ pub async fn book(
         let (tickets, slots, pacer, round) = (tickets.clone(), slots.clone(), pacer.clone(), round.clone());
         async move {
             let (mut tally, mut booked, mut exhausted) = (Tally::default(), Vec::new(), false);
-            let mut held: Option<i64> = None;
+            let mut held: Option<&(i64, String)> = None;
             while may_start(pacer.as_ref().as_ref(), deadline).await {
-                let Some(ticket) = held.take().or_else(|| tickets.take().copied()) else {
+                let Some(ticket) = held.take().or_else(|| tickets.take()) else {
                     exhausted = true;
                     break;
                 };
                 let slot = slots[round.fetch_add(1, Ordering::Relaxed) % slots.len()];
                 let body = json!({
-                    "ticket_id": ticket, "slot_id": slot,
+                    "ticket_code": ticket.1, "slot_id": slot,
                     "customer_email": "bench@example.com", "customer_phone": "+12025550100",
                 });
                 let (outcome, latency) = send(client.post(&url).json(&body)).await;
                 tally.record(&outcome, latency);
                 match outcome {
-                    Outcome::Success => booked.push(ticket),
+                    Outcome::Success => booked.push(ticket.0),
                     Outcome::Refused(code) if code == "SLOT_FULL" => held = Some(ticket),
                     _ => {}
                 }

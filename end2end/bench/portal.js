@@ -29,7 +29,7 @@ async function timeGets(url) {
   return ms;
 }
 
-const server = await startServer();
+const server = await startServer({}, { now: null });
 const browser = await launchBrowser();
 try {
   const codes = demoCodes(server, 'ACTIVATED');
@@ -40,7 +40,7 @@ try {
   await page.fill('#phone', '(202) 555-0100');
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.locator('table.calendar').waitFor();
-  const dayHref = await (await bookableDay(page)).getAttribute('href');
+  const dayHref = await (await bookableDay(page, server)).getAttribute('href');
   await page.goto(new URL(dayHref, server.base).href);
   const slotHref = await page.locator('.slot a.button').first().getAttribute('href');
 

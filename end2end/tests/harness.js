@@ -15,7 +15,20 @@ export const artifacts = join(repo, 'end2end', 'artifacts');
 export const siteDir = join(targetDir, 'site');
 mkdirSync(artifacts, { recursive: true });
 
-export async function startServer(extraEnv = {}) {
+/// The instant the test servers' clocks start at unless a test picks another: tests never depend
+/// on the day they run. A Wednesday mid-month, away from every edge; edges are tested on purpose.
+export const DEFAULT_NOW = '2027-04-14T11:00:00-04:00';
+const VENUE_ZONE = 'America/New_York';
+
+/// The venue's date (YYYY-MM-DD) at an instant, `days` later.
+export function venueDate(instant, days = 0) {
+  const date = new Date(new Date(instant).getTime() + days * 86_400_000);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: VENUE_ZONE }).format(date);
+}
+
+/// Starts a server whose clock starts at `now` (an RFC 3339 instant; null for the real clock,
+/// which a release binary needs: it refuses the test clock).
+export async function startServer(extraEnv = {}, { now = DEFAULT_NOW } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-'));
   const bin = process.env.GATEHOUSE_BIN ?? join(targetDir, 'debug', 'gatehouse');
   const env = {
@@ -24,6 +37,8 @@ export async function startServer(extraEnv = {}) {
     GATEHOUSE_LISTEN: '127.0.0.1:0',
     GATEHOUSE_SITE_ROOT: siteDir,
     GATEHOUSE_LOG: 'warn',
+    GATEHOUSE_RESERVE_RATE: '0', GATEHOUSE_VALIDATE_RATE: '0',
+    ...(now ? { GATEHOUSE_TEST_CLOCK_START: now } : {}),
     ...extraEnv,
   };
   const child = spawn(bin, ['serve', '--demo'], { cwd: repo, env, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -40,6 +55,8 @@ export async function startServer(extraEnv = {}) {
   return {
     base,
     dataDir,
+    /// The venue's date when the server started.
+    today: venueDate(now ?? new Date().toISOString()),
     /// An API token of a demo staff account, made by the CLI as an operator would.
     token(username) {
       return execFileSync(bin, ['token', username], { cwd: repo, env, encoding: 'utf8' }).trim();
@@ -122,13 +139,19 @@ export async function decodeQrPng(page, bytes) {
   }, Buffer.from(bytes).toString('base64'));
 }
 
-/// A day of the calendar on screen that can surely be booked: the second bookable day (today's
-/// slots may all have started), or, in a month's last days, the first one of the next month.
-export async function bookableDay(page) {
+/// A bookable day of the calendar at least two days after the server's today (so its visit is
+/// outside the 24 h change cut-off), moving to later months when the one on screen has none.
+export async function bookableDay(page, server) {
+  const [y, m, d] = server.today.split('-').map(Number);
+  const earliest = venueDate(Date.UTC(y, m - 1, d, 12) + 2 * 86_400_000);
   const days = page.locator('td.day.available a, td.day.limited a');
-  if (await days.count() >= 2) return days.nth(1);
-  await page.getByRole('link', { name: 'Next month' }).click();
-  await page.waitForURL(/month=/);
-  await page.waitForFunction(() => document.querySelectorAll('td.day.available a, td.day.limited a').length > 0);
-  return days.first();
+  for (let month = 0; month < 3; month++) {
+    const dates = await days.evaluateAll((links) => links.map((a) => new URL(a.href).searchParams.get('date')));
+    const index = dates.findIndex((date) => date >= earliest);
+    if (index >= 0) return days.nth(index);
+    const title = await page.locator('#calendar-title').textContent();
+    await page.getByRole('link', { name: 'Next month' }).click();
+    await page.waitForFunction((t) => document.querySelector('#calendar-title')?.textContent !== t, title);
+  }
+  throw new Error(`no bookable day from ${earliest} in three months`);
 }

@@ -1,6 +1,10 @@
 //! Configuration from environment variables, each with a default that works on a laptop.
-use std::net::SocketAddr;
+use ipnet::IpNet;
+use std::net::{IpAddr, SocketAddr};
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -13,6 +17,119 @@ pub struct Config {
     pub secret_key: Vec<u8>,
     /// Until how many hours before a visit customers may change or cancel it.
     pub change_cutoff_hours: i64,
+    /// Test builds only: the instant the server's clock starts at instead of now.
+    pub test_clock_start: Option<chrono::DateTime<chrono::Utc>>,
+    pub http: HttpLimits,
+}
+
+/// What one client may ask of the server, and how long a connection may hold it up.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HttpLimits {
+    /// Per client address and minute, shared by booking, changing, cancelling (REST and portal)
+    /// and the anonymous ticket check; 0 turns the limit off.
+    pub reserve_per_minute: u32,
+    /// Per operator token and minute, for the operator's validate and verify; 0 turns it off.
+    pub validate_per_minute: u32,
+    /// Peers whose `X-Forwarded-For` is believed (reverse proxies, load balancers).
+    pub trusted_proxies: Vec<IpNet>,
+    /// For a request's headers, counted from when the server starts waiting for them: a
+    /// kept-alive connection without a next request is closed after this too.
+    pub header_timeout: Duration,
+    /// A connection on which no byte moves either way while no request is being handled.
+    pub idle_timeout: Duration,
+    /// From a request's headers to its response's headers (a stream may then run on).
+    pub request_timeout: Duration,
+    pub max_connections: usize,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        HttpLimits {
+            reserve_per_minute: 10,
+            validate_per_minute: 100,
+            trusted_proxies: Vec::new(),
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            request_timeout: Duration::from_secs(30),
+            max_connections: 4096,
+        }
+    }
+}
+
+impl HttpLimits {
+    fn from_env() -> Result<HttpLimits, ConfigError> {
+        let default = HttpLimits::default();
+        let secs = |name, default: Duration, range| {
+            whole_number(name, default.as_secs(), range, "seconds").map(Duration::from_secs)
+        };
+        Ok(HttpLimits {
+            reserve_per_minute: whole_number(
+                "GATEHOUSE_RESERVE_RATE",
+                default.reserve_per_minute,
+                0..=1_000_000,
+                "requests per minute (0: no limit)",
+            )?,
+            validate_per_minute: whole_number(
+                "GATEHOUSE_VALIDATE_RATE",
+                default.validate_per_minute,
+                0..=1_000_000,
+                "requests per minute (0: no limit)",
+            )?,
+            trusted_proxies: match var("GATEHOUSE_TRUSTED_PROXIES") {
+                Some(text) => trusted_proxies(&text)
+                    .map_err(|problem| ConfigError { var: "GATEHOUSE_TRUSTED_PROXIES", problem })?,
+                None => default.trusted_proxies,
+            },
+            header_timeout: secs("GATEHOUSE_HEADER_TIMEOUT_SECS", default.header_timeout, 1..=300)?,
+            // Live availability streams are quiet for up to 15 s between keep-alive comments.
+            idle_timeout: secs("GATEHOUSE_IDLE_TIMEOUT_SECS", default.idle_timeout, 20..=3600)?,
+            request_timeout: secs("GATEHOUSE_REQUEST_TIMEOUT_SECS", default.request_timeout, 1..=3600)?,
+            max_connections: whole_number(
+                "GATEHOUSE_MAX_CONNECTIONS",
+                default.max_connections,
+                1..=1_000_000,
+                "connections",
+            )?,
+        })
+    }
+}
+
+/// `10.0.0.1, 10.1.0.0/16, fd00::/8`: addresses and CIDR networks, comma-separated.
+fn trusted_proxies(text: &str) -> Result<Vec<IpNet>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.parse::<IpNet>()
+                .map(|net| net.trunc())
+                .or_else(|_| item.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| format!("'{item}' is not an IP address or a network like 10.0.0.0/8"))
+        })
+        .collect()
+}
+
+fn whole_number<T>(name: &'static str, default: T, range: RangeInclusive<T>, unit: &str) -> Result<T, ConfigError>
+where
+    T: FromStr + PartialOrd + std::fmt::Display,
+{
+    parse_whole(name, var(name), default, range, unit)
+}
+
+fn parse_whole<T>(
+    name: &'static str,
+    text: Option<String>,
+    default: T,
+    range: RangeInclusive<T>,
+    unit: &str,
+) -> Result<T, ConfigError>
+where
+    T: FromStr + PartialOrd + std::fmt::Display,
+{
+    let Some(text) = text else { return Ok(default) };
+    text.trim().parse().ok().filter(|n| range.contains(n)).ok_or_else(|| ConfigError {
+        var: name,
+        problem: format!("'{text}' is not a whole number of {unit} from {} to {}", range.start(), range.end()),
+    })
 }
 
 /// A year: longer would be a typo.
@@ -62,8 +179,11 @@ impl Config {
                     problem: format!("'{cutoff_text}' is not a whole number of hours from 0 to {MAX_CUTOFF_HOURS}"),
                 }
             })?;
+        let test_clock_start = var("GATEHOUSE_TEST_CLOCK_START").map(|text| test_clock_start(&text)).transpose()?;
         Ok(Config {
             change_cutoff_hours,
+            test_clock_start,
+            http: HttpLimits::from_env()?,
             database_url,
             listen,
             site_root: PathBuf::from(var("GATEHOUSE_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
@@ -72,6 +192,19 @@ impl Config {
             secret_key,
         })
     }
+}
+
+/// Browser tests run the real server on chosen days (a month's last evening, the DST changes).
+/// A release binary refuses the setting: a venue's clock is never anything but the real one.
+fn test_clock_start(text: &str) -> Result<chrono::DateTime<chrono::Utc>, ConfigError> {
+    const VAR: &str = "GATEHOUSE_TEST_CLOCK_START";
+    if !cfg!(debug_assertions) {
+        return Err(ConfigError { var: VAR, problem: "is for test builds only; unset it in production".into() });
+    }
+    chrono::DateTime::parse_from_rfc3339(text.trim()).map(|t| t.to_utc()).map_err(|_| ConfigError {
+        var: VAR,
+        problem: format!("'{text}' is not an RFC 3339 instant like 2026-11-30T23:30:00-05:00"),
+    })
 }
 
 fn parse_key(hex: &str) -> Option<Vec<u8>> {
@@ -105,7 +238,7 @@ fn persisted_key(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
     }
 }
 
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -123,5 +256,43 @@ mod tests {
         assert_eq!(parse_key(&"ab".repeat(32)).map(|k| k.len()), Some(32));
         assert_eq!(parse_key(&"ab".repeat(31)), None);
         assert_eq!(parse_key(&"zz".repeat(32)), None);
+    }
+
+    #[test]
+    fn a_rate_of_zero_is_accepted_and_a_short_idle_timeout_is_explained() {
+        let rate = |text: &str| parse_whole("GATEHOUSE_RESERVE_RATE", Some(text.into()), 10, 0..=1_000_000, "requests");
+        assert_eq!(rate("0").ok(), Some(0));
+        assert_eq!(rate(" 25 ").ok(), Some(25));
+        assert!(rate("-1").is_err() && rate("ten").is_err());
+        let idle = parse_whole("GATEHOUSE_IDLE_TIMEOUT_SECS", Some("5".into()), 60, 20..=3600, "seconds");
+        let error = idle.expect_err("below the live streams' keep-alive").to_string();
+        assert_eq!(error, "GATEHOUSE_IDLE_TIMEOUT_SECS: '5' is not a whole number of seconds from 20 to 3600");
+        assert_eq!(parse_whole("GATEHOUSE_MAX_CONNECTIONS", None, 4096, 1..=1_000_000, "connections").ok(), Some(4096));
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks_separated_by_commas() {
+        let nets = trusted_proxies(" 10.0.0.1, 192.168.4.7/16,fd00::/8 ,").expect("valid list");
+        let shown: Vec<String> = nets.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["10.0.0.1/32", "192.168.0.0/16", "fd00::/8"]);
+        assert_eq!(trusted_proxies(""), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn a_bad_trusted_proxy_is_named_in_the_error() {
+        let error = trusted_proxies("10.0.0.1, 10.0.0.0/33").expect_err("prefix too long");
+        assert!(error.contains("'10.0.0.0/33'"), "{error}");
+        assert!(trusted_proxies("proxy.internal").is_err());
+    }
+
+    #[test]
+    fn the_test_clock_takes_an_rfc3339_instant_in_test_builds_only() {
+        let start = test_clock_start("2026-11-30T23:30:00-05:00");
+        if cfg!(debug_assertions) {
+            assert_eq!(start.map(|t| t.to_rfc3339()).ok(), Some("2026-12-01T04:30:00+00:00".into()));
+            assert!(test_clock_start("yesterday").is_err());
+        } else {
+            assert!(start.is_err());
+        }
     }
 }

@@ -2,8 +2,12 @@
 #![recursion_limit = "256"]
 pub mod api;
 pub mod config;
+pub mod demo_credentials;
 pub mod downloads;
 pub mod jobs;
 pub mod live;
+pub mod rate_limit;
 pub mod router;
+pub mod security;
+pub mod serve;
 pub mod state;

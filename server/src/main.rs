@@ -1,8 +1,9 @@
-use gatehouse::clock::SystemClock;
+use gatehouse::clock::{Clock, ShiftedClock, SystemClock};
 use gatehouse::db::Db;
 use gatehouse::lifecycle::TicketStatus;
 use gatehouse::{demo, Engine};
 use server::config::Config;
+use server::demo_credentials;
 use server::router;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -21,6 +22,18 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| "info".into()))
         .init();
+    // A panic is a bug, but one request's bug: log it as one line (the router answers a 500),
+    // not a backtrace per request that an attacker could use to flood the log.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        tracing::error!(at = %at, "panic: {what}");
+    }));
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -57,24 +70,27 @@ fn main() -> ExitCode {
 async fn open(config: &Config) -> Result<Engine, String> {
     let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
-    let mut engine = Engine::new(db, Arc::new(SystemClock));
+    let clock: Arc<dyn Clock> = match config.test_clock_start {
+        Some(start) => Arc::new(ShiftedClock::starting_at(start)),
+        None => Arc::new(SystemClock),
+    };
+    let mut engine = Engine::new(db, clock);
     engine.change_cutoff = chrono::Duration::hours(config.change_cutoff_hours);
     Ok(engine)
 }
 
-/// Loads the demo; the generated staff passwords are kept (owner-readable) beside the database
-/// so every later start can print them.
+/// Loads the demo. Staff passwords are generated once: printed then, and kept owner-only beside
+/// the database (later starts only say where).
 async fn seed(engine: &Engine, config: &Config) -> Result<(), String> {
     let report = demo::seed_demo(&engine.db, engine.clock.as_ref()).await.map_err(|e| e.to_string())?;
     if let Some((operator, admin)) = report.new_credentials {
-        let text = format!(
-            "operator  {}  {}\nadmin     {}  {}\n",
-            operator.username, operator.password, admin.username, admin.password
-        );
-        let path = config.data_dir.join("demo-credentials.txt");
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| e.to_string())?;
-        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        println!("demo data loaded; staff credentials in {}", path.display());
+        let text = demo_credentials::text(&operator, &admin);
+        let path = demo_credentials::save(&config.data_dir, &text)?;
+        println!("demo data loaded; staff accounts (role, username, password), shown this once:");
+        for line in text.lines() {
+            println!("    {line}");
+        }
+        println!("  (kept, readable by you only, in {})", path.display());
     }
     println!("demo slots created this run: {}", report.slots_created);
     // Codes to try the flows with, one "STATUS CODE" a line (read by the browser tests too).
@@ -109,7 +125,7 @@ async fn serve(config: Config, demo: bool) -> Result<(), String> {
     server::jobs::spawn_expiry(engine.clone());
     let options = router::leptos_options(&config.site_root, config.listen);
     let events = engine.events.clone();
-    let app = router::router(engine, options);
+    let app = router::router(engine, options, &config.http);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {} (GATEHOUSE_LISTEN): {e}", config.listen))?;
@@ -123,18 +139,15 @@ async fn serve(config: Config, demo: bool) -> Result<(), String> {
         println!("  book a visit     {base}/reserve?ticket={code}");
         println!("  (more demo ticket codes in {})", config.data_dir.join("demo-tickets.txt").display());
     }
-    if let Ok(credentials) = std::fs::read_to_string(config.data_dir.join("demo-credentials.txt")) {
-        println!("  demo staff (username, password):");
-        for line in credentials.lines() {
-            println!("    {line}");
-        }
+    let credentials = demo_credentials::path(&config.data_dir);
+    if credentials.exists() {
+        println!("  demo staff       passwords in {}", credentials.display());
     }
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            let _ = tokio::signal::ctrl_c().await;
-            // Open live-availability streams would otherwise hold the shutdown until they close.
-            events.close();
-        })
-        .await
-        .map_err(|e| e.to_string())
+    server::serve::serve(listener, app, config.http, async move {
+        let _ = tokio::signal::ctrl_c().await;
+        // Open live-availability streams would otherwise hold the shutdown until they close.
+        events.close();
+    })
+    .await;
+    Ok(())
 }

@@ -1,4 +1,6 @@
 //! The HTTP surface: Leptos pages and server functions, the REST API, health and static files.
+use crate::config::HttpLimits;
+use crate::rate_limit::RateLimits;
 use crate::state::AppState;
 use app::{shell, App};
 use axum::extract::State;
@@ -20,9 +22,13 @@ pub fn leptos_options(site_root: &Path, listen: std::net::SocketAddr) -> LeptosO
         .build()
 }
 
-pub fn router(engine: Engine, leptos_options: LeptosOptions) -> Router {
+/// `limits` sets the request budgets; the connection limits are `crate::serve`'s.
+pub fn router(engine: Engine, leptos_options: LeptosOptions, limits: &HttpLimits) -> Router {
     let state = AppState { leptos_options, engine: engine.clone() };
-    let context = move || provide_context(engine.clone());
+    let context = move || {
+        provide_context(engine.clone());
+        crate::security::provide_request_nonce();
+    };
     let routes = generate_route_list(App);
     Router::new()
         .route("/healthz", get(healthz))
@@ -36,6 +42,8 @@ pub fn router(engine: Engine, leptos_options: LeptosOptions) -> Router {
         })
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(RateLimits::new(limits), crate::rate_limit::limit))
+        .layer(axum::middleware::from_fn_with_state(crate::security::Site::from_env(), crate::security::guard))
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {

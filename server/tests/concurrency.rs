@@ -2,11 +2,12 @@
 mod support;
 use gatehouse::admission::{self, Door};
 use gatehouse::reservation::{self, Booking};
+use gatehouse::ticket_code::TicketCode;
 use std::sync::Arc;
 use support::{backends, TestApp};
 
-fn booking(ticket_id: i64, slot_id: i64) -> Booking {
-    Booking::parse(ticket_id, slot_id, "race@example.com", "+12025550100").expect("valid contact")
+fn booking(code: &TicketCode, slot_id: i64) -> Booking {
+    Booking::parse(code.clone(), None, slot_id, "race@example.com", "+12025550100").expect("valid contact")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -18,9 +19,9 @@ async fn a_thousand_concurrent_bookings_fill_a_200_seat_slot_exactly() {
         let engine = Arc::new(app.engine.clone());
         let attempts: Vec<_> = tickets
             .iter()
-            .map(|(id, _)| {
-                let (engine, id) = (engine.clone(), *id);
-                tokio::spawn(async move { reservation::reserve(&engine, &booking(id, slot)).await })
+            .map(|(_, code)| {
+                let (engine, code) = (engine.clone(), code.clone());
+                tokio::spawn(async move { reservation::reserve(&engine, &booking(&code, slot)).await })
             })
             .collect();
         let mut won = 0;
@@ -45,8 +46,8 @@ async fn a_thousand_concurrent_bookings_fill_a_200_seat_slot_exactly() {
 async fn fifty_concurrent_admissions_of_one_ticket_admit_it_once() {
     for backend in backends() {
         let app = TestApp::with_demo(backend).await;
-        let (id, _) = app.ticket("ACTIVATED").await;
-        reservation::reserve(&app.engine, &booking(id, app.slot(0, 12).await)).await.expect("reserve");
+        let (id, code) = app.ticket("ACTIVATED").await;
+        reservation::reserve(&app.engine, &booking(&code, app.slot(0, 12).await)).await.expect("reserve");
         let orq = app.orq().await;
         let operator = gatehouse::users::user_by_username(&app.engine.db, "operator").await.expect("q").expect("op");
         let engine = Arc::new(app.engine.clone());
@@ -78,10 +79,11 @@ async fn one_ticket_booked_into_two_slots_at_once_gets_exactly_one() {
         let app = TestApp::with_demo(backend).await;
         let (a, b) = (app.slot(11, 12).await, app.slot(11, 14).await);
         for round in 0..20 {
-            let (id, _) = app.ticket("ACTIVATED").await;
+            let (_, code) = app.ticket("ACTIVATED").await;
             let (e1, e2) = (app.engine.clone(), app.engine.clone());
-            let first = tokio::spawn(async move { reservation::reserve(&e1, &booking(id, a)).await });
-            let second = tokio::spawn(async move { reservation::reserve(&e2, &booking(id, b)).await });
+            let (c1, c2) = (code.clone(), code.clone());
+            let first = tokio::spawn(async move { reservation::reserve(&e1, &booking(&c1, a)).await });
+            let second = tokio::spawn(async move { reservation::reserve(&e2, &booking(&c2, b)).await });
             let (r1, r2) = (first.await.expect("task"), second.await.expect("task"));
             assert!(r1.is_ok() != r2.is_ok(), "{backend:?} round {round}: {r1:?} / {r2:?}");
             let loser = if r1.is_ok() { r2 } else { r1 };
@@ -92,5 +94,100 @@ async fn one_ticket_booked_into_two_slots_at_once_gets_exactly_one() {
             .scalar("SELECT COUNT(*) FROM ticket_reservations WHERE slot_id IN ($1, $1 + 1) AND status = 'RESERVED'", a)
             .await;
         assert_eq!(live, 20, "{backend:?}");
+    }
+}
+
+/// Each slot's counter equals its live reservations, and none holds more than its capacity.
+async fn assert_counts_match(app: &TestApp, slots: &[i64], context: &str) {
+    for &slot in slots {
+        let live = app
+            .scalar("SELECT COUNT(*) FROM ticket_reservations WHERE slot_id = $1 AND status <> 'CANCELLED'", slot)
+            .await;
+        assert_eq!(app.booked(slot).await, live, "{context}: slot {slot}'s counter equals its live reservations");
+        let capacity = app.scalar("SELECT total_capacity FROM reservation_slots WHERE id = $1", slot).await;
+        assert!(live <= capacity, "{context}: slot {slot} holds {live} in {capacity} places");
+    }
+}
+
+/// The race the attacker found: a cancel that read the reservation's slot, then a change moved
+/// it, then the cancel freed a seat in the old slot while the new one kept a phantom. Every
+/// round runs change A→B, cancel and cancel at once on one ticket while other tickets hold seats
+/// in both slots; then change/verify and cancel/verify on tickets booked for today.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_change_cancel_and_verify_of_one_ticket_never_corrupt_the_counts() {
+    use gatehouse::admission::Door;
+    for backend in backends() {
+        let app = TestApp::with_demo(backend).await;
+        let (a, b) = (app.slot(12, 12).await, app.slot(12, 14).await);
+        for (i, (_, other)) in app.tickets("ACTIVATED", 4).await.iter().enumerate() {
+            let slot = if i % 2 == 0 { a } else { b };
+            reservation::reserve(&app.engine, &booking(other, slot)).await.expect("bystander");
+        }
+        let rounds = 150;
+        for round in 0..rounds {
+            let (id, code) = app.ticket("ACTIVATED").await;
+            let manage = reservation::reserve(&app.engine, &booking(&code, a)).await.expect("reserve").manage_token;
+            let run = |op: u8| {
+                let (engine, code, manage) = (app.engine.clone(), code.clone(), manage.clone());
+                tokio::spawn(async move {
+                    match op {
+                        0 => reservation::reschedule(&engine, &code, Some(&manage), b).await.map(|_| ()),
+                        _ => reservation::cancel(&engine, &code, Some(&manage)).await,
+                    }
+                })
+            };
+            let (changed, first, second) = tokio::join!(run(0), run(1), run(1));
+            let cancels = [first.expect("task"), second.expect("task")];
+            assert!(cancels.iter().filter(|r| r.is_ok()).count() <= 1, "{backend:?} round {round}: one cancel wins");
+            let _ = changed.expect("task");
+            assert_counts_match(&app, &[a, b], &format!("{backend:?} round {round}")).await;
+            let status = app.status(id).await;
+            let live = app
+                .scalar("SELECT COUNT(*) FROM ticket_reservations WHERE ticket_id = $1 AND status = 'RESERVED'", id)
+                .await;
+            assert_eq!((status == "RESERVED") as i64, live, "{backend:?} round {round}: {status} with {live} live");
+        }
+
+        // Today's slot: a verify racing a change or a cancel (a venue without a change cut-off,
+        // so both are allowed until the visit). Once admitted, a ticket is neither cancelled nor moved.
+        let mut engine = app.engine.clone();
+        engine.change_cutoff = chrono::Duration::zero();
+        let orq = app.orq().await;
+        let operator = gatehouse::users::user_by_username(&app.engine.db, "operator").await.expect("q").expect("op");
+        let (today, later) = (app.slot(0, 16).await, app.slot(12, 16).await);
+        app.set_capacity(today, 1000).await;
+        for round in 0..100 {
+            let (id, code) = app.ticket("ACTIVATED").await;
+            let manage = reservation::reserve(&engine, &booking(&code, today)).await.expect("reserve").manage_token;
+            let door = Door { operator_id: operator.id, orq, device: "gate".into() };
+            let (e, c, m) = (engine.clone(), code.clone(), manage.clone());
+            let other = tokio::spawn(async move {
+                if round % 2 == 0 {
+                    reservation::cancel(&e, &c, Some(&m)).await.is_ok()
+                } else {
+                    reservation::reschedule(&e, &c, Some(&m), later).await.is_ok()
+                }
+            });
+            let e = engine.clone();
+            let verify = tokio::spawn(async move { admission::verify(&e, &door, id).await.is_ok() });
+            let (other_won, admitted) = (other.await.expect("task"), verify.await.expect("task"));
+            assert!(!(other_won && admitted), "{backend:?} round {round}: admitted and also cancelled or moved");
+            if admitted {
+                assert_eq!(app.status(id).await, "VERIFIED");
+                assert!(reservation::cancel(&engine, &code, Some(&manage)).await.is_err());
+                assert!(reservation::reschedule(&engine, &code, Some(&manage), later).await.is_err());
+            }
+            assert_counts_match(&app, &[today, later], &format!("{backend:?} verify round {round}")).await;
+        }
+
+        // A capacity edit afterwards cannot oversell: shrink A to what it holds, then book.
+        let held = app.booked(a).await;
+        gatehouse::slots::set_capacity(&app.engine, orq, a, held.max(1)).await.expect("capacity");
+        let (_, late) = app.ticket("ACTIVATED").await;
+        let outcome = reservation::reserve(&app.engine, &booking(&late, a)).await;
+        if held >= 1 {
+            assert_eq!(outcome.err().map(|e| e.code()), Some("SLOT_FULL"), "{backend:?}");
+        }
+        assert_counts_match(&app, &[a, b], &format!("{backend:?} after the capacity edit")).await;
     }
 }

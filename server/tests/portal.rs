@@ -139,9 +139,9 @@ async fn an_open_page_hears_of_every_change_to_its_day_and_nothing_else() {
 
         // A cancellation gives the place back, and the page hears it.
         let (c, code) = app.ticket("ACTIVATED").await;
-        assert_eq!(app.reserve(c, slot).await.0, 200);
+        let manage = app.reserve_managed(c, slot).await;
         assert_eq!(available(&stream.next_slots().await.expect("update"), slot), before - 2);
-        let (status, _) = app.post("/api/reservations/cancel", json!({ "ticket_code": code.as_str() })).await;
+        let (status, _) = app.cancel(code.as_str(), &manage).await;
         assert_eq!(status, 200);
         assert_eq!(available(&stream.next_slots().await.expect("update"), slot), before - 1);
 

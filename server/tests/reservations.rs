@@ -109,19 +109,15 @@ async fn started_and_closed_slots_cannot_be_booked() {
 async fn bad_contact_details_are_refused_before_anything_is_written() {
     for backend in backends() {
         let app = TestApp::with_demo(backend).await;
-        let (ticket, _) = app.ticket("ACTIVATED").await;
+        let (ticket, ticket_code) = app.ticket("ACTIVATED").await;
         let slot = app.slot(1, 12).await;
         let before = app.booked(slot).await;
         for (email, phone, code) in
             [("john@", "+12025551234", "INVALID_EMAIL"), ("john@example.com", "2025551234", "INVALID_PHONE")]
         {
-            let (status, body) = app
-                .post(
-                    "/api/reservations/create",
-                    json!({
-                "ticket_id": ticket, "slot_id": slot, "customer_email": email, "customer_phone": phone }),
-                )
-                .await;
+            let body = json!({ "ticket_code": ticket_code.as_str(), "slot_id": slot,
+                               "customer_email": email, "customer_phone": phone });
+            let (status, body) = app.post("/api/reservations/create", body).await;
             assert_eq!((status, code_of(&body)), (400, code), "{backend:?}");
         }
         assert_eq!(app.booked(slot).await, before);
@@ -192,16 +188,15 @@ async fn a_reservation_moves_to_another_slot_and_frees_the_old_seat() {
         let app = TestApp::with_demo(backend).await;
         let (ticket, code) = app.ticket("ACTIVATED").await;
         let (old, new) = (app.slot(3, 12).await, app.slot(4, 14).await);
-        app.reserve(ticket, old).await;
+        let manage = app.reserve_managed(ticket, old).await;
         let (b_old, b_new) = (app.booked(old).await, app.booked(new).await);
-        let (status, body) =
-            app.post("/api/reservations/change", json!({ "ticket_code": code.as_str(), "slot_id": new })).await;
+        let (status, body) = app.change(code.as_str(), &manage, new).await;
         assert_eq!(status, 200, "{backend:?}: {body}");
+        assert_eq!(body["data"]["manage_token"], manage.as_str(), "the link stays the same");
         assert_eq!(body["data"]["slot"]["date"], "2026-11-27");
         assert_eq!(body["data"]["qr_code_url"], format!("/tickets/{code}/qr.png"));
         assert_eq!((app.booked(old).await, app.booked(new).await), (b_old - 1, b_new + 1));
-        let (status, body) =
-            app.post("/api/reservations/change", json!({ "ticket_code": code.as_str(), "slot_id": new })).await;
+        let (status, body) = app.change(code.as_str(), &manage, new).await;
         assert_eq!((status, code_of(&body)), (409, "SAME_SLOT"));
     }
 }
@@ -213,9 +208,8 @@ async fn moving_into_a_full_slot_keeps_the_old_seat() {
         let (ticket, code) = app.ticket("ACTIVATED").await;
         let (old, full) = (app.slot(3, 12).await, app.slot(4, 14).await);
         app.set_capacity(full, 0).await;
-        app.reserve(ticket, old).await;
-        let (status, body) =
-            app.post("/api/reservations/change", json!({ "ticket_code": code.as_str(), "slot_id": full })).await;
+        let manage = app.reserve_managed(ticket, old).await;
+        let (status, body) = app.change(code.as_str(), &manage, full).await;
         assert_eq!((status, code_of(&body)), (409, "SLOT_FULL"), "{backend:?}");
         assert_eq!(app.booked(old).await, 1);
         assert_eq!(app.status(ticket).await, "RESERVED");
@@ -228,13 +222,12 @@ async fn cancelling_frees_the_seat_and_the_ticket_can_book_again() {
         let app = TestApp::with_demo(backend).await;
         let (ticket, code) = app.ticket("ACTIVATED").await;
         let slot = app.slot(3, 12).await;
-        app.reserve(ticket, slot).await;
-        let (status, _) = app.post("/api/reservations/cancel", json!({ "ticket_code": code.as_str() })).await;
+        let manage = app.reserve_managed(ticket, slot).await;
+        let (status, _) = app.cancel(code.as_str(), &manage).await;
         assert_eq!(status, 200, "{backend:?}");
         assert_eq!((app.status(ticket).await.as_str(), app.booked(slot).await), ("ACTIVATED", 0));
         assert_eq!(app.reserve(ticket, slot).await.0, 200, "a cancelled ticket books again");
-        let (status, body) =
-            app.post("/api/reservations/cancel", json!({ "ticket_code": "TKT-0000-000000-000000-00000" })).await;
+        let (status, body) = app.cancel("TKT-0000-000000-000000-00000", &manage).await;
         assert_eq!((status, code_of(&body)), (404, "TICKET_NOT_FOUND"));
     }
 }
@@ -245,13 +238,12 @@ async fn changes_stop_24_hours_before_the_visit() {
         let app = TestApp::with_demo(backend).await;
         let (ticket, code) = app.ticket("ACTIVATED").await;
         let slot = app.slot(1, 10).await; // tomorrow 10:00, exactly 24 h after the test clock
-        app.reserve(ticket, slot).await;
+        let manage = app.reserve_managed(ticket, slot).await;
         let booked = app.booked(slot).await;
-        let (status, body) = app.post("/api/reservations/cancel", json!({ "ticket_code": code.as_str() })).await;
+        let (status, body) = app.cancel(code.as_str(), &manage).await;
         assert_eq!((status, code_of(&body)), (400, "CHANGE_CUTOFF_PASSED"), "{backend:?}");
         let other = app.slot(5, 12).await;
-        let (status, body) =
-            app.post("/api/reservations/change", json!({ "ticket_code": code.as_str(), "slot_id": other })).await;
+        let (status, body) = app.change(code.as_str(), &manage, other).await;
         assert_eq!((status, code_of(&body)), (400, "CHANGE_CUTOFF_PASSED"), "{backend:?}");
         assert_eq!((app.booked(slot).await, app.booked(other).await), (booked, 0));
     }
@@ -272,9 +264,8 @@ async fn another_organizations_slot_cannot_be_booked_or_moved_into() {
         let (status, body) = app.reserve(ticket, foreign).await;
         assert_eq!((status, code_of(&body)), (404, "SLOT_NOT_FOUND"), "{backend:?}");
         assert_eq!((app.status(ticket).await.as_str(), app.booked(foreign).await), ("ACTIVATED", 0));
-        app.reserve(ticket, app.slot(5, 12).await).await;
-        let (status, body) =
-            app.post("/api/reservations/change", json!({ "ticket_code": code.as_str(), "slot_id": foreign })).await;
+        let manage = app.reserve_managed(ticket, app.slot(5, 12).await).await;
+        let (status, body) = app.change(code.as_str(), &manage, foreign).await;
         assert_eq!((status, code_of(&body)), (404, "SLOT_NOT_FOUND"), "{backend:?}");
         assert_eq!(app.booked(foreign).await, 0);
     }
@@ -301,5 +292,103 @@ async fn a_reserved_ticket_page_shows_its_qr_code_and_offers_the_visit_as_an_ics
         );
         let (_, unreserved) = app.ticket("ACTIVATED").await;
         assert_eq!(app.get(&format!("/tickets/{unreserved}/visit.ics")).await.status(), 404);
+    }
+}
+
+/// The takeover the attacker found: a guessable ticket id was enough to book someone else's paid
+/// ticket and be answered its secret code.
+#[tokio::test]
+async fn a_reservation_needs_the_ticket_code_and_an_id_alone_reveals_nothing() {
+    for backend in backends() {
+        let app = TestApp::with_demo(backend).await;
+        let slot = app.slot(3, 12).await;
+        let (victim, victim_code) = app.ticket("ACTIVATED").await;
+        let (_, attacker_code) = app.ticket("ACTIVATED").await;
+        let before = gatehouse::on_pool!(&app.engine.db, pool => sqlx::query_as::<_, (i64, String)>(
+            "SELECT booked_count, CAST(updated_at AS TEXT) FROM reservation_slots WHERE id = $1").bind(slot).fetch_one(pool).await)
+        .expect("slot");
+        let contact = |body: serde_json::Value| {
+            let mut body = body;
+            body["customer_email"] = json!("attacker@example.com");
+            body["customer_phone"] = json!("+12025550100");
+            body
+        };
+        // Without the code: refused, and no answer tells one ticket's state from another's.
+        let mut answers = Vec::new();
+        for (id, probe) in [(victim, slot), (victim, -1), (999_999, slot), (victim + 1, -1)] {
+            let (status, body) =
+                app.post("/api/reservations/create", contact(json!({ "ticket_id": id, "slot_id": probe }))).await;
+            assert_eq!((status, code_of(&body)), (400, "TICKET_CODE_REQUIRED"), "{backend:?}: {body}");
+            assert!(!body.to_string().contains(victim_code.as_str()), "{backend:?}: the code leaked");
+            answers.push(body.to_string());
+        }
+        answers.dedup();
+        assert_eq!(answers.len(), 1, "{backend:?}: every id is answered alike: {answers:?}");
+        // Another ticket's code with the victim's id: refused without saying which is wrong.
+        let body = contact(json!({ "ticket_code": attacker_code.as_str(), "ticket_id": victim, "slot_id": slot }));
+        let (status, body) = app.post("/api/reservations/create", body).await;
+        assert_eq!((status, code_of(&body)), (400, "TICKET_MISMATCH"), "{backend:?}: {body}");
+        assert!(!body.to_string().contains(victim_code.as_str()));
+        // Nothing changed: the victim's ticket, the slot's counter, not even its row's timestamp.
+        assert_eq!(app.status(victim).await, "ACTIVATED");
+        let after = gatehouse::on_pool!(&app.engine.db, pool => sqlx::query_as::<_, (i64, String)>(
+            "SELECT booked_count, CAST(updated_at AS TEXT) FROM reservation_slots WHERE id = $1").bind(slot).fetch_one(pool).await)
+        .expect("slot");
+        assert_eq!(before, after, "{backend:?}: a refused booking wrote the slot row");
+        // The holder, with the code, books; the id may come along when it is the code's own.
+        let body = contact(json!({ "ticket_code": victim_code.as_str(), "ticket_id": victim, "slot_id": slot }));
+        let (status, body) = app.post("/api/reservations/create", body).await;
+        assert_eq!(status, 200, "{backend:?}: {body}");
+        assert!(body["data"]["manage_token"].as_str().is_some_and(|t| t.len() >= 32), "{body}");
+    }
+}
+
+/// The ticket code is the door QR: whoever saw it (a photo is enough) may see the visit, but
+/// changing, cancelling and the full contact details need the management token.
+#[tokio::test]
+async fn changing_cancelling_and_contact_details_need_the_management_token() {
+    for backend in backends() {
+        let app = TestApp::with_demo(backend).await;
+        let (ticket, code) = app.ticket("ACTIVATED").await;
+        let (slot, other) = (app.slot(3, 12).await, app.slot(4, 12).await);
+        let manage = app.reserve_managed(ticket, slot).await;
+        let stored = app.text("SELECT manage_hash FROM ticket_reservations WHERE ticket_id = $1", ticket).await;
+        assert!(!stored.contains(&manage), "{backend:?}: only a digest is stored");
+
+        for (body, want) in [
+            (json!({ "ticket_code": code.as_str(), "slot_id": other }), "MANAGE_TOKEN_REQUIRED"),
+            (
+                json!({ "ticket_code": code.as_str(), "slot_id": other, "manage_token": "m0123" }),
+                "MANAGE_TOKEN_INVALID",
+            ),
+        ] {
+            let (status, answer) = app.post("/api/reservations/change", body.clone()).await;
+            assert_eq!((status, code_of(&answer)), (403, want), "{backend:?}: {answer}");
+            let mut cancel = body;
+            cancel.as_object_mut().map(|o| o.remove("slot_id"));
+            let (status, answer) = app.post("/api/reservations/cancel", cancel).await;
+            assert_eq!((status, code_of(&answer)), (403, want), "{backend:?}: {answer}");
+        }
+        // Another reservation's token does not open this one.
+        let (stranger, _) = app.ticket("ACTIVATED").await;
+        let foreign = app.reserve_managed(stranger, other).await;
+        assert_eq!(code_of(&app.cancel(code.as_str(), &foreign).await.1), "MANAGE_TOKEN_INVALID");
+        assert_eq!(
+            (app.status(ticket).await.as_str(), app.booked(slot).await, app.booked(other).await),
+            ("RESERVED", 1, 1)
+        );
+
+        // The ticket page: masked details with the code alone, in full with the token.
+        let page = app.get(&format!("/ticket?code={code}")).await.text().await.expect("page");
+        assert!(page.contains("j•••@example.com") && page.contains("•••• 1234"), "{backend:?}");
+        assert!(!page.contains("john@example.com") && !page.contains("Change date or time"), "{backend:?}");
+        let page = app.get(&format!("/ticket?code={code}&manage={manage}")).await.text().await.expect("page");
+        assert!(page.contains("john@example.com") && page.contains("Change date or time"), "{backend:?}");
+        // The booking flow will not move a booked visit without it either.
+        let page = app.get(&format!("/reserve?ticket={code}")).await.text().await.expect("page");
+        assert!(page.contains("already reserved") && !page.contains("Choose another day"), "{backend:?}");
+
+        assert_eq!(app.cancel(code.as_str(), &manage).await.0, 200, "{backend:?}");
+        assert_eq!(app.status(ticket).await, "ACTIVATED");
     }
 }

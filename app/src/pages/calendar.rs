@@ -1,6 +1,5 @@
 //! The month calendar of the booking flow: each day a link when it can be booked, its state said
 //! in words as well as colour.
-use super::reserve::step_href;
 use crate::booking::BookingState;
 use gatehouse::calendar::{CalendarDay, DayState};
 use gatehouse::wording;
@@ -19,22 +18,29 @@ const WEEKDAYS: [(&str, &str); 7] = [
 
 #[component]
 pub fn MonthCalendar(state: BookingState) -> impl IntoView {
-    let ticket = state.ticket_code.clone();
+    let holder = state.holder.clone();
     let title = wording::month_and_year(state.month.year, state.month.month);
-    // Short labels fit a 360 px screen beside the month's name; screen readers hear the long one.
-    let nav = |month: Option<gatehouse::slots::Month>, label: &'static str, rel: &'static str| match month {
-        Some(m) => Either::Left(view! {
-            <a class="button secondary" rel=rel href=step_href(&ticket, Some(m), None, None)
-               aria-label=if rel == "prev" { "Previous month" } else { "Next month" }>{label}</a>
-        }),
-        None => Either::Right(view! { <span class="button secondary disabled" aria-disabled="true">{label}</span> }),
+    // Short labels fit a 360 px screen beside the month's name; the rest of the words are there
+    // for screen readers, so the accessible name starts with what is seen.
+    let nav = |month: Option<gatehouse::slots::Month>, rel: &'static str| {
+        let (seen, hidden, arrow) =
+            if rel == "prev" { ("‹ Prev", "ious month", "") } else { ("Next", " month", " ›") };
+        let words = move || view! { {seen}<span class="visually-hidden">{hidden}</span>{arrow} };
+        match month {
+            Some(m) => Either::Left(view! {
+                <a class="button secondary" rel=rel href=holder.step(Some(m), None, None)>{words()}</a>
+            }),
+            None => {
+                Either::Right(view! { <span class="button secondary disabled" aria-disabled="true">{words()}</span> })
+            }
+        }
     };
     view! {
         <section class="card" aria-labelledby="calendar-title">
             <div class="calendar-head">
-                {nav(state.previous_month, "‹ Prev", "prev")}
+                {nav(state.previous_month, "prev")}
                 <h2 id="calendar-title" aria-live="polite">{title.clone()}</h2>
-                {nav(state.next_month, "Next ›", "next")}
+                {nav(state.next_month, "next")}
             </div>
             <table class="calendar" aria-labelledby="calendar-title" on:keydown=move_between_days>
                 <thead><tr>
@@ -78,7 +84,7 @@ fn Day(day: CalendarDay, state: BookingState) -> impl IntoView {
         <td class=class>
             {if day.state.bookable() {
                 Either::Left(view! {
-                    <a href=step_href(&state.ticket_code, Some(state.month), Some(day.date), None)
+                    <a href=state.holder.step(Some(state.month), Some(day.date), None)
                        aria-label=label aria-current=selected.then_some("date") data-day=day_attr>
                         <span class="num">{number}</span><span class="mark" aria-hidden="true">{mark}</span>
                     </a>

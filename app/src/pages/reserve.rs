@@ -4,10 +4,9 @@
 use super::calendar::MonthCalendar;
 use super::contact_form::ContactForm;
 use super::ticket_code_field::TicketCodeField;
-use crate::booking::{booking_step, Book, BookingState, SaveContact};
+use crate::booking::{booking_step, Book, BookingState, Holder, SaveContact};
 use crate::error::AppError;
 use crate::title::PageTitle;
-use chrono::NaiveDate;
 use gatehouse::reservation::AlternativeSlot;
 use gatehouse::slots::{Month, SlotAvailability};
 use gatehouse::wording::{self, time_range};
@@ -15,21 +14,6 @@ use leptos::either::{Either, EitherOf3};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-
-/// The address of a step: the ticket and what has been chosen so far.
-pub fn step_href(ticket: &str, month: Option<Month>, date: Option<NaiveDate>, slot: Option<i64>) -> String {
-    let mut href = format!("/reserve?ticket={ticket}");
-    if let Some(m) = month {
-        href.push_str(&format!("&month={m}"));
-    }
-    if let Some(d) = date {
-        href.push_str(&format!("&date={d}"));
-    }
-    if let Some(s) = slot {
-        href.push_str(&format!("&slot={s}"));
-    }
-    href
-}
 
 #[component]
 pub fn ReservePage() -> impl IntoView {
@@ -43,11 +27,12 @@ pub fn ReservePage() -> impl IntoView {
             // it: their versions force a reload, so a slot that filled is no longer offered.
             let saved = (save_contact.version().get(), book.version().get());
             let slot = param("slot").and_then(|s| s.parse().ok());
-            (param("ticket"), param("month"), param("date"), slot, param("edit").as_deref() == Some("contact"), saved)
+            let edit_contact = param("edit").as_deref() == Some("contact");
+            (param("ticket"), param("manage"), param("month"), param("date"), slot, edit_contact, saved)
         },
-        |(ticket, month, date, slot, edit_contact, _)| async move {
+        |(ticket, manage, month, date, slot, edit_contact, _)| async move {
             match ticket {
-                Some(t) => booking_step(t, month, date, slot, edit_contact).await.map(Some),
+                Some(t) => booking_step(t, manage, month, date, slot, edit_contact).await.map(Some),
                 None => Ok(None),
             }
         },
@@ -118,7 +103,7 @@ fn Steps(state: BookingState, actions: Actions) -> impl IntoView {
             <section class="card current">
                 <p>"You are booked for "<strong>{wording::visit(r.date, r.start_time, r.end_time)}</strong>". "
                    "Choose another day and time below to move your visit."</p>
-                <p><a href=format!("/ticket?code={}&cancel=1", state.ticket_code)>"Cancel the reservation instead"</a></p>
+                <p><a href=format!("{}&cancel=1", state.holder.ticket_page())>"Cancel the reservation instead"</a></p>
             </section>
         })}
         {contact.map(|(email, phone)| view! {
@@ -128,7 +113,7 @@ fn Steps(state: BookingState, actions: Actions) -> impl IntoView {
                 </p>
             </section>
         })}
-        <BookProblem actions=actions ticket=state.ticket_code.clone()/>
+        <BookProblem actions=actions holder=state.holder.clone()/>
         {match state.chosen.clone() {
             Some(slot) => Either::Left(view! { <Confirm state=state chosen=slot actions=actions/> }),
             None => Either::Right(view! { <MonthCalendar state=state.clone()/> <SlotList state=state/> }),
@@ -141,7 +126,7 @@ fn SlotList(state: BookingState) -> impl IntoView {
     let Some(date) = state.date else {
         return Either::Left(view! { <p class="card muted">"Choose a day to see its times."</p> });
     };
-    let ticket = state.ticket_code.clone();
+    let holder = state.holder.clone();
     let month = state.month;
     // Rendered from the page's data, then kept current by the server while the page is open.
     let slots = RwSignal::new(state.slots);
@@ -151,14 +136,14 @@ fn SlotList(state: BookingState) -> impl IntoView {
             <h2 id="slots-title">{wording::day_and_date(date)}</h2>
             <p class="muted">"Times in "{state.time_zone.clone()}</p>
             <ul class="slots" aria-live="polite">
-                {move || slots.get().into_iter().map(|s| view! { <SlotRow entry=s ticket=ticket.clone() month=month/> }).collect_view()}
+                {move || slots.get().into_iter().map(|s| view! { <SlotRow entry=s holder=holder.clone() month=month/> }).collect_view()}
             </ul>
         </section>
     })
 }
 
 #[component]
-fn SlotRow(entry: SlotAvailability, ticket: String, month: Month) -> impl IntoView {
+fn SlotRow(entry: SlotAvailability, holder: Holder, month: Month) -> impl IntoView {
     let slot = entry;
     let (label, class) = if !slot.bookable {
         if slot.available_count == 0 {
@@ -179,7 +164,7 @@ fn SlotRow(entry: SlotAvailability, ticket: String, month: Month) -> impl IntoVi
             <span class="count">{counts}</span>
             <span class=class>{label}</span>
             {if slot.bookable {
-                Either::Left(view! { <a class="button" href=step_href(&ticket, Some(month), Some(slot.date), Some(slot.id))
+                Either::Left(view! { <a class="button" href=holder.step(Some(month), Some(slot.date), Some(slot.id))
                     aria-label=format!("Select {times}")>"Select"</a> })
             } else {
                 Either::Right(view! { <span class="button disabled" aria-disabled="true">"Select"</span> })
@@ -192,7 +177,7 @@ fn SlotRow(entry: SlotAvailability, ticket: String, month: Month) -> impl IntoVi
 fn Confirm(state: BookingState, chosen: SlotAvailability, actions: Actions) -> impl IntoView {
     let slot = chosen;
     let (email, phone) = state.contact.clone().unwrap_or_default();
-    let back = step_href(&state.ticket_code, Some(state.month), Some(slot.date), None);
+    let back = state.holder.step(Some(state.month), Some(slot.date), None);
     let changing = state.current.is_some();
     view! {
         <section class="card" aria-labelledby="confirm-title">
@@ -211,7 +196,10 @@ fn Confirm(state: BookingState, chosen: SlotAvailability, actions: Actions) -> i
             <ActionForm action=actions.book attr:class="actions">
                 <input type="hidden" name="ticket" value=state.ticket_code.clone()/>
                 <input type="hidden" name="slot" value=slot.id.to_string()/>
-                {changing.then(|| view! { <input type="hidden" name="change" value="1"/> })}
+                {changing.then(|| view! {
+                    <input type="hidden" name="change" value="1"/>
+                    <input type="hidden" name="manage" value=state.holder.manage.clone().unwrap_or_default()/>
+                })}
                 <a class="button secondary" href=back>"← Go back"</a>
                 <button type="submit" disabled=move || actions.book.pending().get()>
                     {if changing { "Confirm change" } else { "Confirm reservation" }}
@@ -224,17 +212,17 @@ fn Confirm(state: BookingState, chosen: SlotAvailability, actions: Actions) -> i
 /// A booking or change the server refused (the slot filled meanwhile, …), with the
 /// alternatives to pick.
 #[component]
-fn BookProblem(actions: Actions, ticket: String) -> impl IntoView {
+fn BookProblem(actions: Actions, holder: Holder) -> impl IntoView {
     move || {
         actions.book.value().get().and_then(Result::err).map(|e| {
-            let ticket = ticket.clone();
+            let holder = holder.clone();
             view! {
                 <section class="card alert" role="alert">
                     <p class="problem">{e.message.clone()}</p>
                     {(!e.alternatives.is_empty()).then(|| view! {
                         <p>"These times still have places:"</p>
                         <ul class="alternatives">
-                            {e.alternatives.into_iter().map(|a| view! { <Alternative alternative=a ticket=ticket.clone()/> }).collect_view()}
+                            {e.alternatives.into_iter().map(|a| view! { <Alternative alternative=a holder=holder.clone()/> }).collect_view()}
                         </ul>
                     })}
                 </section>
@@ -244,9 +232,9 @@ fn BookProblem(actions: Actions, ticket: String) -> impl IntoView {
 }
 
 #[component]
-fn Alternative(alternative: AlternativeSlot, ticket: String) -> impl IntoView {
+fn Alternative(alternative: AlternativeSlot, holder: Holder) -> impl IntoView {
     let slot = alternative;
-    let href = step_href(&ticket, Some(Month::of(slot.date)), Some(slot.date), Some(slot.slot_id));
+    let href = holder.step(Some(Month::of(slot.date)), Some(slot.date), Some(slot.slot_id));
     view! {
         <li><a class="button secondary" href=href>
             {wording::short_date(slot.date)}", "{time_range(slot.start_time, slot.end_time)}

@@ -1,6 +1,6 @@
 //! A ticket's status page, reached from the start page's form or a link with `?code=`.
 use super::ticket_code_field::TicketCodeField;
-use crate::booking::CancelVisit;
+use crate::booking::{ticket_page, CancelVisit};
 use crate::server::{lookup_ticket, TicketView};
 use crate::title::PageTitle;
 use gatehouse::lifecycle::TicketStatus;
@@ -24,10 +24,14 @@ fn explain(status: TicketStatus) -> &'static str {
 pub fn TicketStatusPage() -> impl IntoView {
     let query = use_query_map();
     let code = move || query.with(|q| q.get("code").unwrap_or_default());
+    let manage = move || query.with(|q| q.get("manage")).filter(|m| !m.is_empty());
     let flag = move |key: &str| query.with(|q| q.get(key).as_deref() == Some("1"));
     let cancel = ServerAction::<CancelVisit>::new();
     // Cancelling redirects to this same page: its version forces a fresh look-up.
-    let summary = Resource::new(move || (code(), cancel.version().get()), |(code, _)| lookup_ticket(code));
+    let summary = Resource::new(
+        move || (code(), manage(), cancel.version().get()),
+        |(code, manage, _)| lookup_ticket(code, manage),
+    );
     view! {
         <PageTitle text="Your ticket"/>
         <section class="card">
@@ -35,7 +39,7 @@ pub fn TicketStatusPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Looking it up…"</p> }>
                 {move || summary.get().map(|found| {
                     match found {
-                        Ok(v) if flag("cancel") && v.changeable => EitherOf3::A(view! { <CancelForm view=v action=cancel/> }),
+                        Ok(v) if flag("cancel") && v.changeable && v.manageable => EitherOf3::A(view! { <CancelForm view=v action=cancel/> }),
                         Ok(v) => EitherOf3::B(view! {
                             <Notice view=v.clone() changed=flag("changed") cancelled=flag("cancelled")/>
                             <TicketDetails view=v/>
@@ -75,6 +79,7 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
     let t = view.ticket;
     let reserved = t.status == TicketStatus::Reserved;
     let code = t.ticket_code.clone();
+    let page = ticket_page(&code, view.manage.as_deref());
     view! {
         {reserved.then(|| view! { <p class="ok confirmed">"✓ Reservation confirmed"</p> })}
         {view.qr_svg.map(|svg| view! {
@@ -88,6 +93,9 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
                 <dt>"Time"</dt><dd>{time_range(r.start_time, r.end_time)}" ("{view.time_zone.clone()}")"</dd>
                 <dt>"Where"</dt><dd>{view.venue.clone()}", "{view.address.clone()}</dd>
             })}
+            {view.contact.clone().map(|(email, phone)| view! {
+                <dt>"Contact"</dt><dd>{email}<br/>{phone}</dd>
+            })}
         </dl>
         <p>{explain(t.status)}</p>
         {reserved.then(|| view! {
@@ -98,20 +106,25 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
             </div>
             <section class="manage no-print" aria-labelledby="manage-title">
                 <h2 id="manage-title">"Change of plans?"</h2>
-                {if view.changeable {
-                    Either::Left(view! {
-                        <p class="muted">"Keep this page's address to come back. You can change or cancel until "
-                            {view.change_cutoff_hours}" hours before your visit."</p>
+                {match (view.changeable, view.manageable) {
+                    (true, true) => EitherOf3::A(view! {
+                        <p class="muted">"This page's address is your management link: keep it to come back. "
+                            "You can change or cancel until "{view.change_cutoff_hours}" hours before your visit."</p>
                         <div class="actions">
-                            <a class="button secondary" href=format!("/reserve?ticket={code}")>"Change date or time"</a>
-                            <a class="button secondary" href=format!("/ticket?code={code}&cancel=1")>"Cancel reservation"</a>
+                            <a class="button secondary" href=format!("/reserve?ticket={code}&manage={}", view.manage.clone().unwrap_or_default())>"Change date or time"</a>
+                            <a class="button secondary" href=format!("{page}&cancel=1")>"Cancel reservation"</a>
                         </div>
-                    })
-                } else {
-                    Either::Right(view! {
+                    }),
+                    (true, false) => EitherOf3::B(view! {
+                        <p class="muted">"To change or cancel this visit, open the management link: the address of the "
+                            "page shown right after booking. The ticket code alone cannot change a visit, so a photo "
+                            "of the QR code is not enough for anyone else to do it. Lost the link? Gatehouse cannot "
+                            "send it by message yet; the venue's staff can help."</p>
+                    }),
+                    (false, _) => EitherOf3::C(view! {
                         <p class="muted">"Changes and cancellations close "{view.change_cutoff_hours}
                             " hours before the visit, so this reservation can no longer be changed."</p>
-                    })
+                    }),
                 }}
             </section>
         })}
@@ -139,6 +152,7 @@ fn PrintButton() -> impl IntoView {
 fn CancelForm(view: TicketView, action: ServerAction<CancelVisit>) -> impl IntoView {
     let t = view.ticket;
     let code = t.ticket_code.clone();
+    let back = ticket_page(&code, view.manage.as_deref());
     let when = t.reservation.map(|r| wording::visit(r.date, r.start_time, r.end_time)).unwrap_or_default();
     view! {
         <h2>"Cancel your visit?"</h2>
@@ -147,7 +161,8 @@ fn CancelForm(view: TicketView, action: ServerAction<CancelVisit>) -> impl IntoV
         {move || action.value().get().and_then(Result::err).map(|e| view! { <p class="problem" role="alert">{e.message}</p> })}
         <ActionForm action=action attr:class="actions">
             <input type="hidden" name="ticket" value=code.clone()/>
-            <a class="button secondary" href=format!("/ticket?code={code}")>"Keep my reservation"</a>
+            <input type="hidden" name="manage" value=view.manage.clone().unwrap_or_default()/>
+            <a class="button secondary" href=back>"Keep my reservation"</a>
             <button type="submit" class="danger" disabled=move || action.pending().get()>"Yes, cancel it"</button>
         </ActionForm>
     }

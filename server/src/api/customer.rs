@@ -6,7 +6,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use gatehouse::contact::{Email, PhoneE164};
-use gatehouse::reservation::{self, Booking};
+use gatehouse::reservation::{self, Booking, Confirmed, ReserveError};
 use gatehouse::slots::{self, Month};
 use gatehouse::ticket_code::TicketCode;
 use gatehouse::{org, tickets};
@@ -89,7 +89,10 @@ pub async fn available_slots(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBody {
-    ticket_id: i64,
+    /// Required: the holder's secret. `ticket_id` (the PRD's field) is optional and, when sent,
+    /// must be the same ticket's.
+    ticket_code: Option<String>,
+    ticket_id: Option<i64>,
     slot_id: i64,
     customer_email: String,
     customer_phone: String,
@@ -99,17 +102,26 @@ pub async fn create_reservation(
     State(s): State<AppState>,
     ApiJson(body): ApiJson<CreateBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let booking = Booking::parse(body.ticket_id, body.slot_id, &body.customer_email, &body.customer_phone)?;
+    let code = body.ticket_code.as_deref().ok_or(ReserveError::TicketCodeRequired)?;
+    let code = TicketCode::parse(code)?;
+    let booking = Booking::parse(code, body.ticket_id, body.slot_id, &body.customer_email, &body.customer_phone)?;
     let confirmed = reservation::reserve(&s.engine, &booking).await?;
-    Ok(ok(json!({
+    Ok(ok(confirmation(&confirmed)))
+}
+
+/// A booked or moved reservation as the API answers it, with the management token that
+/// changes or cancels it.
+fn confirmation(confirmed: &Confirmed) -> Value {
+    json!({
         "reservation_id": confirmed.reservation_id,
         "ticket_id": confirmed.ticket_id,
         "ticket_code": confirmed.ticket_code,
         "slot": confirmed.slot,
+        "manage_token": confirmed.manage_token,
         // Messages go out through the notification outbox once it exists; until then, none is sent.
         "confirmation_sent": false,
         "qr_code_url": qr_code_url(&confirmed.ticket_code),
-    })))
+    })
 }
 
 /// Where the ticket's QR code is, as a PNG. The PRD inlines the image as a data URI; rendering
@@ -123,6 +135,7 @@ fn qr_code_url(ticket_code: &str) -> String {
 #[serde(deny_unknown_fields)]
 pub struct ChangeBody {
     ticket_code: String,
+    manage_token: Option<String>,
     slot_id: i64,
 }
 
@@ -131,21 +144,22 @@ pub async fn change_reservation(
     ApiJson(body): ApiJson<ChangeBody>,
 ) -> Result<Json<Value>, ApiError> {
     let code = TicketCode::parse(&body.ticket_code)?;
-    let confirmed = reservation::reschedule(&s.engine, &code, body.slot_id).await?;
-    Ok(ok(json!({
-        "reservation_id": confirmed.reservation_id,
-        "ticket_id": confirmed.ticket_id,
-        "ticket_code": confirmed.ticket_code,
-        "slot": confirmed.slot,
-        "qr_code_url": qr_code_url(&confirmed.ticket_code),
-    })))
+    let confirmed = reservation::reschedule(&s.engine, &code, body.manage_token.as_deref(), body.slot_id).await?;
+    Ok(ok(confirmation(&confirmed)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelBody {
+    ticket_code: String,
+    manage_token: Option<String>,
 }
 
 pub async fn cancel_reservation(
     State(s): State<AppState>,
-    ApiJson(body): ApiJson<TicketCodeBody>,
+    ApiJson(body): ApiJson<CancelBody>,
 ) -> Result<Json<Value>, ApiError> {
     let code = TicketCode::parse(&body.ticket_code)?;
-    reservation::cancel(&s.engine, &code).await?;
+    reservation::cancel(&s.engine, &code, body.manage_token.as_deref()).await?;
     Ok(ok(json!({ "ticket_code": code.as_str(), "status": "ACTIVATED" })))
 }

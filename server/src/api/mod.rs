@@ -7,13 +7,17 @@ mod operator;
 
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
+use axum::http::header::WWW_AUTHENTICATE;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::Response;
 use axum::routing::{any, get, post, put};
 use axum::{Json, Router};
 use serde::Serialize;
 use serde_json::{json, Value};
 
 /// API request bodies are small JSON objects; anything larger is refused before parsing.
-const BODY_LIMIT: usize = 16 * 1024;
+/// Server functions take the same bound (`security`).
+pub(crate) const BODY_LIMIT: usize = 16 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -30,6 +34,15 @@ pub fn routes() -> Router<AppState> {
         .route("/api/admin/slots/{id}/capacity", put(operator::set_slot_capacity))
         .route("/api/{*rest}", any(unknown_endpoint))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::map_response(name_the_bearer_scheme))
+}
+
+/// A 401 says how to authenticate (RFC 7235 §3.1): with a Bearer token (RFC 6750).
+async fn name_the_bearer_scheme(mut res: Response) -> Response {
+    if res.status() == StatusCode::UNAUTHORIZED {
+        res.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"gatehouse\""));
+    }
+    res
 }
 
 pub fn ok(data: impl Serialize) -> Json<Value> {

@@ -5,6 +5,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use gatehouse::clock::ManualClock;
 use gatehouse::db::Db;
 use gatehouse::Engine;
+use server::config::HttpLimits;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -98,6 +99,11 @@ impl Drop for TestDb {
     }
 }
 
+/// The production limits with both request budgets off.
+pub fn no_rate_limits() -> HttpLimits {
+    HttpLimits { reserve_per_minute: 0, validate_per_minute: 0, ..HttpLimits::default() }
+}
+
 /// A fixed instant tests start from: 2026-11-23 15:00 UTC (10:00 in New York).
 pub fn test_now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 15, 0, 0).single().expect("valid instant")
@@ -112,15 +118,21 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// With the request budgets off, so a suite may send as much as it likes.
     pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, no_rate_limits()).await
+    }
+
+    /// Served as `gatehouse serve` serves: through `server::serve` with these limits.
+    pub async fn spawn_with(backend: Backend, limits: HttpLimits) -> TestApp {
         let test_db = TestDb::new(backend).await;
         let clock = ManualClock::at(test_now());
         let engine = Engine::new(test_db.db.clone(), Arc::new(clock.clone()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let options = server::router::leptos_options(std::path::Path::new("target/site"), addr);
-        let app = server::router::router(engine.clone(), options);
-        tokio::spawn(async move { axum::serve(listener, app).await });
+        let app = server::router::router(engine.clone(), options, &limits);
+        tokio::spawn(server::serve::serve(listener, app, limits, std::future::pending()));
         TestApp { base: format!("http://{addr}"), http: reqwest::Client::new(), engine, clock, test_db }
     }
 
@@ -244,15 +256,33 @@ impl TestApp {
         (status, res.json().await.expect("json body"))
     }
 
+    /// Books through the REST API as the ticket's holder does: with its code (and its id).
     pub async fn reserve(&self, ticket_id: i64, slot_id: i64) -> (u16, serde_json::Value) {
+        let code = self.text("SELECT ticket_code FROM tickets WHERE id = $1", ticket_id).await;
         self.post(
             "/api/reservations/create",
             serde_json::json!({
-                "ticket_id": ticket_id, "slot_id": slot_id,
+                "ticket_code": code, "ticket_id": ticket_id, "slot_id": slot_id,
                 "customer_email": "john@example.com", "customer_phone": "+1 202 555 1234",
             }),
         )
         .await
+    }
+
+    /// Books and answers the reservation's management token.
+    pub async fn reserve_managed(&self, ticket_id: i64, slot_id: i64) -> String {
+        let (status, body) = self.reserve(ticket_id, slot_id).await;
+        assert_eq!(status, 200, "{body}");
+        body["data"]["manage_token"].as_str().expect("a manage token").to_string()
+    }
+
+    pub async fn change(&self, code: &str, manage: &str, slot_id: i64) -> (u16, serde_json::Value) {
+        let body = serde_json::json!({ "ticket_code": code, "manage_token": manage, "slot_id": slot_id });
+        self.post("/api/reservations/change", body).await
+    }
+
+    pub async fn cancel(&self, code: &str, manage: &str) -> (u16, serde_json::Value) {
+        self.post("/api/reservations/cancel", serde_json::json!({ "ticket_code": code, "manage_token": manage })).await
     }
 }
 

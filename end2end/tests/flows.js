@@ -1,0 +1,170 @@
+// The customer's flows, shared by the suites that run them: against one server (its clock at a
+// chosen instant) and one browser. Each flow takes its own demo tickets, so flows never share one.
+import assert from 'node:assert/strict';
+import { shot, demoCodes, expectAccessible, decodeQrPng, bookableDay } from './harness.js';
+
+export function customerFlows(server, browser) {
+  let nextActivated = 0;
+  const activated = () => demoCodes(server, 'ACTIVATED')[nextActivated++];
+
+  async function phonePage(javaScriptEnabled = true) {
+    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 360, height: 800 } });
+    const page = await context.newPage();
+    page.noJs = !javaScriptEnabled;
+    page.errors = [];
+    page.on('pageerror', (e) => page.errors.push(e.message));
+    return page;
+  }
+
+  /// Waits until the page has hydrated (the code checks itself only then).
+  async function hydrated(page) {
+    await page.waitForFunction(() => document.body.hasAttribute('data-hydrated'), null, { timeout: 15_000 });
+  }
+
+  /// A second client books `slotId` through the REST API with another demo ticket.
+  async function bookFromElsewhere(slotId) {
+    const code = activated();
+    const { status, body } = await server.api('POST', '/api/reservations/create', {
+      ticket_code: code, slot_id: slotId,
+      customer_email: 'other@example.com', customer_phone: '+1 202 555 0199',
+    });
+    assert.equal(status, 200, JSON.stringify(body));
+  }
+
+  /// From the code to the calendar: the contact step, filled in.
+  async function giveContact(page, code, tag) {
+    await page.goto(`${server.base}/reserve?ticket=${code}`);
+    await page.fill('#email', 'ada@example.com');
+    await page.fill('#phone', '(202) 555-0143');
+    if (tag) {
+      await shot(page, `reserve-${tag}-1-contact`);
+      await expectAccessible(page, 'contact step');
+    }
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.locator('table.calendar').waitFor();
+  }
+
+
+  /// A fresh ticket's way to the slots of a bookable day.
+  async function openDaySlots(page) {
+    await giveContact(page, activated());
+    await (await bookableDay(page, server)).click();
+    await page.locator('.slots').waitFor();
+  }
+
+  /// Nothing sticks out of its card (buttons and links stay inside the padding box's edge).
+  async function assertFitsCards(page, step) {
+    const outside = await page.evaluate(() => [...document.querySelectorAll('.card a, .card button, .card span, .card td')]
+      .filter((e) => e.getBoundingClientRect().right > e.closest('.card').getBoundingClientRect().right + 0.5)
+      .map((e) => e.textContent.trim()));
+    assert.deepEqual(outside, [], `${step}: these stick out of their card`);
+  }
+
+  async function bookWholeFlow(javaScriptEnabled, code, label = '') {
+    const tag = label + (javaScriptEnabled ? 'js' : 'nojs');
+    const page = await phonePage(javaScriptEnabled);
+    await giveContact(page, code, tag);
+    await shot(page, `reserve-${tag}-2-calendar`);
+    await assertFitsCards(page, 'calendar');
+    await expectAccessible(page, 'calendar');
+    await (await bookableDay(page, server)).click();
+    await page.locator('.slots').waitFor();
+    await shot(page, `reserve-${tag}-3-slots`);
+    await assertFitsCards(page, 'slots');
+    await expectAccessible(page, 'slots');
+    await page.locator('.slot a.button').first().click();
+    await page.getByRole('heading', { name: 'Reservation summary' }).waitFor();
+    assert.match(await page.locator('.facts').textContent(), /ada@example\.com.*\+12025550143/s);
+    await shot(page, `reserve-${tag}-4-confirm`);
+    await expectAccessible(page, 'confirm');
+    const clicked = Date.now();
+    await page.getByRole('button', { name: 'Confirm reservation' }).click();
+    await page.waitForURL(/\/ticket\?code=/);
+    await page.locator('.status').waitFor();
+    console.log(`# confirm → success page (${tag}): ${Date.now() - clicked} ms`);
+    assert.equal(await page.locator('.status').textContent(), 'RESERVED');
+    assert.equal(await page.title(), 'Your ticket · Gatehouse', 'the title follows the page');
+    assert.equal(await page.locator('.qr svg').count(), 1, 'the QR code is shown');
+    assert.doesNotMatch(await page.locator('main').textContent(), /confirmation (sent|email)/i,
+      'nothing claims a message was sent: none is sent yet');
+    const icsHref = await page.getByRole('link', { name: 'Add to calendar (.ics)' }).getAttribute('href');
+    const ics = await page.request.get(new URL(icsHref, server.base).href);
+    assert.match(await ics.text(), /BEGIN:VEVENT[\s\S]*DTSTART:\d{8}T\d{6}Z/);
+    const pngHref = await page.getByRole('link', { name: 'Save QR code (PNG)' }).getAttribute('href');
+    const png = await page.request.get(new URL(pngHref, server.base).href);
+    assert.equal(png.headers()['content-type'], 'image/png');
+    const reader = await browser.newPage();
+    assert.equal(await decodeQrPng(reader, await png.body()), code, 'the PNG decodes to the ticket code');
+    await reader.close();
+    assert.equal(await page.getByRole('button', { name: 'Print ticket' }).count(), javaScriptEnabled ? 1 : 0);
+    await shot(page, `reserve-${tag}-5-reserved`);
+    await assertFitsCards(page, 'ticket page');
+    await expectAccessible(page, 'ticket page');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than a 360px screen`);
+    const small = await page.evaluate(() => [...document.querySelectorAll('main a, main button, main input, main select')]
+      .filter((e) => e.offsetParent && !e.closest('p, dd, .legend'))
+      .map((e) => [e.textContent.trim() || e.id, e.getBoundingClientRect().height])
+      .filter(([, h]) => h < 44));
+    assert.deepEqual(small, [], 'touch targets are at least 44 px tall');
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+
+  async function changeThenCancel(javaScriptEnabled, label = '') {
+    const tag = label + (javaScriptEnabled ? 'js' : 'nojs');
+    const page = await phonePage(javaScriptEnabled);
+    const code = activated();
+    await giveContact(page, code);
+    await (await bookableDay(page, server)).click();
+    await page.locator('.slot a.button').first().click();
+    await page.getByRole('button', { name: 'Confirm reservation' }).click();
+    await page.waitForURL(/\/ticket\?code=/);
+    const firstTime = await page.locator('.facts').textContent();
+    const managementLink = page.url();
+    assert.match(managementLink, /&manage=[0-9a-z]{20,}/, 'the ticket page after booking is the management link');
+
+    // The code alone (a photo of the QR code) shows the visit but cannot change it, and masks
+    // the contact details.
+    await page.goto(`${server.base}/ticket?code=${code}`);
+    assert.equal(await page.getByRole('link', { name: 'Change date or time' }).count(), 0);
+    assert.match(await page.locator('.facts').textContent(), /a•••@example\.com[\s\S]*•••• 0143/);
+    assert.match(await page.locator('.manage').textContent(), /management link/);
+    await shot(page, `manage-${tag}-0-code-only`);
+
+    // Later, from the ticket page's address: change the time.
+    await page.goto(managementLink);
+    await page.getByRole('link', { name: 'Change date or time' }).click();
+    await page.locator('.current').waitFor();
+    assert.match(await page.locator('.current').textContent(), /You are booked for/);
+    await shot(page, `manage-${tag}-1-change`);
+    await expectAccessible(page, 'change calendar');
+    await (await bookableDay(page, server)).click();
+    await page.locator('.slot a.button').last().click();
+    await page.getByRole('heading', { name: 'Your new time' }).waitFor();
+    await expectAccessible(page, 'change confirm');
+    await page.getByRole('button', { name: 'Confirm change' }).click();
+    await page.waitForURL(/changed=1/);
+    await page.getByText('Your visit has been moved').waitFor();
+    assert.notEqual(await page.locator('.facts').textContent(), firstTime);
+    assert.equal(await page.locator('.status').textContent(), 'RESERVED');
+    await shot(page, `manage-${tag}-2-moved`);
+
+    // Then cancel it: asked first, then the ticket is free to book again.
+    await page.getByRole('link', { name: 'Cancel reservation' }).click();
+    await page.getByRole('heading', { name: 'Cancel your visit?' }).waitFor();
+    await shot(page, `manage-${tag}-3-cancel`);
+    await expectAccessible(page, 'cancel');
+    await page.getByRole('button', { name: 'Yes, cancel it' }).click();
+    await page.waitForURL(/cancelled=1/);
+    await page.getByText('Your reservation is cancelled').waitFor();
+    assert.equal(await page.locator('.status').textContent(), 'ACTIVATED');
+    assert.equal(await page.getByRole('link', { name: 'Book a date and time' }).count(), 1);
+    await shot(page, `manage-${tag}-4-cancelled`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+
+  return { activated, phonePage, hydrated, bookFromElsewhere, giveContact, openDaySlots, bookWholeFlow,
+    changeThenCancel };
+}

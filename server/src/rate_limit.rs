@@ -1,0 +1,261 @@
+//! Request budgets (PRD §8.2): what one client may ask per minute before being told to wait.
+//!
+//! - Booking, changing and cancelling a visit (REST and the portal's server functions) and the
+//!   anonymous ticket check `POST /api/tickets/validate` share one budget per client address
+//!   (`GATEHOUSE_RESERVE_RATE`): the check answers whether a code exists, so alternating
+//!   endpoints must buy a code guesser nothing.
+//! - An operator's validate and verify: one budget per Bearer token, i.e. per staff token and
+//!   device (`GATEHOUSE_VALIDATE_RATE`), so a whole crew behind one gateway is not limited as one.
+//!
+//! The client address is the TCP peer; `X-Forwarded-For` counts only when that peer is a trusted
+//! proxy. IPv6 clients are counted per /64, the block one subscriber usually holds.
+use crate::api::error::ApiError;
+use crate::config::HttpLimits;
+use app::booking::{Book, CancelVisit, SaveContact};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::clock::Clock;
+use governor::{DefaultKeyedRateLimiter, Quota};
+use ipnet::IpNet;
+use leptos::server_fn::ServerFn;
+use std::hash::{BuildHasher, Hash, RandomState};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How often keys whose budget is full again are dropped, so the maps hold only recent clients.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
+/// The router's budgets; a rate of 0 leaves its budget out.
+#[derive(Clone)]
+pub struct RateLimits(Arc<Budgets>);
+
+struct Budgets {
+    reserve: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    validate: Option<DefaultKeyedRateLimiter<OperatorKey>>,
+    trusted_proxies: Vec<IpNet>,
+    /// Tokens are kept as keyed hashes: a fixed size per key whatever a client sends.
+    token_hasher: RandomState,
+    next_sweep: Mutex<Instant>,
+}
+
+#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
+enum OperatorKey {
+    Token(u64),
+    /// Without a token (answered 401 anyway), the client address.
+    Address(IpAddr),
+}
+
+enum Budget {
+    Reserve,
+    Validate,
+}
+
+fn budget_of(path: &str) -> Option<Budget> {
+    match path {
+        "/api/reservations/create" | "/api/reservations/change" | "/api/reservations/cancel" => Some(Budget::Reserve),
+        "/api/tickets/validate" => Some(Budget::Reserve),
+        "/api/operator/validate-ticket" | "/api/operator/verify-ticket" => Some(Budget::Validate),
+        _ if [Book::PATH, SaveContact::PATH, CancelVisit::PATH].contains(&path) => Some(Budget::Reserve),
+        _ => None,
+    }
+}
+
+impl RateLimits {
+    pub fn new(limits: &HttpLimits) -> RateLimits {
+        RateLimits(Arc::new(Budgets {
+            reserve: per_minute(limits.reserve_per_minute),
+            validate: per_minute(limits.validate_per_minute),
+            trusted_proxies: limits.trusted_proxies.clone(),
+            token_hasher: RandomState::new(),
+            next_sweep: Mutex::new(Instant::now() + SWEEP_EVERY),
+        }))
+    }
+
+    /// `Err` holds how long the client must wait.
+    fn check(&self, request: &Request) -> Result<(), Duration> {
+        let outcome = match (budget_of(request.uri().path()), &self.0.reserve, &self.0.validate) {
+            (Some(Budget::Reserve), Some(limiter), _) => take(limiter, per_subscriber(self.client(request))),
+            (Some(Budget::Validate), _, Some(limiter)) => take(limiter, self.operator(request)),
+            _ => return Ok(()),
+        };
+        self.sweep_if_due();
+        outcome
+    }
+
+    fn client(&self, request: &Request) -> IpAddr {
+        // Served without `crate::serve` there is no peer: all such clients then share a budget.
+        let peer = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |ConnectInfo(peer)| peer.ip());
+        let forwarded: Vec<&str> =
+            request.headers().get_all("x-forwarded-for").iter().map(|v| v.to_str().unwrap_or("")).collect();
+        client_address(peer, &forwarded, &self.0.trusted_proxies)
+    }
+
+    /// The token as the API's `Staff` extractor reads it.
+    fn operator(&self, request: &Request) -> OperatorKey {
+        let token = request
+            .headers()
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        match token {
+            Some(token) => OperatorKey::Token(self.0.token_hasher.hash_one(token)),
+            None => OperatorKey::Address(per_subscriber(self.client(request))),
+        }
+    }
+
+    fn sweep_if_due(&self) {
+        let Ok(mut next) = self.0.next_sweep.try_lock() else { return };
+        let now = Instant::now();
+        if now < *next {
+            return;
+        }
+        *next = now + SWEEP_EVERY;
+        sweep(&self.0.reserve);
+        sweep(&self.0.validate);
+    }
+}
+
+/// `None` for 0: no limit.
+fn per_minute<K: Hash + Eq + Clone>(requests: u32) -> Option<DefaultKeyedRateLimiter<K>> {
+    NonZeroU32::new(requests).map(|n| DefaultKeyedRateLimiter::keyed(Quota::per_minute(n)))
+}
+
+fn take<K: Hash + Eq + Clone>(limiter: &DefaultKeyedRateLimiter<K>, key: K) -> Result<(), Duration> {
+    limiter.check_key(&key).map_err(|not_until| not_until.wait_time_from(limiter.clock().now()))
+}
+
+fn sweep<K: Hash + Eq + Clone>(limiter: &Option<DefaultKeyedRateLimiter<K>>) {
+    if let Some(limiter) = limiter {
+        limiter.retain_recent();
+        limiter.shrink_to_fit();
+    }
+}
+
+/// The middleware: a request over its budget is answered 429 before any handler runs.
+pub async fn limit(State(limits): State<RateLimits>, request: Request, next: Next) -> Response {
+    match limits.check(&request) {
+        Ok(()) => next.run(request).await,
+        Err(wait) => too_many(wait),
+    }
+}
+
+fn too_many(wait: Duration) -> Response {
+    let seconds = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
+    let mut response = ApiError::new(
+        429,
+        "RATE_LIMITED",
+        format!("Too many requests from this client. Please try again in {seconds} s."),
+    )
+    .with("retry_after_seconds", seconds)
+    .into_response();
+    response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
+/// The client behind `peer`: the peer itself unless it is a trusted proxy; then, reading
+/// `X-Forwarded-For` from the right (each proxy appends the address it received from), the first
+/// hop that is not a trusted proxy. Left of that, anyone could have written anything. A malformed
+/// hop ends the walk at the last address known good.
+pub fn client_address(peer: IpAddr, forwarded_for: &[&str], trusted: &[IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    let mut client = peer.to_canonical();
+    let hops = forwarded_for.iter().rev().flat_map(|header| header.rsplit(','));
+    for hop in hops {
+        if !is_trusted(&client) {
+            break;
+        }
+        match parse_hop(hop) {
+            Some(ip) => client = ip,
+            None => break,
+        }
+    }
+    client
+}
+
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    let hop = hop.trim();
+    let ip = hop.parse::<IpAddr>().ok().or_else(|| hop.parse::<SocketAddr>().ok().map(|s| s.ip()))?;
+    Some(ip.to_canonical())
+}
+
+/// IPv4 as is; IPv6 by its /64 network, since one subscriber commonly holds a whole /64.
+fn per_subscriber(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from_bits(v6.to_bits() & !u128::from(u64::MAX))),
+        v4 => v4,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().expect("test address")
+    }
+
+    fn nets(list: &[&str]) -> Vec<IpNet> {
+        list.iter().map(|n| n.parse().expect("test network")).collect()
+    }
+
+    #[test]
+    fn forwarded_for_is_ignored_when_the_peer_is_not_a_trusted_proxy() {
+        let trusted = nets(&["10.0.0.0/8"]);
+        assert_eq!(client_address(ip("203.0.113.9"), &["198.51.100.1"], &trusted), ip("203.0.113.9"));
+        assert_eq!(client_address(ip("203.0.113.9"), &["198.51.100.1"], &[]), ip("203.0.113.9"));
+    }
+
+    #[test]
+    fn behind_trusted_proxies_the_rightmost_untrusted_hop_is_the_client() {
+        let trusted = nets(&["10.0.0.0/8", "192.168.1.5/32"]);
+        // The client forged the first entry; the outer proxy appended the real address.
+        let forwarded = ["1.1.1.1, 198.51.100.7, 192.168.1.5"];
+        assert_eq!(client_address(ip("10.0.0.2"), &forwarded, &trusted), ip("198.51.100.7"));
+        // The same across several header lines, in order.
+        let lines = ["1.1.1.1", "198.51.100.7", "192.168.1.5"];
+        assert_eq!(client_address(ip("10.0.0.2"), &lines, &trusted), ip("198.51.100.7"));
+    }
+
+    #[test]
+    fn a_trusted_proxy_without_forwarded_for_is_itself_the_client() {
+        let trusted = nets(&["10.0.0.0/8"]);
+        assert_eq!(client_address(ip("10.0.0.2"), &[], &trusted), ip("10.0.0.2"));
+    }
+
+    #[test]
+    fn a_malformed_hop_stops_the_walk_at_the_last_good_address() {
+        let trusted = nets(&["10.0.0.0/8"]);
+        assert_eq!(client_address(ip("10.0.0.2"), &["198.51.100.7, garbage, 10.0.0.3"], &trusted), ip("10.0.0.3"));
+        assert_eq!(client_address(ip("10.0.0.2"), &["203.0.113.4:5150"], &trusted), ip("203.0.113.4"));
+    }
+
+    #[test]
+    fn ipv4_mapped_peers_match_ipv4_proxies() {
+        let trusted = nets(&["10.0.0.0/8"]);
+        assert_eq!(client_address(ip("::ffff:10.0.0.2"), &["198.51.100.7"], &trusted), ip("198.51.100.7"));
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_per_64_block() {
+        assert_eq!(per_subscriber(ip("2001:db8:1:2:aaaa::1")), ip("2001:db8:1:2::"));
+        assert_eq!(per_subscriber(ip("198.51.100.7")), ip("198.51.100.7"));
+    }
+
+    #[test]
+    fn the_portals_state_changing_server_functions_share_the_reserve_budget() {
+        for path in ["/sfn/book", "/sfn/save_contact", "/sfn/cancel_visit", "/api/reservations/create"] {
+            assert!(matches!(budget_of(path), Some(Budget::Reserve)), "{path}");
+        }
+        assert!(budget_of("/sfn/booking_step").is_none());
+        assert!(matches!(budget_of("/api/operator/verify-ticket"), Some(Budget::Validate)));
+    }
+}

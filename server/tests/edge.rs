@@ -1,0 +1,316 @@
+//! The server's edge (issue 9, points 5 and 6): request budgets per client address and per
+//! operator token, and connections that cannot be held open to starve the server.
+mod support;
+use serde_json::{json, Value};
+use server::config::HttpLimits;
+use std::time::{Duration, Instant};
+use support::{backends, code_of, no_rate_limits, Backend, TestApp};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+fn rates(reserve_per_minute: u32, validate_per_minute: u32) -> HttpLimits {
+    HttpLimits { reserve_per_minute, validate_per_minute, ..HttpLimits::default() }
+}
+
+/// A request as it arrives: status, `Retry-After` in seconds, and the body.
+struct Answer {
+    status: u16,
+    retry_after: Option<u64>,
+    body: String,
+}
+
+impl Answer {
+    fn code(&self) -> String {
+        let body: Value = serde_json::from_str(&self.body).unwrap_or(Value::Null);
+        code_of(&body).to_string()
+    }
+
+    fn is_refused(&self) -> bool {
+        self.status == 429
+    }
+}
+
+impl TestApp {
+    async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+        let res = request.send().await.expect("request");
+        let status = res.status().as_u16();
+        let retry_after =
+            res.headers().get("retry-after").map(|v| v.to_str().expect("ascii").parse().expect("whole seconds"));
+        Answer { status, retry_after, body: res.text().await.expect("body") }
+    }
+
+    async fn post_from(&self, forwarded_for: Option<&str>, path: &str, body: Value) -> Answer {
+        let mut request = self.http.post(format!("{}{path}", self.base)).json(&body);
+        if let Some(address) = forwarded_for {
+            request = request.header("x-forwarded-for", address);
+        }
+        self.send(request).await
+    }
+
+    /// The anonymous ticket check, with a code that names no ticket.
+    async fn guess_code(&self, forwarded_for: Option<&str>) -> Answer {
+        self.post_from(forwarded_for, "/api/tickets/validate", json!({ "ticket_code": "TKT-0000-000000-000000-00000" }))
+            .await
+    }
+
+    async fn operator_post(&self, token: &str, path: &str, body: Value) -> Answer {
+        self.send(self.http.post(format!("{}{path}", self.base)).bearer_auth(token).json(&body)).await
+    }
+
+    async fn portal_form(&self, endpoint: &str, form: &[(&str, &str)]) -> Answer {
+        self.send(self.http.post(format!("{}/sfn/{endpoint}", self.base)).form(form)).await
+    }
+
+    fn address(&self) -> &str {
+        self.base.trim_start_matches("http://")
+    }
+}
+
+#[tokio::test]
+async fn the_eleventh_booking_request_in_a_minute_from_one_address_is_refused_with_retry_after() {
+    for backend in backends() {
+        let app = TestApp::spawn_with(backend, HttpLimits::default()).await;
+        app.seed_demo().await;
+        let slot = app.slot(3, 10).await;
+        app.set_capacity(slot, 100).await;
+        let booked = app.booked(slot).await;
+        let tickets = app.tickets("ACTIVATED", 11).await;
+        for &(ticket, _) in &tickets[..10] {
+            let (status, body) = app.reserve(ticket, slot).await;
+            assert_eq!(status, 200, "{backend:?}: {body}");
+        }
+
+        let (eleventh, _) = tickets[10];
+        let (status, body) = app.reserve(eleventh, slot).await;
+        assert_eq!((status, code_of(&body)), (429, "RATE_LIMITED"), "{backend:?}: {body}");
+        assert_eq!(body["success"], false);
+        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        // Nothing was booked by the refused request.
+        assert_eq!(app.status(eleventh).await, "ACTIVATED", "{backend:?}");
+        assert_eq!(app.booked(slot).await, booked + 10, "{backend:?}");
+
+        // One place comes back every 6 s (10 a minute): the client is told when.
+        let answer = app.post_from(None, "/api/reservations/create", json!({})).await;
+        assert_eq!((answer.status, answer.code()), (429, "RATE_LIMITED".to_string()));
+        let retry_after = answer.retry_after.expect("a Retry-After header");
+        assert!((1..=6).contains(&retry_after), "Retry-After: {retry_after}");
+    }
+}
+
+#[tokio::test]
+async fn the_portal_and_the_anonymous_ticket_check_spend_the_same_budget_as_the_api() {
+    for backend in backends() {
+        let app = TestApp::spawn_with(backend, rates(4, 0)).await;
+        app.seed_demo().await;
+        let (_, code) = app.ticket("ACTIVATED").await;
+        let slot = app.slot(3, 12).await.to_string();
+
+        // The portal's booking endpoint is where the limiter looks for it.
+        let booking = app.portal_form("book", &[("ticket", code.as_str()), ("slot", &slot)]).await;
+        assert!(![404, 429].contains(&booking.status), "{backend:?}: {} {}", booking.status, booking.body);
+        for _ in 0..3 {
+            let guess = app.guess_code(None).await;
+            assert!(!guess.is_refused(), "{backend:?}: {}", guess.body);
+        }
+
+        let refused = [
+            app.guess_code(None).await,
+            app.portal_form("book", &[("ticket", code.as_str()), ("slot", &slot)]).await,
+            app.portal_form("save_contact", &[("ticket", code.as_str())]).await,
+            app.portal_form("cancel_visit", &[("ticket", code.as_str())]).await,
+            app.post_from(None, "/api/reservations/change", json!({ "ticket_code": code.as_str() })).await,
+            app.post_from(None, "/api/reservations/cancel", json!({ "ticket_code": code.as_str() })).await,
+        ];
+        for answer in refused {
+            assert_eq!((answer.status, answer.code()), (429, "RATE_LIMITED".to_string()), "{backend:?}");
+            assert!(answer.retry_after.is_some());
+        }
+        // Reading is not limited.
+        assert_eq!(app.get("/healthz").await.status().as_u16(), 200);
+    }
+}
+
+#[tokio::test]
+async fn an_operator_is_limited_per_token_not_per_address() {
+    for backend in backends() {
+        let app = TestApp::spawn_with(backend, rates(0, 5)).await;
+        app.seed_demo().await;
+        let (first_device, second_device) = (app.token("operator").await, app.token("operator").await);
+        let unknown = json!({ "ticket_code": "TKT-0000-000000-000000-00000" });
+        for _ in 0..5 {
+            let answer = app.operator_post(&first_device, "/api/operator/validate-ticket", unknown.clone()).await;
+            assert!(!answer.is_refused(), "{backend:?}: {}", answer.body);
+        }
+
+        let answer = app.operator_post(&first_device, "/api/operator/validate-ticket", unknown.clone()).await;
+        assert_eq!((answer.status, answer.code()), (429, "RATE_LIMITED".to_string()), "{backend:?}");
+        assert!(answer.retry_after.is_some_and(|s| (1..=12).contains(&s)), "{:?}", answer.retry_after);
+        let verify = app.operator_post(&first_device, "/api/operator/verify-ticket", json!({ "ticket_id": 1 })).await;
+        assert!(verify.is_refused(), "verify spends the same budget");
+
+        // Same address, another token: its own budget.
+        let answer = app.operator_post(&second_device, "/api/operator/validate-ticket", unknown).await;
+        assert!(!answer.is_refused(), "{backend:?}: {}", answer.body);
+        // And customers from that address are not operators.
+        assert!(!app.guess_code(None).await.is_refused());
+    }
+}
+
+#[tokio::test]
+async fn x_forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy() {
+    let direct = TestApp::spawn_with(Backend::Sqlite, rates(2, 0)).await;
+    assert!(!direct.guess_code(Some("198.51.100.1")).await.is_refused());
+    assert!(!direct.guess_code(Some("198.51.100.2")).await.is_refused());
+    assert!(direct.guess_code(Some("198.51.100.3")).await.is_refused(), "one budget: the socket's address");
+
+    let proxied = TestApp::spawn_with(
+        Backend::Sqlite,
+        HttpLimits { trusted_proxies: vec!["127.0.0.0/8".parse().expect("network")], ..rates(2, 0) },
+    )
+    .await;
+    assert!(!proxied.guess_code(Some("198.51.100.1")).await.is_refused());
+    // The left-most entry is the client's own claim; the proxy appended the real address.
+    assert!(!proxied.guess_code(Some("203.0.113.9, 198.51.100.1")).await.is_refused());
+    assert!(proxied.guess_code(Some("203.0.113.10, 198.51.100.1")).await.is_refused());
+    assert!(!proxied.guess_code(Some("198.51.100.2")).await.is_refused(), "another client behind the proxy");
+}
+
+#[tokio::test]
+async fn a_zero_rate_turns_the_limit_off() {
+    for backend in backends() {
+        let app = TestApp::spawn_with(backend, no_rate_limits()).await;
+        app.seed_demo().await;
+        let slot = app.slot(2, 14).await;
+        app.set_capacity(slot, 100).await;
+        for (ticket, _) in app.tickets("ACTIVATED", 30).await {
+            let (status, body) = app.reserve(ticket, slot).await;
+            assert_eq!(status, 200, "{backend:?}: {body}");
+        }
+        for _ in 0..30 {
+            assert!(!app.guess_code(None).await.is_refused());
+        }
+        let operator = app.token("operator").await;
+        let unknown = json!({ "ticket_code": "TKT-0000-000000-000000-00000" });
+        for _ in 0..150 {
+            let answer = app.operator_post(&operator, "/api/operator/validate-ticket", unknown.clone()).await;
+            assert!(!answer.is_refused(), "{backend:?}");
+        }
+    }
+}
+
+/// Reads until the server closes the connection; `None` if it has not within `limit`.
+async fn closed_within(stream: &mut TcpStream, limit: Duration) -> Option<Vec<u8>> {
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await {
+            Err(_) => return None,
+            Ok(Ok(0) | Err(_)) => return Some(received),
+            Ok(Ok(n)) => received.extend_from_slice(&buffer[..n]),
+        }
+    }
+}
+
+#[tokio::test]
+async fn hundreds_of_idle_sockets_do_not_stop_healthz() {
+    let limits = HttpLimits { max_connections: 100, header_timeout: Duration::from_secs(1), ..no_rate_limits() };
+    let app = TestApp::spawn_with(Backend::Sqlite, limits).await;
+    let mut held = Vec::new();
+    for i in 0..300 {
+        let mut socket = TcpStream::connect(app.address()).await.expect("connect");
+        if i % 2 == 0 {
+            socket.write_all(b"GET /healthz HTTP/1.1\r\nHost: gatehouse\r\nX-Half: ").await.expect("write");
+        }
+        held.push(socket);
+    }
+
+    let started = Instant::now();
+    let health = tokio::time::timeout(Duration::from_secs(10), app.http.get(format!("{}/healthz", app.base)).send())
+        .await
+        .expect("/healthz answers within 10 s")
+        .expect("response");
+    assert_eq!(health.status().as_u16(), 200);
+    assert!(started.elapsed() < Duration::from_secs(8), "took {:?}", started.elapsed());
+    // The server let go of the sockets that sent nothing or never finished their headers.
+    for socket in held.iter_mut().take(4) {
+        assert!(closed_within(socket, Duration::from_secs(5)).await.is_some());
+    }
+}
+
+#[tokio::test]
+async fn a_half_sent_request_is_closed_after_the_header_timeout() {
+    let limits = HttpLimits { header_timeout: Duration::from_secs(1), ..no_rate_limits() };
+    let app = TestApp::spawn_with(Backend::Sqlite, limits).await;
+    let mut socket = TcpStream::connect(app.address()).await.expect("connect");
+    socket.write_all(b"GET /healthz HTTP/1.1\r\nHost: gatehouse\r\n").await.expect("write");
+    let started = Instant::now();
+    assert!(closed_within(&mut socket, Duration::from_secs(5)).await.is_some(), "closed within 5 s");
+    assert!(started.elapsed() >= Duration::from_millis(900), "not before the timeout: {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
+    let limits = HttpLimits {
+        header_timeout: Duration::from_secs(30),
+        idle_timeout: Duration::from_secs(1),
+        ..no_rate_limits()
+    };
+    let app = TestApp::spawn_with(Backend::Sqlite, limits).await;
+    let mut socket = TcpStream::connect(app.address()).await.expect("connect");
+    socket.write_all(b"GET /healthz HTTP/1.1\r\nHost: gatehouse\r\n\r\n").await.expect("write");
+    let mut first = [0u8; 12];
+    socket.read_exact(&mut first).await.expect("a response");
+    assert_eq!(&first, b"HTTP/1.1 200");
+    let answered = Instant::now();
+
+    assert!(closed_within(&mut socket, Duration::from_secs(5)).await.is_some(), "closed within 5 s");
+    assert!(answered.elapsed() >= Duration::from_millis(900), "kept for the idle timeout: {:?}", answered.elapsed());
+}
+
+#[tokio::test]
+async fn a_request_whose_body_stalls_is_answered_503_after_the_request_timeout() {
+    let limits = HttpLimits { request_timeout: Duration::from_secs(1), ..no_rate_limits() };
+    let app = TestApp::spawn_with(Backend::Sqlite, limits).await;
+    let mut socket = TcpStream::connect(app.address()).await.expect("connect");
+    let head = "POST /api/reservations/create HTTP/1.1\r\nHost: gatehouse\r\nContent-Type: application/json\r\n\
+                Content-Length: 200\r\n\r\n{\"ticket_code\": ";
+    socket.write_all(head.as_bytes()).await.expect("write");
+    let started = Instant::now();
+
+    let answer = closed_within(&mut socket, Duration::from_secs(10)).await.expect("an answer, then the close");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.contains(r#""success":false"#) && answer.contains(r#""code":"TIMEOUT""#), "{answer}");
+    assert!(started.elapsed() >= Duration::from_millis(900), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_live_availability_stream_outlives_the_request_timeout() {
+    let limits = HttpLimits { request_timeout: Duration::from_secs(1), ..no_rate_limits() };
+    let app = TestApp::spawn_with(Backend::Sqlite, limits).await;
+    app.seed_demo().await;
+    let orq = app.orq().await;
+    let day = (support::test_now() - chrono::Duration::hours(5)).date_naive() + chrono::Duration::days(3);
+    let mut stream = app.get(&format!("/live/slots?venue={orq}&date={day}")).await;
+    assert_eq!(stream.status().as_u16(), 200);
+    let mut events = 0;
+    let mut received = String::new();
+    let mut booked = false;
+    while events < 2 {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), stream.chunk())
+            .await
+            .expect("an event within 10 s")
+            .expect("the stream stays open")
+            .expect("a chunk, not the end");
+        received.push_str(&String::from_utf8_lossy(&chunk));
+        events = received.matches("event: slots").count();
+        if events == 1 && !booked {
+            // Past the request timeout, then a change the open page must hear of.
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            let (ticket, _) = app.ticket("ACTIVATED").await;
+            assert_eq!(app.reserve(ticket, app.slot(3, 14).await).await.0, 200);
+            booked = true;
+        }
+    }
+}
