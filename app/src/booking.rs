@@ -166,7 +166,7 @@ pub async fn book(ticket: String, slot: i64, change: Option<String>, manage: Opt
     let (email, phone) = tickets::contact_of(&engine.db, t.ticket_id)
         .await
         .map_err(storage)?
-        .ok_or_else(|| AppError::new("CONTACT_MISSING", "Please give your email and phone first."))?;
+        .ok_or_else(|| AppError::new("CONTACT_MISSING", crate::error::CONTACT_MISSING))?;
     let booking = Booking::parse(code.clone(), Some(t.ticket_id), slot, &email, &phone)
         .map_err(|e| AppError::new(e.code(), e.to_string()))?;
     let booked = reservation::reserve(&engine, &booking).await?;

@@ -1,5 +1,11 @@
-//! The one error type server functions return: a machine-readable code and a message a person
-//! can act on. Built from domain errors in `server`; never from raw storage errors.
+//! The one error type server functions return: a machine-readable code, the HTTP status it is
+//! answered with, and a message a person can act on. Built from domain errors in `server`;
+//! never from raw storage errors.
+//!
+//! A form posted without JavaScript gets its error back in the address it is sent to
+//! (`__err`). An address is something anyone can forge and send as a link, so there the error
+//! travels as its code alone and the page words it itself ([`AppError::for_code`]); the server
+//! rewrites every such address to that form (`server::sfn_errors`).
 use gatehouse::reservation::{AlternativeSlot, ReserveError};
 use gatehouse::ticket_code::TicketCodeError;
 use leptos::server_fn::codec::JsonEncoding;
@@ -10,21 +16,67 @@ use serde::{Deserialize, Serialize};
 #[error("{message}")]
 pub struct AppError {
     pub code: String,
+    /// Empty when the error came as a code alone; [`FromServerFnError::de`] words it then.
+    #[serde(default)]
     pub message: String,
+    #[serde(default = "bad_request")]
+    pub status: u16,
     /// Slots to offer instead, when the chosen one could not be booked.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alternatives: Vec<AlternativeSlot>,
 }
 
+fn bad_request() -> u16 {
+    400
+}
+
 impl AppError {
     pub fn new(code: &str, message: impl Into<String>) -> Self {
-        Self { code: code.into(), message: message.into(), alternatives: Vec::new() }
+        Self { code: code.into(), message: message.into(), status: 400, alternatives: Vec::new() }
+    }
+
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = status;
+        self
     }
 
     pub fn unavailable() -> Self {
-        Self::new("UNAVAILABLE", "Something went wrong on our side. Please try again in a moment.")
+        Self::new("UNAVAILABLE", "Something went wrong on our side. Please try again in a moment.").with_status(500)
+    }
+
+    /// An error known by its code alone, worded by this page rather than by whoever wrote the
+    /// address. Codes that carry details (a date, a number of hours) get their general wording.
+    pub fn for_code(code: &str) -> Self {
+        let message = match code {
+            "TICKET_NOT_FOUND" => ReserveError::TicketNotFound.to_string(),
+            "TICKET_NOT_ACTIVATED" => ReserveError::TicketNotActivated.to_string(),
+            "TICKET_ALREADY_RESERVED" => ReserveError::TicketAlreadyReserved { reserved_date: None }.to_string(),
+            "TICKET_ALREADY_VERIFIED" => ReserveError::TicketAlreadyUsed.to_string(),
+            "TICKET_EXPIRED" => ReserveError::TicketExpired.to_string(),
+            "NO_RESERVATION" => ReserveError::NoReservation.to_string(),
+            "SLOT_NOT_FOUND" => ReserveError::SlotNotFound.to_string(),
+            "SLOT_FULL" => ReserveError::SlotFull { alternatives: Vec::new() }.to_string(),
+            "SLOT_CLOSED" => ReserveError::SlotClosed { alternatives: Vec::new() }.to_string(),
+            "SLOT_IN_PAST" => ReserveError::SlotStarted { alternatives: Vec::new() }.to_string(),
+            "SAME_SLOT" => ReserveError::SameSlot.to_string(),
+            "MANAGE_TOKEN_REQUIRED" => ReserveError::ManageTokenRequired.to_string(),
+            "MANAGE_TOKEN_INVALID" => ReserveError::ManageTokenInvalid.to_string(),
+            "CHANGE_CUTOFF_PASSED" => "This visit is too close to be changed or cancelled online.".into(),
+            "INVALID_EMAIL" => gatehouse::contact::ContactError::InvalidEmail.to_string(),
+            "INVALID_PHONE" => gatehouse::contact::ContactError::InvalidPhone.to_string(),
+            "INVALID_TICKET_CODE" => "This is not a ticket code: check it against your ticket.".into(),
+            "TICKET_CODE_CHECK_FAILED" => TicketCodeError::CheckFailed.to_string(),
+            "CONTACT_MISSING" => CONTACT_MISSING.into(),
+            "RATE_LIMITED" => "Too many attempts from your connection. Please wait a minute and try again.".into(),
+            _ => return Self::unavailable(),
+        };
+        let mut error = Self::new(code, message);
+        error.status = 0; // unknown here; only the server's answers carry a status
+        error
     }
 }
+
+pub const CONTACT_MISSING: &str = "Please give your email and phone first.";
 
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
@@ -40,6 +92,15 @@ impl FromServerFnError for AppError {
             _ => Self::unavailable(),
         }
     }
+
+    /// A code without a message (from an address) is worded here, never taken as written.
+    fn de(data: leptos::server_fn::Bytes) -> Self {
+        match serde_json::from_slice::<AppError>(&data) {
+            Ok(e) if e.message.is_empty() => Self::for_code(&e.code),
+            Ok(e) => e,
+            Err(_) => Self::from_server_fn_error(ServerFnErrorErr::Deserialization("error".into())),
+        }
+    }
 }
 
 impl From<ReserveError> for AppError {
@@ -51,12 +112,29 @@ impl From<ReserveError> for AppError {
             return Self::unavailable();
         }
         let alternatives = e.alternatives().map(<[_]>::to_vec).unwrap_or_default();
-        Self { code: e.code().into(), message: e.to_string(), alternatives }
+        Self { code: e.code().into(), message: e.to_string(), status: e.status(), alternatives }
     }
 }
 
 impl From<TicketCodeError> for AppError {
     fn from(e: TicketCodeError) -> Self {
         Self::new(e.code(), e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leptos::server_fn::error::FromServerFnError;
+
+    #[test]
+    fn an_error_from_an_address_is_worded_by_its_code_not_by_the_address() {
+        let forged = br#"{"code":"SLOT_FULL","message":""}"#;
+        assert_eq!(
+            AppError::de(forged.to_vec().into()).message,
+            ReserveError::SlotFull { alternatives: vec![] }.to_string()
+        );
+        let unknown = br#"{"code":"PHISHING"}"#;
+        assert_eq!(AppError::de(unknown.to_vec().into()).code, "UNAVAILABLE");
     }
 }

@@ -66,7 +66,7 @@ pub async fn lookup_ticket(code: String, manage: Option<String>) -> Result<Ticke
     let ticket = tickets::find_by_code(&engine.db, &code)
         .await
         .map_err(ssr::storage)?
-        .ok_or_else(|| AppError::new("TICKET_NOT_FOUND", "Invalid ticket code. Please check and try again."))?;
+        .ok_or_else(|| AppError::from(gatehouse::reservation::ReserveError::TicketNotFound))?;
     let venue =
         gatehouse::org::main_venue(&engine.db, ticket.orq).await.map_err(ssr::storage)?.ok_or_else(ssr::no_venue)?;
     let reserved = ticket.status == TicketStatus::Reserved;
@@ -116,5 +116,6 @@ pub mod ssr {
             "NO_VENUE",
             "No venue is set up yet. An administrator can load the demo with `gatehouse seed-demo`.",
         )
+        .with_status(503)
     }
 }

@@ -41,6 +41,8 @@ pub fn router(engine: Engine, leptos_options: LeptosOptions, limits: &HttpLimits
             move || shell(options.clone())
         })
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(crate::panics::as_page())
+        .layer(axum::middleware::from_fn(crate::sfn_errors::shape))
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(RateLimits::new(limits), crate::rate_limit::limit))
         .layer(axum::middleware::from_fn_with_state(crate::security::Site::from_env(), crate::security::guard))

@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/{*rest}", any(unknown_endpoint))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::map_response(name_the_bearer_scheme))
+        .layer(crate::panics::as_json())
 }
 
 /// A 401 says how to authenticate (RFC 7235 §3.1): with a Bearer token (RFC 6750).

@@ -175,7 +175,7 @@ impl TestApp {
         };
         let now = self.engine.now();
         gatehouse::on_pool!(&self.engine.db, pool => async {
-            let mut tx = pool.begin().await?;
+            let mut tx = gatehouse::db::begin_write(pool).await?;
             let (product,): (i64,) = sqlx::query_as("SELECT id FROM products WHERE orq = $1").bind(orq).fetch_one(&mut *tx).await?;
             let (order,): (i64,) = sqlx::query_as("INSERT INTO orders (orq, status, created_at) VALUES ($1, 'PAID', $2) RETURNING id")
                 .bind(orq).bind(now).fetch_one(&mut *tx).await?;
