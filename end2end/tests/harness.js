@@ -149,9 +149,16 @@ export async function bookableDay(page, server) {
     const dates = await days.evaluateAll((links) => links.map((a) => new URL(a.href).searchParams.get('date')));
     const index = dates.findIndex((date) => date >= earliest);
     if (index >= 0) return days.nth(index);
-    const title = await page.locator('#calendar-title').textContent();
+    const shown = new URL(page.url()).searchParams.get('month');
     await page.getByRole('link', { name: 'Next month' }).click();
-    await page.waitForFunction((t) => document.querySelector('#calendar-title')?.textContent !== t, title);
+    // Hydrated, the title changes a moment before the grid: wait until every day link is of the
+    // month the address now names.
+    await page.waitForFunction((before) => {
+      const month = new URLSearchParams(location.search).get('month');
+      const links = [...document.querySelectorAll('td.day a')];
+      return month && month !== before
+        && links.every((a) => new URL(a.href).searchParams.get('date')?.startsWith(month));
+    }, shown);
   }
   throw new Error(`no bookable day from ${earliest} in three months`);
 }
