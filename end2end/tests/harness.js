@@ -151,13 +151,13 @@ export async function bookableDay(page, server) {
     if (index >= 0) return days.nth(index);
     const shown = new URL(page.url()).searchParams.get('month');
     await page.getByRole('link', { name: 'Next month' }).click();
-    // Hydrated, the title changes a moment before the grid: wait until every day link is of the
-    // month the address now names.
+    // Hydrated, the title changes a moment before the grid: wait until every day of the grid is
+    // of the month the address now names (a month without a bookable day has no links to check).
     await page.waitForFunction((before) => {
       const month = new URLSearchParams(location.search).get('month');
-      const links = [...document.querySelectorAll('td.day a')];
-      return month && month !== before
-        && links.every((a) => new URL(a.href).searchParams.get('date')?.startsWith(month));
+      const days = [...document.querySelectorAll('td.day[data-date]')];
+      return month && month !== before && days.length > 0
+        && days.every((td) => td.dataset.date.startsWith(month));
     }, shown);
   }
   throw new Error(`no bookable day from ${earliest} in three months`);

@@ -1,7 +1,7 @@
 //! The month calendar of the booking flow: each day a link when it can be booked, its state said
 //! in words as well as colour.
 use crate::booking::BookingState;
-use gatehouse::calendar::{CalendarDay, DayState};
+use gatehouse::slots::calendar::{CalendarDay, DayState};
 use gatehouse::wording;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -81,7 +81,7 @@ fn Day(day: CalendarDay, state: BookingState) -> impl IntoView {
         _ => "",
     };
     Either::Right(view! {
-        <td class=class>
+        <td class=class data-date=day.date.to_string()>
             {if day.state.bookable() {
                 Either::Left(view! {
                     <a href=state.holder.step(Some(state.month), Some(day.date), None)
