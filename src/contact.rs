@@ -15,8 +15,8 @@ pub enum ContactError {
     InvalidPhone,
 }
 
-impl ContactError {
-    pub fn code(&self) -> &'static str {
+impl crate::error::DomainError for ContactError {
+    fn code(&self) -> &'static str {
         match self {
             Self::InvalidEmail => "INVALID_EMAIL",
             Self::InvalidPhone => "INVALID_PHONE",

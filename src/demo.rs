@@ -1,13 +1,13 @@
 //! Demo data: a museum with 90 days of slots, tickets in every lifecycle state, and staff.
 //! Running it again tops up slots to 90 days ahead and creates nothing twice.
 use crate::clock::Clock;
-use crate::db::Db;
-use crate::lifecycle::TicketStatus;
-use crate::on_pool;
 use crate::org::{self, Venue};
-use crate::slots::{self, DailySchedule};
-use crate::ticket_code::TicketCode;
-use crate::users::{self, Role, UserError};
+use crate::slots::schedule::{ensure_slots, DailySchedule};
+use crate::staff::{self, Role, UserError};
+use crate::store::Db;
+use crate::tickets::code::TicketCode;
+use crate::tickets::lifecycle::TicketStatus;
+use crate::{on_pool, on_tx};
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 use rand::distr::{Alphanumeric, SampleString};
 
@@ -50,9 +50,9 @@ pub async fn seed_demo(db: &Db, clock: &dyn Clock) -> Result<DemoReport, SeedErr
         Some(o) => (org::main_venue(db, o.id).await?.ok_or(sqlx::Error::RowNotFound)?, false),
         None => (create_museum(db, now).await?, true),
     };
-    let today = now.with_timezone(&venue.tz()).date_naive();
+    let today = venue.today(now);
     let first = today - Duration::days(DAYS_BEHIND as i64);
-    let slots_created = slots::ensure_slots(db, &venue, schedule(), first, DAYS_BEHIND + DAYS_AHEAD, now).await?;
+    let slots_created = ensure_slots(db, &venue, schedule(), first, DAYS_BEHIND + DAYS_AHEAD, now).await?;
     let new_credentials = if created {
         let credentials = create_staff(db, venue.orq, now).await?;
         create_tickets(db, &venue, today, now).await?;
@@ -64,21 +64,22 @@ pub async fn seed_demo(db: &Db, clock: &dyn Clock) -> Result<DemoReport, SeedErr
 }
 
 async fn create_museum(db: &Db, now: chrono::DateTime<chrono::Utc>) -> Result<Venue, sqlx::Error> {
-    on_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
+    let mut tx = db.begin_write().await?;
+    let done = on_tx!(&mut tx, conn => async {
         let (orq,): (i64,) = sqlx::query_as(
             "INSERT INTO organizations (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id")
-            .bind(DEMO_SLUG).bind("Harbor Museum of Light").bind(now).fetch_one(&mut *tx).await?;
+            .bind(DEMO_SLUG).bind("Harbor Museum of Light").bind(now).fetch_one(&mut *conn).await?;
         let venue: Venue = sqlx::query_as(
             "INSERT INTO venues (orq, name, time_zone, address) VALUES ($1, $2, $3, $4)
              RETURNING id, orq, name, time_zone, address")
             .bind(orq).bind("Harbor Museum of Light").bind(DEMO_TZ).bind("1 Pier Street, New York, NY")
-            .fetch_one(&mut *tx).await?;
+            .fetch_one(&mut *conn).await?;
         sqlx::query("INSERT INTO products (orq, name) VALUES ($1, 'General admission')")
-            .bind(orq).execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(venue)
-    })
+            .bind(orq).execute(&mut *conn).await?;
+        Ok::<_, sqlx::Error>(venue)
+    }.await)?;
+    tx.commit().await?;
+    Ok(done)
 }
 
 async fn create_staff(
@@ -91,7 +92,7 @@ async fn create_staff(
         [("operator", "Olivia Operator", Role::Operator), ("admin", "Adam Admin", Role::Admin)]
     {
         let password = Alphanumeric.sample_string(&mut rand::rng(), 14);
-        users::create_user(db, orq, username, name, role, &password, now).await?;
+        staff::create_user(db, orq, username, name, role, &password, now).await?;
         made.push(Credentials { username: username.into(), password });
     }
     let admin = made.pop().ok_or(sqlx::Error::RowNotFound)?;
@@ -122,22 +123,22 @@ async fn create_tickets(
             .collect()
     };
     let mut codes = codes.into_iter();
-    on_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
+    let mut tx = db.begin_write().await?;
+    let done = on_tx!(&mut tx, conn => async {
         let (product_id,): (i64,) = sqlx::query_as("SELECT id FROM products WHERE orq = $1 ORDER BY id LIMIT 1")
-            .bind(venue.orq).fetch_one(&mut *tx).await?;
+            .bind(venue.orq).fetch_one(&mut *conn).await?;
         let (operator_id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE orq = $1 AND role = 'OPERATOR' ORDER BY id LIMIT 1")
-            .bind(venue.orq).fetch_one(&mut *tx).await?;
+            .bind(venue.orq).fetch_one(&mut *conn).await?;
         for (n, &(status, count, day)) in TICKET_PLAN.iter().enumerate() {
             let order_status = if status == TicketStatus::PendingPayment { "PENDING" } else { "PAID" };
             let (order_id,): (i64,) = sqlx::query_as(
                 "INSERT INTO orders (orq, status, created_at) VALUES ($1, $2, $3) RETURNING id")
-                .bind(venue.orq).bind(order_status).bind(now).fetch_one(&mut *tx).await?;
+                .bind(venue.orq).bind(order_status).bind(now).fetch_one(&mut *conn).await?;
             let date = today + Duration::days(day);
             // Reserved tickets on day 2 all go to the noon slot so the calendar shows a LIMITED one.
             let slot_ids: Vec<(i64,)> = sqlx::query_as(
                 "SELECT id FROM reservation_slots WHERE venue_id = $1 AND date = $2 ORDER BY start_time")
-                .bind(venue.id).bind(date).fetch_all(&mut *tx).await?;
+                .bind(venue.id).bind(date).fetch_all(&mut *conn).await?;
             for i in 0..count {
                 let Some(code) = codes.next() else { break };
                 let email = format!("visitor{n}{i}@example.com");
@@ -149,12 +150,12 @@ async fn create_tickets(
                     "INSERT INTO tickets (ticket_code, order_id, product_id, orq, status, customer_email, customer_phone,
                                           created_at, activated_at, reserved_at, verified_at, verified_by, expired_at)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id")
-                    .bind(code.as_str()).bind(order_id).bind(product_id).bind(venue.orq).bind(status.as_str())
+                    .bind(code.as_str()).bind(order_id).bind(product_id).bind(venue.orq).bind(status)
                     .bind(reserved.then_some(&email)).bind(reserved.then_some(&phone)).bind(now)
                     .bind(activated.then_some(now)).bind(reserved.then_some(now))
                     .bind(verified.then_some(now)).bind(verified.then_some(operator_id))
                     .bind((status == TicketStatus::Expired).then_some(now))
-                    .fetch_one(&mut *tx).await?;
+                    .fetch_one(&mut *conn).await?;
                 if !reserved || slot_ids.is_empty() {
                     continue;
                 }
@@ -165,17 +166,18 @@ async fn create_tickets(
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $5, $5)")
                     .bind(ticket_id).bind(slot_id).bind(&email).bind(&phone).bind(now)
                     .bind(if verified { "VERIFIED" } else { "RESERVED" }).bind(venue.orq)
-                    .execute(&mut *tx).await?;
+                    .execute(&mut *conn).await?;
             }
         }
         sqlx::query(
             "UPDATE reservation_slots SET booked_count = (
                  SELECT COUNT(*) FROM ticket_reservations r WHERE r.slot_id = reservation_slots.id AND r.status <> 'CANCELLED')
              WHERE venue_id = $1")
-            .bind(venue.id).execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(())
-    })
+            .bind(venue.id).execute(&mut *conn).await?;
+        Ok::<_, sqlx::Error>(())
+    }.await)?;
+    tx.commit().await?;
+    Ok(done)
 }
 
 /// A few demo ticket codes in `status`, to try the flows with.
@@ -183,6 +185,6 @@ pub async fn sample_codes(db: &Db, status: TicketStatus, count: i64) -> Result<V
     let rows: Vec<(String,)> = on_pool!(db, pool => sqlx::query_as(
         "SELECT t.ticket_code FROM tickets t JOIN organizations o ON o.id = t.orq
          WHERE o.slug = $1 AND t.status = $2 ORDER BY t.id LIMIT $3")
-        .bind(DEMO_SLUG).bind(status.as_str()).bind(count).fetch_all(pool).await)?;
+        .bind(DEMO_SLUG).bind(status).bind(count).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(|(c,)| c).collect())
 }

@@ -1,8 +1,8 @@
 //! The handle every caller (REST API, server functions, jobs) holds: storage plus the clock.
 use crate::clock::Clock;
-use crate::db::Db;
 use crate::events::Events;
-use crate::writer::Writer;
+use crate::store::batch::Batcher;
+use crate::store::Db;
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
 
@@ -12,17 +12,17 @@ pub struct Engine {
     pub clock: Arc<dyn Clock>,
     /// How long before a slot starts a reservation can still be changed or cancelled.
     pub change_cutoff: Duration,
-    /// Applies bookings, admissions and check-in log rows in batches (group commit).
-    pub writer: Writer,
+    /// Applies every domain write in batches (group commit).
+    pub batcher: Batcher,
     /// Slot changes, for live availability.
     pub events: Events,
 }
 
 impl Engine {
-    /// Starts the engine's writer task: call inside a Tokio runtime.
+    /// Starts the engine's batcher task: call inside a Tokio runtime.
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
         Self {
-            writer: Writer::spawn(db.clone()),
+            batcher: Batcher::spawn(db.clone()),
             db,
             clock,
             change_cutoff: Duration::hours(24),

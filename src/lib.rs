@@ -1,22 +1,18 @@
 //! Gatehouse's domain core: tickets, slots, reservations and admission, with no HTTP or UI.
 //! The plain types compile to WASM for the browser; storage and operations sit behind `ssr`.
+//! Each folder owns its rules and their SQL; `store` batches and commits what they write.
 pub mod admission;
-pub mod calendar;
-pub mod capacity;
 pub mod clock;
 pub mod contact;
+pub mod error;
 pub mod ics;
-pub mod lifecycle;
 pub mod reservation;
 pub mod slots;
-pub mod ticket_code;
+pub mod staff;
 pub mod tickets;
-pub mod users;
 pub mod wire;
 pub mod wording;
 
-#[cfg(feature = "ssr")]
-pub mod db;
 #[cfg(feature = "ssr")]
 pub mod demo;
 #[cfg(feature = "ssr")]
@@ -26,11 +22,9 @@ pub mod events;
 #[cfg(feature = "ssr")]
 pub mod org;
 #[cfg(feature = "ssr")]
-pub mod qr;
-#[cfg(feature = "ssr")]
 pub mod secret;
 #[cfg(feature = "ssr")]
-pub mod writer;
+pub mod store;
 
 #[cfg(feature = "ssr")]
 pub use engine::Engine;

@@ -1,7 +1,7 @@
 //! Server functions of the booking flow: what a step shows, saving contact details, booking.
 use crate::error::AppError;
 use chrono::NaiveDate;
-use gatehouse::calendar::CalendarDay;
+use gatehouse::slots::calendar::CalendarDay;
 use gatehouse::slots::{Month, SlotAvailability};
 use gatehouse::tickets::ReservedSlot;
 use leptos::prelude::*;
@@ -86,18 +86,20 @@ pub async fn booking_step(
     edit_contact: bool,
 ) -> Result<BookingState, AppError> {
     use crate::server::ssr::{engine, no_venue, storage};
-    use gatehouse::{calendar, org, reservation, slots, ticket_code::TicketCode, tickets};
+    use gatehouse::slots::calendar;
+    use gatehouse::tickets::code::TicketCode;
+    use gatehouse::{org, reservation, slots, tickets};
     let engine = engine()?;
     let now = engine.now();
     let code = TicketCode::parse(&ticket)?;
     let t = reservation::ticket_to_book_or_move(&engine, &code, manage.as_deref()).await?;
     let venue = org::main_venue(&engine.db, t.orq).await.map_err(storage)?.ok_or_else(no_venue)?;
-    let today = now.with_timezone(&venue.tz()).date_naive();
+    let today = venue.today(now);
     let date = date.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()).filter(|d| *d >= today);
     let current = Month::of(today);
     let wanted = month.and_then(|m| Month::parse(&m).ok()).or(date.map(Month::of)).unwrap_or(current);
     let month = if (0..=MONTHS_AHEAD).contains(&current.months_until(wanted)) { wanted } else { current };
-    let month_slots = slots::month_availability(&engine.db, t.orq, month, now).await.map_err(storage)?;
+    let month_slots = slots::availability::month_availability(&engine.db, t.orq, month, now).await.map_err(storage)?;
     let day_slots: Vec<SlotAvailability> = month_slots.iter().filter(|s| Some(s.date) == date).cloned().collect();
     let chosen = slot.and_then(|id| day_slots.iter().find(|s| s.id == id && s.bookable).cloned());
     let holder = Holder { ticket: t.ticket_code.clone(), manage: t.reservation.as_ref().and(manage) };
@@ -128,17 +130,16 @@ pub async fn booking_step(
 #[server(prefix = "/sfn", endpoint = "save_contact")]
 pub async fn save_contact(ticket: String, email: String, phone: String, country: String) -> Result<(), AppError> {
     use crate::server::ssr::{engine, storage};
-    use gatehouse::contact::{country as find_country, ContactError, Email, PhoneE164};
-    use gatehouse::{reservation, ticket_code::TicketCode, tickets};
+    use gatehouse::contact::{country as find_country, Email, PhoneE164};
+    use gatehouse::tickets::code::TicketCode;
+    use gatehouse::{reservation, tickets};
     let engine = engine()?;
     let code = TicketCode::parse(&ticket)?;
-    let contact_error = |e: ContactError| AppError::new(e.code(), e.to_string());
-    let email = Email::parse(&email).map_err(contact_error)?;
+    let email = Email::parse(&email)?;
     let phone = match find_country(&country) {
         Some(c) => PhoneE164::parse_national(&phone, c),
         None => PhoneE164::parse(&phone),
-    }
-    .map_err(contact_error)?;
+    }?;
     if !tickets::save_contact(&engine.db, &code, &email, &phone).await.map_err(storage)? {
         reservation::ticket_for_reservation(&engine.db, &code).await?;
     }
@@ -154,7 +155,7 @@ pub async fn save_contact(ticket: String, email: String, phone: String, country:
 pub async fn book(ticket: String, slot: i64, change: Option<String>, manage: Option<String>) -> Result<(), AppError> {
     use crate::server::ssr::{engine, storage};
     use gatehouse::reservation::{self, Booking};
-    use gatehouse::{ticket_code::TicketCode, tickets};
+    use gatehouse::tickets::{self, code::TicketCode};
     let engine = engine()?;
     let code = TicketCode::parse(&ticket)?;
     if change.is_some() {
@@ -167,8 +168,7 @@ pub async fn book(ticket: String, slot: i64, change: Option<String>, manage: Opt
         .await
         .map_err(storage)?
         .ok_or_else(|| AppError::new("CONTACT_MISSING", crate::error::CONTACT_MISSING))?;
-    let booking = Booking::parse(code.clone(), Some(t.ticket_id), slot, &email, &phone)
-        .map_err(|e| AppError::new(e.code(), e.to_string()))?;
+    let booking = Booking::parse(code.clone(), Some(t.ticket_id), slot, &email, &phone)?;
     let booked = reservation::reserve(&engine, &booking).await?;
     leptos_axum::redirect(&ticket_page(code.as_str(), Some(&booked.manage_token)));
     Ok(())
@@ -178,7 +178,8 @@ pub async fn book(ticket: String, slot: i64, change: Option<String>, manage: Opt
 #[server(prefix = "/sfn", endpoint = "cancel_visit")]
 pub async fn cancel_visit(ticket: String, manage: Option<String>) -> Result<(), AppError> {
     use crate::server::ssr::engine;
-    use gatehouse::{reservation, ticket_code::TicketCode};
+    use gatehouse::reservation;
+    use gatehouse::tickets::code::TicketCode;
     let engine = engine()?;
     let code = TicketCode::parse(&ticket)?;
     reservation::cancel(&engine, &code, manage.as_deref()).await?;

@@ -6,8 +6,10 @@
 //! (`__err`). An address is something anyone can forge and send as a link, so there the error
 //! travels as its code alone and the page words it itself ([`AppError::for_code`]); the server
 //! rewrites every such address to that form (`server::sfn_errors`).
+use gatehouse::contact::ContactError;
+use gatehouse::error::DomainError;
 use gatehouse::reservation::{AlternativeSlot, ReserveError};
-use gatehouse::ticket_code::TicketCodeError;
+use gatehouse::tickets::code::TicketCodeError;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -62,8 +64,8 @@ impl AppError {
             "MANAGE_TOKEN_REQUIRED" => ReserveError::ManageTokenRequired.to_string(),
             "MANAGE_TOKEN_INVALID" => ReserveError::ManageTokenInvalid.to_string(),
             "CHANGE_CUTOFF_PASSED" => "This visit is too close to be changed or cancelled online.".into(),
-            "INVALID_EMAIL" => gatehouse::contact::ContactError::InvalidEmail.to_string(),
-            "INVALID_PHONE" => gatehouse::contact::ContactError::InvalidPhone.to_string(),
+            "INVALID_EMAIL" => ContactError::InvalidEmail.to_string(),
+            "INVALID_PHONE" => ContactError::InvalidPhone.to_string(),
             "INVALID_TICKET_CODE" => "This is not a ticket code: check it against your ticket.".into(),
             "TICKET_CODE_CHECK_FAILED" => TicketCodeError::CheckFailed.to_string(),
             "CONTACT_MISSING" => CONTACT_MISSING.into(),
@@ -103,24 +105,37 @@ impl FromServerFnError for AppError {
     }
 }
 
-impl From<ReserveError> for AppError {
-    fn from(e: ReserveError) -> Self {
-        if let ReserveError::Storage(source) = &e {
+impl AppError {
+    /// Every domain error reaches a page through here: its code, status and message, and the
+    /// slots it offers instead. Storage failures are logged and answered generically.
+    pub fn domain(e: &dyn DomainError) -> Self {
+        if let Some(source) = e.storage_failure() {
             #[cfg(feature = "ssr")]
-            tracing::error!(error = %source, "storage failure in a booking");
+            tracing::error!(error = %source, "storage failure in a server function");
             let _ = source;
             return Self::unavailable();
         }
-        let alternatives = e.alternatives().map(<[_]>::to_vec).unwrap_or_default();
+        let alternatives = e
+            .details()
+            .remove("alternative_slots")
+            .and_then(|slots| serde_json::from_value(slots).ok())
+            .unwrap_or_default();
         Self { code: e.code().into(), message: e.to_string(), status: e.status(), alternatives }
     }
 }
 
-impl From<TicketCodeError> for AppError {
-    fn from(e: TicketCodeError) -> Self {
-        Self::new(e.code(), e.to_string())
-    }
+/// `?` on a domain error in a server function answers it through [`AppError::domain`].
+macro_rules! answered_as_domain_errors {
+    ($($error:ty),*) => {$(
+        impl From<$error> for AppError {
+            fn from(e: $error) -> Self {
+                AppError::domain(&e)
+            }
+        }
+    )*};
 }
+
+answered_as_domain_errors!(ReserveError, TicketCodeError, ContactError);
 
 #[cfg(test)]
 mod tests {

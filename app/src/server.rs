@@ -24,10 +24,10 @@ pub async fn venue_overview() -> Result<StartPage, AppError> {
     let now = engine.now();
     let organization = org::default_organization(&engine.db).await.map_err(ssr::storage)?.ok_or_else(ssr::no_venue)?;
     let venue = org::main_venue(&engine.db, organization.id).await.map_err(ssr::storage)?.ok_or_else(ssr::no_venue)?;
-    let today = now.with_timezone(&venue.tz()).date_naive();
+    let today = venue.today(now);
     // The start page looks a week ahead.
     let to = today + chrono::Duration::days(7);
-    let slots = slots::availability_between(&engine.db, organization.id, today, to, now).await.map_err(ssr::storage)?;
+    let slots = slots::availability::availability_between(&engine.db, organization.id, today, to, now).await.map_err(ssr::storage)?;
     Ok(StartPage {
         organization: organization.name,
         venue: venue.name,
@@ -59,10 +59,10 @@ pub struct TicketView {
 
 #[server(prefix = "/sfn", endpoint = "lookup_ticket")]
 pub async fn lookup_ticket(code: String, manage: Option<String>) -> Result<TicketView, AppError> {
-    use gatehouse::lifecycle::TicketStatus;
+    use gatehouse::tickets::lifecycle::TicketStatus;
     use gatehouse::{contact, reservation, tickets};
     let engine = ssr::engine()?;
-    let code = gatehouse::ticket_code::TicketCode::parse(&code)?;
+    let code = gatehouse::tickets::code::TicketCode::parse(&code)?;
     let ticket = tickets::find_by_code(&engine.db, &code)
         .await
         .map_err(ssr::storage)?
@@ -79,7 +79,7 @@ pub async fn lookup_ticket(code: String, manage: Option<String>) -> Result<Ticke
         .map_err(ssr::storage)?
         .filter(|_| reserved)
         .map(|(email, phone)| if manageable { (email, phone) } else { contact::masked(&email, &phone) });
-    let qr_svg = reserved.then(|| gatehouse::qr::svg(&code)).flatten();
+    let qr_svg = reserved.then(|| gatehouse::tickets::qr::svg(&code)).flatten();
     let changeable = reserved && ticket.reservation.as_ref().is_some_and(|r| engine.can_still_change(r.starts_at));
     Ok(TicketView {
         ticket,

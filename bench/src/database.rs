@@ -1,6 +1,6 @@
 //! The throwaway database a run works on: a SQLite file in a temporary folder, or a fresh
 //! PostgreSQL database created through an admin URL and dropped when the run ends.
-use gatehouse::db::Db;
+use gatehouse::store::Db;
 use gatehouse::on_pool;
 use tempfile::TempDir;
 
@@ -36,7 +36,7 @@ impl BenchDatabase {
         }
         admin.close().await;
         Ok(BenchDatabase {
-            url: with_database(admin_url, &name),
+            url: gatehouse::store::with_database(admin_url, &name),
             dir,
             postgres: Some(Dropper { admin_url: admin_url.to_owned(), name }),
         })
@@ -59,31 +59,3 @@ impl BenchDatabase {
     }
 }
 
-/// The same server and credentials, another database name; query parameters are kept.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
-    let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let cut = base[authority_start..].find('/').map_or(base.len(), |i| authority_start + i);
-    match query {
-        Some(q) => format!("{}/{name}?{q}", &base[..cut]),
-        None => format!("{}/{name}", &base[..cut]),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::with_database;
-
-    #[test]
-    fn the_database_name_is_replaced_and_parameters_kept() {
-        assert_eq!(
-            with_database("postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "b"),
-            "postgres://postgres@127.0.0.1:5432/b?sslmode=disable"
-        );
-    }
-
-    #[test]
-    fn a_url_without_a_database_gets_one() {
-        assert_eq!(with_database("postgres://u@localhost", "b"), "postgres://u@localhost/b");
-    }
-}

@@ -4,8 +4,8 @@
 use crate::bulk::{self, Batch};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use gatehouse::clock::SystemClock;
-use gatehouse::db::Db;
-use gatehouse::{demo, on_pool, org, users};
+use gatehouse::store::Db;
+use gatehouse::{demo, on_pool, org, staff};
 use std::time::Instant;
 
 /// So `spread` measures throughput, never fullness.
@@ -62,7 +62,7 @@ pub async fn prepare(url: &str, sizes: &Sizes) -> Result<Fixtures, String> {
         .map_err(storage("venue"))?
         .ok_or("the demo venue is missing after seeding")?;
     let now = Utc::now();
-    let today = now.with_timezone(&venue.tz()).date_naive();
+    let today = venue.today(now);
     let (product_id,): (i64,) = on_pool!(&db, pool => sqlx::query_as(
         "SELECT id FROM products WHERE orq = $1 ORDER BY id LIMIT 1")
         .bind(museum.id).fetch_one(pool).await)
@@ -86,11 +86,11 @@ pub async fn prepare(url: &str, sizes: &Sizes) -> Result<Fixtures, String> {
     let scan = bulk::ticket_ids_and_codes(&db, scan_order).await.map_err(storage("reserved ids"))?;
     step(&format!("inserted {} tickets reserved for {today}", scan.len()), started);
 
-    let operator = users::user_by_username(&db, "operator")
+    let operator = staff::user_by_username(&db, "operator")
         .await
         .map_err(storage("operator"))?
         .ok_or("the demo operator is missing")?;
-    let token = users::issue_token(&db, operator.id, "bench", Utc::now()).await.map_err(storage("token"))?;
+    let token = staff::issue_token(&db, operator.id, "bench", Utc::now()).await.map_err(storage("token"))?;
     // Closed before any server opens the database: on SQLite the last connection to close
     // checkpoints the WAL, so the server starts from a compact file rather than a huge log.
     db.close().await;

@@ -99,7 +99,7 @@ async fn run_on(options: &Options, database: &BenchDatabase) -> Result<bool, Str
     }
 
     println!("\nchecks");
-    let db = gatehouse::db::Db::connect(&database.url).await.map_err(|e| e.to_string())?;
+    let db = gatehouse::store::Db::connect(&database.url).await.map_err(|e| e.to_string())?;
     let passed = checks::run(&db, &expected).await;
     db.close().await;
     let passed = passed?;

@@ -3,9 +3,10 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use gatehouse::ticket_code::TicketCode;
+use gatehouse::tickets::code::TicketCode;
 use gatehouse::tickets::{ReservedSlot, TicketSummary};
-use gatehouse::{ics, org, qr, tickets};
+use gatehouse::tickets::{self, qr};
+use gatehouse::{ics, org};
 
 /// The ticket behind a download link, when it has a reservation; otherwise the answer to send.
 async fn reserved_ticket(s: &AppState, code: &str) -> Result<(TicketCode, TicketSummary, ReservedSlot), Response> {

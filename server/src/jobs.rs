@@ -9,7 +9,7 @@ pub fn spawn_expiry(engine: Engine) -> tokio::task::JoinHandle<()> {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
             tick.tick().await;
-            match tickets::expire_ended(&engine).await {
+            match tickets::expiry::expire_ended(&engine).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(expired = n, "expired tickets whose slot has ended"),
                 Err(e) => tracing::warn!(error = %e, "expiry run failed; retrying next minute"),

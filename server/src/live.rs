@@ -68,7 +68,7 @@ impl DayWatch {
                 self.changed().await?;
             }
             let slots =
-                match slots::availability_between(&self.engine.db, self.orq, self.day.0, self.day.1, self.engine.now())
+                match slots::availability::availability_between(&self.engine.db, self.orq, self.day.0, self.day.1, self.engine.now())
                     .await
                 {
                     Ok(slots) => slots,

@@ -1,6 +1,6 @@
 use gatehouse::clock::{Clock, ShiftedClock, SystemClock};
-use gatehouse::db::Db;
-use gatehouse::lifecycle::TicketStatus;
+use gatehouse::store::Db;
+use gatehouse::tickets::lifecycle::TicketStatus;
 use gatehouse::{demo, Engine};
 use server::config::Config;
 use server::demo_credentials;
@@ -107,12 +107,12 @@ async fn seed(engine: &Engine, config: &Config) -> Result<(), String> {
 
 /// Prints a new API token for a staff account (for the REST API's operator endpoints).
 async fn issue_token(engine: &Engine, username: &str) -> Result<(), String> {
-    let user = gatehouse::users::user_by_username(&engine.db, username)
+    let user = gatehouse::staff::user_by_username(&engine.db, username)
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("no staff account is named '{username}'"))?;
     let token =
-        gatehouse::users::issue_token(&engine.db, user.id, "cli", engine.now()).await.map_err(|e| e.to_string())?;
+        gatehouse::staff::issue_token(&engine.db, user.id, "cli", engine.now()).await.map_err(|e| e.to_string())?;
     println!("{token}");
     Ok(())
 }

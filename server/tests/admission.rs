@@ -4,7 +4,7 @@ use chrono::{Duration, TimeZone, Utc};
 use serde_json::json;
 use support::{backends, code_of, TestApp};
 
-async fn reserved_ticket(app: &TestApp, days: i64, hour: u32) -> (i64, gatehouse::ticket_code::TicketCode) {
+async fn reserved_ticket(app: &TestApp, days: i64, hour: u32) -> (i64, gatehouse::tickets::code::TicketCode) {
     let (id, code) = app.ticket("ACTIVATED").await;
     let (status, body) = app.reserve(id, app.slot(days, hour).await).await;
     assert_eq!(status, 200, "{body}");
@@ -131,12 +131,12 @@ async fn reserved_tickets_expire_once_their_slot_has_ended() {
         let (today, _) = reserved_ticket(&app, 0, 12).await;
         let (tomorrow, _) = reserved_ticket(&app, 1, 12).await;
         app.clock.advance(Duration::hours(5)); // 15:00 in New York: the 12–14 slot is over
-        let expired = gatehouse::tickets::expire_ended(&app.engine).await.expect("expire");
+        let expired = gatehouse::tickets::expiry::expire_ended(&app.engine).await.expect("expire");
         assert!(expired >= 1, "{backend:?}");
         assert_eq!(app.status(today).await, "EXPIRED");
         assert_eq!(app.status(tomorrow).await, "RESERVED");
         assert_eq!(
-            gatehouse::tickets::expire_ended(&app.engine).await.expect("expire"),
+            gatehouse::tickets::expiry::expire_ended(&app.engine).await.expect("expire"),
             0,
             "running again changes nothing"
         );

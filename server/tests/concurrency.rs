@@ -1,8 +1,9 @@
 //! Races the engine must win on every backend: never oversell, never double-admit.
 mod support;
+use gatehouse::error::DomainError;
 use gatehouse::admission::{self, Door};
 use gatehouse::reservation::{self, Booking};
-use gatehouse::ticket_code::TicketCode;
+use gatehouse::tickets::code::TicketCode;
 use std::sync::Arc;
 use support::{backends, TestApp};
 
@@ -49,7 +50,7 @@ async fn fifty_concurrent_admissions_of_one_ticket_admit_it_once() {
         let (id, code) = app.ticket("ACTIVATED").await;
         reservation::reserve(&app.engine, &booking(&code, app.slot(0, 12).await)).await.expect("reserve");
         let orq = app.orq().await;
-        let operator = gatehouse::users::user_by_username(&app.engine.db, "operator").await.expect("q").expect("op");
+        let operator = gatehouse::staff::user_by_username(&app.engine.db, "operator").await.expect("q").expect("op");
         let engine = Arc::new(app.engine.clone());
         let attempts: Vec<_> = (0..50)
             .map(|i| {
@@ -153,7 +154,7 @@ async fn concurrent_change_cancel_and_verify_of_one_ticket_never_corrupt_the_cou
         let mut engine = app.engine.clone();
         engine.change_cutoff = chrono::Duration::zero();
         let orq = app.orq().await;
-        let operator = gatehouse::users::user_by_username(&app.engine.db, "operator").await.expect("q").expect("op");
+        let operator = gatehouse::staff::user_by_username(&app.engine.db, "operator").await.expect("q").expect("op");
         let (today, later) = (app.slot(0, 16).await, app.slot(12, 16).await);
         app.set_capacity(today, 1000).await;
         for round in 0..100 {
@@ -182,7 +183,7 @@ async fn concurrent_change_cancel_and_verify_of_one_ticket_never_corrupt_the_cou
 
         // A capacity edit afterwards cannot oversell: shrink A to what it holds, then book.
         let held = app.booked(a).await;
-        gatehouse::slots::set_capacity(&app.engine, orq, a, held.max(1)).await.expect("capacity");
+        gatehouse::slots::resize::set_capacity(&app.engine, orq, a, held.max(1)).await.expect("capacity");
         let (_, late) = app.ticket("ACTIVATED").await;
         let outcome = reservation::reserve(&app.engine, &booking(&late, a)).await;
         if held >= 1 {

@@ -96,3 +96,20 @@ async fn a_ticket_code_with_a_typo_is_refused_before_any_lookup() {
     let html = app.get("/ticket?code=TKT-0000-000000-000000-00000").await.text().await.expect("body");
     assert!(html.contains("Invalid ticket code. Please check and try again."));
 }
+
+/// The README's PostgreSQL line names a database that a fresh server does not have yet.
+#[tokio::test]
+async fn a_postgres_database_named_in_the_url_is_created_when_missing() {
+    let Ok(admin_url) = std::env::var("GATEHOUSE_TEST_POSTGRES_URL") else { return };
+    let name = format!("gatehouse_missing_{}", std::process::id());
+    let url = gatehouse::store::with_database(&admin_url, &name);
+    let db = gatehouse::store::Db::connect(&url).await.expect("connect creates the database");
+    db.migrate().await.expect("migrate the new database");
+    assert!(db.is_reachable().await);
+    db.close().await;
+    let again = gatehouse::store::Db::connect(&url).await.expect("connect to it again");
+    again.close().await;
+    let admin = gatehouse::store::Db::connect(&admin_url).await.expect("admin");
+    gatehouse::on_pool!(&admin, pool => sqlx::query(&format!("DROP DATABASE {name}")).execute(pool).await.map(|_| ()))
+        .expect("drop the database");
+}

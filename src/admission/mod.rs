@@ -1,6 +1,20 @@
 //! At the door: is this ticket good for entry today, and admitting its holder exactly once.
 //! Every attempt, whatever its outcome, is written to the check-in log.
-use crate::lifecycle::TicketStatus;
+#[cfg(feature = "ssr")]
+mod admit;
+#[cfg(feature = "ssr")]
+mod facts;
+#[cfg(feature = "ssr")]
+mod log;
+
+#[cfg(feature = "ssr")]
+pub use admit::{validate_entry, verify};
+#[cfg(feature = "ssr")]
+pub use facts::{entry_facts, TicketRef};
+
+use crate::error::{detail, details, DomainError};
+use crate::tickets::lifecycle::TicketStatus;
+use serde_json::{Map, Value};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -48,8 +62,8 @@ pub enum EntryError {
     Storage(#[from] crate::reservation::StorageError),
 }
 
-impl EntryError {
-    pub fn code(&self) -> &'static str {
+impl DomainError for EntryError {
+    fn code(&self) -> &'static str {
         match self {
             Self::TicketNotFound => "TICKET_NOT_FOUND",
             Self::TicketNotActivated => "TICKET_NOT_ACTIVATED",
@@ -62,11 +76,35 @@ impl EntryError {
     }
 
     /// PRD §6.2: refusals at the door answer 400, an unknown code 404.
-    pub fn status(&self) -> u16 {
+    fn status(&self) -> u16 {
         match self {
             Self::TicketNotFound => 404,
             Self::Storage(_) => 500,
             _ => 400,
+        }
+    }
+
+    fn details(&self) -> Map<String, Value> {
+        match self {
+            Self::NoReservation { ticket_status } => details([("ticket_status", detail(ticket_status))]),
+            Self::AlreadyVerified { verified_at, verified_by, operator_name } => details([
+                ("verified_at", detail(verified_at)),
+                ("verified_by", detail(verified_by)),
+                ("operator_name", detail(operator_name)),
+            ]),
+            Self::WrongDate { reservation_date, today, days_away } => details([
+                ("reservation_date", detail(reservation_date)),
+                ("today", detail(today)),
+                ("days_away", detail(days_away)),
+            ]),
+            _ => Map::new(),
+        }
+    }
+
+    fn storage_failure(&self) -> Option<&dyn std::error::Error> {
+        match self {
+            Self::Storage(e) => Some(e),
+            _ => None,
         }
     }
 }
@@ -111,173 +149,6 @@ pub struct Admitted {
     pub ticket_code: String,
     pub verified_at: DateTime<Utc>,
     pub verified_by: i64,
-}
-
-#[cfg(feature = "ssr")]
-pub use store::*;
-
-#[cfg(feature = "ssr")]
-mod store {
-    use super::*;
-    use crate::db::Db;
-    use crate::on_pool;
-    use crate::writer::LogEntry;
-    use crate::Engine;
-
-    /// Which ticket a request names: a scanned or typed code, or an id from an earlier answer.
-    pub enum TicketRef<'a> {
-        Code(&'a str),
-        Id(i64),
-    }
-
-    #[derive(sqlx::FromRow)]
-    struct FactsRow {
-        id: i64,
-        ticket_code: String,
-        orq: i64,
-        status: String,
-        customer_email: Option<String>,
-        customer_phone: Option<String>,
-        verified_at: Option<DateTime<Utc>>,
-        verified_by: Option<i64>,
-        operator_name: Option<String>,
-        date: Option<NaiveDate>,
-        start_time: Option<NaiveTime>,
-        end_time: Option<NaiveTime>,
-        booked_count: Option<i64>,
-        total_capacity: Option<i64>,
-        time_zone: Option<String>,
-    }
-
-    const FACTS: &str = "SELECT t.id, t.ticket_code, t.orq, t.status, t.customer_email, t.customer_phone,
-                t.verified_at, t.verified_by, u.display_name AS operator_name,
-                s.date, s.start_time, s.end_time, s.booked_count, s.total_capacity, v.time_zone
-         FROM tickets t
-         LEFT JOIN users u ON u.id = t.verified_by
-         LEFT JOIN ticket_reservations r ON r.ticket_id = t.id AND r.status <> 'CANCELLED'
-         LEFT JOIN reservation_slots s ON s.id = r.slot_id
-         LEFT JOIN venues v ON v.id = s.venue_id";
-
-    /// The facts about a ticket of organization `orq`; another organization's ticket is not found.
-    pub async fn entry_facts(
-        db: &Db,
-        orq: i64,
-        ticket: &TicketRef<'_>,
-        now: DateTime<Utc>,
-    ) -> Result<Option<EntryFacts>, sqlx::Error> {
-        let row: Option<FactsRow> = match ticket {
-            TicketRef::Code(code) => {
-                on_pool!(db, pool => sqlx::query_as(&format!("{FACTS} WHERE t.ticket_code = $1 AND t.orq = $2"))
-                .bind(*code).bind(orq).fetch_optional(pool).await)?
-            }
-            TicketRef::Id(id) => {
-                on_pool!(db, pool => sqlx::query_as(&format!("{FACTS} WHERE t.id = $1 AND t.orq = $2"))
-                .bind(*id).bind(orq).fetch_optional(pool).await)?
-            }
-        };
-        Ok(row.map(|r| {
-            let reservation = match (r.date, r.start_time, r.end_time, r.booked_count, r.total_capacity) {
-                (Some(date), Some(start_time), Some(end_time), Some(booked_count), Some(total_capacity)) => {
-                    let tz: chrono_tz::Tz =
-                        r.time_zone.as_deref().and_then(|z| z.parse().ok()).unwrap_or(chrono_tz::UTC);
-                    Some(EntryReservation {
-                        date,
-                        start_time,
-                        end_time,
-                        booked_count,
-                        total_capacity,
-                        venue_today: now.with_timezone(&tz).date_naive(),
-                    })
-                }
-                _ => None,
-            };
-            EntryFacts {
-                ticket_id: r.id,
-                ticket_code: r.ticket_code,
-                orq: r.orq,
-                status: r.status.parse().unwrap_or(TicketStatus::Expired),
-                customer_email: r.customer_email,
-                customer_phone: r.customer_phone,
-                reservation,
-                verified_at: r.verified_at,
-                verified_by: r.verified_by,
-                operator_name: r.operator_name,
-            }
-        }))
-    }
-
-    async fn log_attempt(
-        engine: &Engine,
-        door: &Door,
-        ticket_id: Option<i64>,
-        input: &str,
-        action: &'static str,
-        outcome: &'static str,
-        now: DateTime<Utc>,
-    ) -> Result<(), sqlx::Error> {
-        let entry = LogEntry { door: door.clone(), ticket_id, input: input.to_string(), action, outcome };
-        engine.writer.log(entry, now).await
-    }
-
-    /// Validates a ticket for entry today (PRD §6.2) and logs the attempt.
-    pub async fn validate_entry(engine: &Engine, door: &Door, ticket: TicketRef<'_>) -> Result<EntryFacts, EntryError> {
-        let now = engine.now();
-        let input = match ticket {
-            TicketRef::Code(c) => c.to_string(),
-            TicketRef::Id(id) => format!("#{id}"),
-        };
-        let facts = entry_facts(&engine.db, door.orq, &ticket, now).await.map_err(storage)?;
-        let verdict = match &facts {
-            None => Err(EntryError::TicketNotFound),
-            Some(f) => entry_verdict(f).map(|_| ()),
-        };
-        let outcome = verdict.as_ref().map_or_else(|e| e.code(), |_| "VALID");
-        log_attempt(engine, door, facts.as_ref().map(|f| f.ticket_id), &input, "VALIDATE", outcome, now)
-            .await
-            .map_err(storage)?;
-        verdict?;
-        facts.ok_or(EntryError::TicketNotFound)
-    }
-
-    /// Admits the holder: RESERVED → VERIFIED on the reserved day, exactly once under any
-    /// concurrency (the UPDATE is conditional on the status). A repeat answers ALREADY_VERIFIED
-    /// and changes nothing but the log.
-    pub async fn verify(engine: &Engine, door: &Door, ticket_id: i64) -> Result<Admitted, EntryError> {
-        let now = engine.now();
-        let result = admit(engine, door, ticket_id, now).await;
-        // A success is logged with the admission itself, in the same transaction.
-        if let Err(e) = &result {
-            if !matches!(e, EntryError::Storage(_)) {
-                let known = (!matches!(e, EntryError::TicketNotFound)).then_some(ticket_id);
-                log_attempt(engine, door, known, &format!("#{ticket_id}"), "VERIFY", e.code(), now)
-                    .await
-                    .map_err(storage)?;
-            }
-        }
-        result
-    }
-
-    async fn admit(engine: &Engine, door: &Door, ticket_id: i64, now: DateTime<Utc>) -> Result<Admitted, EntryError> {
-        let facts = entry_facts(&engine.db, door.orq, &TicketRef::Id(ticket_id), now).await.map_err(storage)?;
-        let facts = facts.ok_or(EntryError::TicketNotFound)?;
-        let today = entry_verdict(&facts)?.venue_today;
-        match engine.writer.admit(door.clone(), ticket_id, today, now).await.map_err(storage)? {
-            Some(ticket_code) => {
-                Ok(Admitted { ticket_id, ticket_code, verified_at: now, verified_by: door.operator_id })
-            }
-            // Someone admitted it between our read and our write: say so, from fresh facts.
-            None => {
-                let fresh = entry_facts(&engine.db, door.orq, &TicketRef::Id(ticket_id), now).await.map_err(storage)?;
-                Err(fresh.map_or(EntryError::TicketNotFound, |f| {
-                    entry_verdict(&f).err().unwrap_or(EntryError::NoReservation { ticket_status: f.status })
-                }))
-            }
-        }
-    }
-
-    fn storage(e: sqlx::Error) -> EntryError {
-        EntryError::Storage(e)
-    }
 }
 
 #[cfg(test)]

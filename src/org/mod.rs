@@ -1,6 +1,7 @@
-//! Organizations (the PRD's `orq`) and their venues.
-use crate::db::Db;
+//! Organizations (the PRD's `orq`) and their venues, and what day it is at a venue.
 use crate::on_pool;
+use crate::store::Db;
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -21,11 +22,29 @@ pub struct Venue {
 }
 
 impl Venue {
-    /// Venues are written with a zone checked by [`crate::demo`] or the admin; an unknown one read
-    /// back (a hand-edited row) falls back to UTC rather than refusing to answer.
     pub fn tz(&self) -> Tz {
-        self.time_zone.parse().unwrap_or(Tz::UTC)
+        zone(&self.time_zone)
     }
+
+    /// The venue's date at `now`: its own "today", whatever the server's time zone.
+    pub fn today(&self, now: DateTime<Utc>) -> NaiveDate {
+        today_in(&self.time_zone, now)
+    }
+}
+
+/// A venue's time zone by its IANA name. Venues are written with a zone checked by
+/// [`crate::demo`] or the admin; an unknown one read back (a hand-edited row) is logged and
+/// falls back to UTC rather than refusing to answer at the door.
+pub fn zone(name: &str) -> Tz {
+    name.parse().unwrap_or_else(|_| {
+        tracing::error!(time_zone = name, "a venue has an unknown time zone; using UTC");
+        Tz::UTC
+    })
+}
+
+/// The date at `now` in the zone named `time_zone`: the one way Gatehouse says "today".
+pub fn today_in(time_zone: &str, now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&zone(time_zone)).date_naive()
 }
 
 pub async fn organization_by_slug(db: &Db, slug: &str) -> Result<Option<Organization>, sqlx::Error> {

@@ -1,7 +1,7 @@
 //! The month grid a customer picks a day from: weeks Monday to Sunday, each day with what can
 //! still be booked on it.
-use crate::capacity::CapacityStatus;
-use crate::slots::{DaySummary, Month};
+use super::capacity::CapacityStatus;
+use super::{DaySummary, Month};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 

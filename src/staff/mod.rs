@@ -9,13 +9,25 @@ pub enum Role {
 }
 
 impl Role {
-    pub fn as_str(self) -> &'static str {
+    pub const ALL: [Role; 2] = [Role::Operator, Role::Admin];
+
+    pub const fn as_str(self) -> &'static str {
         match self {
             Role::Operator => "OPERATOR",
             Role::Admin => "ADMIN",
         }
     }
 }
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| format!("unknown role {s}"))
+    }
+}
+
+#[cfg(feature = "ssr")]
+crate::stored_as_text!(Role);
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StaffUser {
@@ -32,7 +44,7 @@ pub use store::*;
 #[cfg(feature = "ssr")]
 mod store {
     use super::*;
-    use crate::db::Db;
+    use crate::store::Db;
     use crate::on_pool;
     use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
     use argon2::{Algorithm, Argon2, Params, Version};
@@ -54,7 +66,7 @@ mod store {
         orq: i64,
         username: String,
         display_name: String,
-        role: String,
+        role: Role,
         password_hash: String,
     }
 
@@ -65,7 +77,7 @@ mod store {
                 orq: self.orq,
                 username: self.username,
                 display_name: self.display_name,
-                role: if self.role == "ADMIN" { Role::Admin } else { Role::Operator },
+                role: self.role,
             }
         }
     }
@@ -100,7 +112,7 @@ mod store {
         let inserted = on_pool!(db, pool => sqlx::query_as::<_, (i64,)>(
             "INSERT INTO users (orq, username, display_name, role, password_hash, created_at)
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-            .bind(orq).bind(username).bind(display_name).bind(role.as_str()).bind(&hash).bind(now)
+            .bind(orq).bind(username).bind(display_name).bind(role).bind(&hash).bind(now)
             .fetch_one(pool).await);
         match inserted {
             Ok((id,)) => Ok(StaffUser { id, orq, username: username.into(), display_name: display_name.into(), role }),

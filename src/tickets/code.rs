@@ -28,8 +28,8 @@ pub enum TicketCodeError {
     CheckFailed,
 }
 
-impl TicketCodeError {
-    pub fn code(&self) -> &'static str {
+impl crate::error::DomainError for TicketCodeError {
+    fn code(&self) -> &'static str {
         match self {
             Self::Empty | Self::WrongLength { .. } | Self::InvalidCharacter(_) => "INVALID_TICKET_CODE",
             Self::CheckFailed => "TICKET_CODE_CHECK_FAILED",

@@ -1,5 +1,6 @@
-//! The ticket lifecycle as a state machine: every status change in Gatehouse goes through
-//! [`TicketStatus::transition`], so a transition the rules do not allow cannot be written.
+//! The ticket lifecycle as a state machine. Every status change Gatehouse writes is a [`Move`],
+//! built from [`TicketStatus::transition`] at compile time, and the conditional UPDATEs take
+//! their from and to states from it: a transition the rules do not allow cannot be written.
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -39,7 +40,7 @@ impl TicketStatus {
     pub const ALL: [TicketStatus; 5] =
         [Self::PendingPayment, Self::Activated, Self::Reserved, Self::Verified, Self::Expired];
 
-    pub fn transition(self, event: TicketEvent) -> Result<TicketStatus, TransitionError> {
+    pub const fn transition(self, event: TicketEvent) -> Result<TicketStatus, TransitionError> {
         use TicketEvent::*;
         use TicketStatus::*;
         match (self, event) {
@@ -53,7 +54,7 @@ impl TicketStatus {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::PendingPayment => "PENDING_PAYMENT",
             Self::Activated => "ACTIVATED",
@@ -76,6 +77,39 @@ impl FromStr for TicketStatus {
         Self::ALL.into_iter().find(|st| st.as_str() == s).ok_or_else(|| format!("unknown ticket status {s}"))
     }
 }
+
+/// A status change the lifecycle allows. Built in a `const`, a forbidden one does not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Move {
+    pub from: TicketStatus,
+    pub to: TicketStatus,
+}
+
+impl Move {
+    pub const fn of(from: TicketStatus, event: TicketEvent) -> Move {
+        match from.transition(event) {
+            Ok(to) => Move { from, to },
+            Err(_) => panic!("the ticket lifecycle forbids this move"),
+        }
+    }
+}
+
+/// The moves Gatehouse writes.
+pub mod moves {
+    use super::Move;
+    use super::TicketEvent::*;
+    use super::TicketStatus::*;
+
+    pub const PAY: Move = Move::of(PendingPayment, PaymentConfirmed);
+    pub const RESERVE: Move = Move::of(Activated, Reserve);
+    pub const CANCEL: Move = Move::of(Reserved, CancelReservation);
+    pub const ADMIT: Move = Move::of(Reserved, Admit);
+    /// A reserved visit that ended without admission.
+    pub const EXPIRE_UNUSED: Move = Move::of(Reserved, Expire);
+}
+
+#[cfg(feature = "ssr")]
+crate::stored_as_text!(TicketStatus);
 
 #[cfg(test)]
 mod tests {
@@ -120,6 +154,13 @@ mod tests {
     #[test]
     fn a_pending_ticket_cannot_be_reserved_before_payment() {
         assert!(PendingPayment.transition(Reserve).is_err());
+    }
+
+    #[test]
+    fn every_move_written_is_one_the_lifecycle_allows() {
+        for m in [moves::PAY, moves::RESERVE, moves::CANCEL, moves::ADMIT, moves::EXPIRE_UNUSED] {
+            assert!(EVENTS.iter().any(|&e| m.from.transition(e) == Ok(m.to)), "{m:?}");
+        }
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The QR code printed on a ticket and shown on its page: it carries the ticket code.
-use crate::ticket_code::TicketCode;
+use super::code::TicketCode;
 use qrcode::render::svg;
 use qrcode::{Color, EcLevel, QrCode};
 

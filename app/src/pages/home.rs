@@ -2,7 +2,7 @@
 use super::ticket_code_field::TicketCodeField;
 use crate::server::venue_overview;
 use crate::title::PageTitle;
-use gatehouse::capacity::CapacityStatus;
+use gatehouse::slots::capacity::CapacityStatus;
 use gatehouse::slots::DaySummary;
 use leptos::either::Either;
 use leptos::prelude::*;

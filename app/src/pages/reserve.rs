@@ -151,7 +151,7 @@ fn SlotRow(entry: SlotAvailability, holder: Holder, month: Month) -> impl IntoVi
         } else {
             ("Closed", "badge closed")
         }
-    } else if slot.capacity_status == gatehouse::capacity::CapacityStatus::Limited {
+    } else if slot.capacity_status == gatehouse::slots::capacity::CapacityStatus::Limited {
         ("Limited", "badge limited")
     } else {
         ("Available", "badge available")

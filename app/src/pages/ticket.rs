@@ -3,7 +3,7 @@ use super::ticket_code_field::TicketCodeField;
 use crate::booking::{ticket_page, CancelVisit};
 use crate::server::{lookup_ticket, TicketView};
 use crate::title::PageTitle;
-use gatehouse::lifecycle::TicketStatus;
+use gatehouse::tickets::lifecycle::TicketStatus;
 use gatehouse::wording::{self, time_range};
 use leptos::either::{Either, EitherOf3};
 use leptos::form::ActionForm;

@@ -1,5 +1,5 @@
 //! The ticket code input: checks the code as it is typed, so a typo is caught before any request.
-use gatehouse::ticket_code::{TicketCode, TicketCodeError};
+use gatehouse::tickets::code::{TicketCode, TicketCodeError};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 

@@ -8,7 +8,7 @@ use axum::Json;
 use gatehouse::contact::{Email, PhoneE164};
 use gatehouse::reservation::{self, Booking, Confirmed, ReserveError};
 use gatehouse::slots::{self, Month};
-use gatehouse::ticket_code::TicketCode;
+use gatehouse::tickets::code::TicketCode;
 use gatehouse::{org, tickets};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -54,7 +54,7 @@ pub async fn ticket_status(State(s): State<AppState>, Path(code): Path<String>) 
     let code = TicketCode::parse(&code)?;
     let ticket = tickets::find_by_code(&s.engine.db, &code)
         .await?
-        .ok_or_else(|| ApiError::new(404, "TICKET_NOT_FOUND", "Invalid ticket code. Please check and try again."))?;
+        .ok_or(ReserveError::TicketNotFound)?;
     Ok(ok(ticket))
 }
 
@@ -76,9 +76,9 @@ pub async fn available_slots(
         .ok_or_else(|| ApiError::new(404, "ORGANIZATION_NOT_FOUND", "No organization has that id."))?;
     let month = match q.month {
         Some(m) => Month::parse(&m)?,
-        None => Month::of(now.with_timezone(&venue.tz()).date_naive()),
+        None => Month::of(venue.today(now)),
     };
-    let data = slots::month_availability(&s.engine.db, orq, month, now).await?;
+    let data = slots::availability::month_availability(&s.engine.db, orq, month, now).await?;
     Ok(Json(json!({
         "success": true,
         "data": data,

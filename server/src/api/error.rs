@@ -6,10 +6,12 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use gatehouse::admission::EntryError;
 use gatehouse::contact::ContactError;
+use gatehouse::error::DomainError;
 use gatehouse::reservation::ReserveError;
-use gatehouse::slots::{CapacityError, MonthError};
-use gatehouse::ticket_code::TicketCodeError;
-use gatehouse::tickets::ActivateError;
+use gatehouse::slots::resize::CapacityError;
+use gatehouse::slots::MonthError;
+use gatehouse::tickets::code::TicketCodeError;
+use gatehouse::tickets::payment::ActivateError;
 use serde_json::{json, Map, Value};
 
 #[derive(Debug)]
@@ -51,81 +53,38 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<ReserveError> for ApiError {
-    fn from(e: ReserveError) -> Self {
-        if let ReserveError::Storage(source) = &e {
-            return ApiError::internal(source);
+impl ApiError {
+    /// Every domain error answers through here: its status, code, message and details.
+    pub fn domain(e: &dyn DomainError) -> Self {
+        if let Some(source) = e.storage_failure() {
+            return ApiError::internal(&source);
         }
         let mut api = ApiError::new(e.status(), e.code(), e.to_string());
-        if let ReserveError::TicketAlreadyReserved { reserved_date } = &e {
-            api = api.with("reserved_date", reserved_date);
-        }
-        if let ReserveError::CutoffPassed { hours } = &e {
-            api = api.with("cutoff_hours", hours);
-        }
-        if let Some(alternatives) = e.alternatives() {
-            api = api.with("alternative_slots", alternatives);
-        }
+        api.extra = e.details();
         api
     }
 }
 
-impl From<EntryError> for ApiError {
-    fn from(e: EntryError) -> Self {
-        let api = ApiError::new(e.status(), e.code(), e.to_string());
-        match e {
-            EntryError::Storage(source) => ApiError::internal(&source),
-            EntryError::NoReservation { ticket_status } => api.with("ticket_status", ticket_status),
-            EntryError::AlreadyVerified { verified_at, verified_by, operator_name } => api
-                .with("verified_at", verified_at)
-                .with("verified_by", verified_by)
-                .with("operator_name", operator_name),
-            EntryError::WrongDate { reservation_date, today, days_away } => {
-                api.with("reservation_date", reservation_date).with("today", today).with("days_away", days_away)
+/// `?` on a domain error in a handler answers it through [`ApiError::domain`].
+macro_rules! answered_as_domain_errors {
+    ($($error:ty),*) => {$(
+        impl From<$error> for ApiError {
+            fn from(e: $error) -> Self {
+                ApiError::domain(&e)
             }
-            _ => api,
         }
-    }
+    )*};
 }
 
-impl From<ActivateError> for ApiError {
-    fn from(e: ActivateError) -> Self {
-        match e {
-            ActivateError::Storage(source) => ApiError::internal(&source),
-            e => ApiError::new(e.status(), e.code(), e.to_string()),
-        }
-    }
-}
-
-impl From<CapacityError> for ApiError {
-    fn from(e: CapacityError) -> Self {
-        match e {
-            CapacityError::Storage(source) => ApiError::internal(&source),
-            CapacityError::BelowBooked { booked } => {
-                ApiError::new(e.status(), e.code(), e.to_string()).with("booked_count", booked)
-            }
-            e => ApiError::new(e.status(), e.code(), e.to_string()),
-        }
-    }
-}
-
-impl From<TicketCodeError> for ApiError {
-    fn from(e: TicketCodeError) -> Self {
-        ApiError::new(400, e.code(), e.to_string())
-    }
-}
-
-impl From<ContactError> for ApiError {
-    fn from(e: ContactError) -> Self {
-        ApiError::new(400, e.code(), e.to_string())
-    }
-}
-
-impl From<MonthError> for ApiError {
-    fn from(e: MonthError) -> Self {
-        ApiError::new(400, "INVALID_MONTH", e.to_string())
-    }
-}
+answered_as_domain_errors!(
+    ReserveError,
+    EntryError,
+    ActivateError,
+    CapacityError,
+    TicketCodeError,
+    ContactError,
+    MonthError
+);
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {

@@ -5,7 +5,7 @@ use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
-use gatehouse::users::{self, Role, StaffUser};
+use gatehouse::staff::{self, Role, StaffUser};
 use serde::de::DeserializeOwned;
 
 /// JSON body; structs it fills deny unknown fields, so a typo in a field name is an error.
@@ -61,7 +61,7 @@ impl FromRequestParts<AppState> for Admin {
 async fn authenticate(parts: &Parts, state: &AppState, role: &str) -> Result<Staff, ApiError> {
     let token = bearer_token(&parts.headers)
         .ok_or_else(|| ApiError::new(401, "UNAUTHORIZED", format!("Sign in as {role} to use this endpoint.")))?;
-    let user = users::user_by_token(&state.engine.db, token)
+    let user = staff::user_by_token(&state.engine.db, token)
         .await?
         .ok_or_else(|| ApiError::new(401, "UNAUTHORIZED", "That API token is not valid."))?;
     let device = device_name(&parts.headers)?;

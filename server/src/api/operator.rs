@@ -6,7 +6,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use gatehouse::admission::{self, Door, TicketRef};
-use gatehouse::ticket_code::TicketCode;
+use gatehouse::tickets::code::TicketCode;
 use gatehouse::{slots, tickets};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -76,7 +76,7 @@ pub async fn activate(
     Path(code): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let code = TicketCode::parse(&code)?;
-    let ticket = tickets::activate(&s.engine, admin.orq, &code).await?;
+    let ticket = tickets::payment::activate(&s.engine, admin.orq, &code).await?;
     Ok(ok(ticket))
 }
 
@@ -95,6 +95,6 @@ pub async fn set_slot_capacity(
 ) -> Result<Json<Value>, ApiError> {
     let slot_id =
         slot_id.parse().map_err(|_| ApiError::new(400, "INVALID_PARAMETER", "The slot id must be a number."))?;
-    let slot = slots::set_capacity(&s.engine, admin.orq, slot_id, body.total_capacity).await?;
+    let slot = slots::resize::set_capacity(&s.engine, admin.orq, slot_id, body.total_capacity).await?;
     Ok(ok(slot))
 }

@@ -3,7 +3,7 @@
 #![allow(dead_code)] // each test binary uses a different part of the harness
 use chrono::{DateTime, TimeZone, Utc};
 use gatehouse::clock::ManualClock;
-use gatehouse::db::Db;
+use gatehouse::store::Db;
 use gatehouse::Engine;
 use server::config::HttpLimits;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -59,24 +59,13 @@ impl TestDb {
                 gatehouse::on_pool!(&admin, pool => sqlx::query(&format!("CREATE DATABASE {name}")).execute(pool).await.map(|_| ()))
                     .expect("create test database");
                 admin.close().await;
-                let url = with_database(&admin_url, &name);
+                let url = gatehouse::store::with_database(&admin_url, &name);
                 let db = Db::connect(&url).await.expect("open test database");
                 db.migrate().await.expect("migrate postgres");
                 TestDb { db, cleanup: Some(Cleanup::Database { admin_url, name }) }
             }
         }
     }
-}
-
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
-    let cut = base.rfind('/').filter(|&i| i > "postgres://".len()).unwrap_or(base.len());
-    let mut out = format!("{}/{name}", &base[..cut]);
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    out
 }
 
 impl Drop for TestDb {
@@ -162,33 +151,34 @@ impl TestApp {
     }
 
     /// A new ticket of the demo organization in `status` (no reservation), with its code.
-    pub async fn ticket(&self, status: &str) -> (i64, gatehouse::ticket_code::TicketCode) {
+    pub async fn ticket(&self, status: &str) -> (i64, gatehouse::tickets::code::TicketCode) {
         self.tickets(status, 1).await.remove(0)
     }
 
     /// Many tickets in one transaction.
-    pub async fn tickets(&self, status: &str, count: usize) -> Vec<(i64, gatehouse::ticket_code::TicketCode)> {
+    pub async fn tickets(&self, status: &str, count: usize) -> Vec<(i64, gatehouse::tickets::code::TicketCode)> {
         let orq = self.orq().await;
         let codes: Vec<_> = {
             let mut rng = rand::rng();
-            (0..count).map(|_| gatehouse::ticket_code::TicketCode::generate(2026, &mut rng)).collect()
+            (0..count).map(|_| gatehouse::tickets::code::TicketCode::generate(2026, &mut rng)).collect()
         };
         let now = self.engine.now();
-        gatehouse::on_pool!(&self.engine.db, pool => async {
-            let mut tx = gatehouse::db::begin_write(pool).await?;
-            let (product,): (i64,) = sqlx::query_as("SELECT id FROM products WHERE orq = $1").bind(orq).fetch_one(&mut *tx).await?;
+        let mut tx = self.engine.db.begin_write().await.expect("begin");
+        let tickets = gatehouse::on_tx!(&mut tx, conn => async {
+            let (product,): (i64,) = sqlx::query_as("SELECT id FROM products WHERE orq = $1").bind(orq).fetch_one(&mut *conn).await?;
             let (order,): (i64,) = sqlx::query_as("INSERT INTO orders (orq, status, created_at) VALUES ($1, 'PAID', $2) RETURNING id")
-                .bind(orq).bind(now).fetch_one(&mut *tx).await?;
+                .bind(orq).bind(now).fetch_one(&mut *conn).await?;
             let mut out = Vec::new();
             for code in codes {
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO tickets (ticket_code, order_id, product_id, orq, status, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-                    .bind(code.as_str()).bind(order).bind(product).bind(orq).bind(status).bind(now).fetch_one(&mut *tx).await?;
+                    .bind(code.as_str()).bind(order).bind(product).bind(orq).bind(status).bind(now).fetch_one(&mut *conn).await?;
                 out.push((id, code));
             }
-            tx.commit().await?;
             Ok::<_, sqlx::Error>(out)
-        }.await).expect("insert tickets")
+        }.await).expect("insert tickets");
+        tx.commit().await.expect("commit tickets");
+        tickets
     }
 
     /// The demo slot `days` from today (venue time) starting at `hour`.
@@ -232,8 +222,8 @@ impl TestApp {
     }
 
     pub async fn token(&self, username: &str) -> String {
-        let user = gatehouse::users::user_by_username(&self.engine.db, username).await.expect("q").expect("user");
-        gatehouse::users::issue_token(&self.engine.db, user.id, "test", self.engine.now()).await.expect("token")
+        let user = gatehouse::staff::user_by_username(&self.engine.db, username).await.expect("q").expect("user");
+        gatehouse::staff::issue_token(&self.engine.db, user.id, "test", self.engine.now()).await.expect("token")
     }
 
     pub async fn post(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {

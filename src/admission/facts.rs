@@ -1,0 +1,88 @@
+//! What the door needs to know about a ticket, read in one query.
+use super::{EntryFacts, EntryReservation};
+use crate::tickets::lifecycle::TicketStatus;
+use crate::store::Db;
+use crate::{on_pool, org, ticket_with_live_reservation};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+/// Which ticket a request names: a scanned or typed code, or an id from an earlier answer.
+pub enum TicketRef<'a> {
+    Code(&'a str),
+    Id(i64),
+}
+
+#[derive(sqlx::FromRow)]
+struct FactsRow {
+    id: i64,
+    ticket_code: String,
+    orq: i64,
+    status: TicketStatus,
+    customer_email: Option<String>,
+    customer_phone: Option<String>,
+    verified_at: Option<DateTime<Utc>>,
+    verified_by: Option<i64>,
+    operator_name: Option<String>,
+    date: Option<NaiveDate>,
+    start_time: Option<NaiveTime>,
+    end_time: Option<NaiveTime>,
+    booked_count: Option<i64>,
+    total_capacity: Option<i64>,
+    time_zone: Option<String>,
+}
+
+macro_rules! facts {
+    ($condition:literal) => {
+        concat!(
+            "SELECT t.id, t.ticket_code, t.orq, t.status, t.customer_email, t.customer_phone,
+                    t.verified_at, t.verified_by, u.display_name AS operator_name,
+                    s.date, s.start_time, s.end_time, s.booked_count, s.total_capacity, v.time_zone
+             FROM ",
+            ticket_with_live_reservation!(),
+            " LEFT JOIN users u ON u.id = t.verified_by
+              LEFT JOIN venues v ON v.id = s.venue_id WHERE ",
+            $condition
+        )
+    };
+}
+
+/// The facts about a ticket of organization `orq`; another organization's ticket is not found.
+pub async fn entry_facts(
+    db: &Db,
+    orq: i64,
+    ticket: &TicketRef<'_>,
+    now: DateTime<Utc>,
+) -> Result<Option<EntryFacts>, sqlx::Error> {
+    let row: Option<FactsRow> = match ticket {
+        TicketRef::Code(code) => on_pool!(db, pool => sqlx::query_as(facts!("t.ticket_code = $1 AND t.orq = $2"))
+            .bind(*code).bind(orq).fetch_optional(pool).await)?,
+        TicketRef::Id(id) => on_pool!(db, pool => sqlx::query_as(facts!("t.id = $1 AND t.orq = $2"))
+            .bind(*id).bind(orq).fetch_optional(pool).await)?,
+    };
+    Ok(row.map(|r| {
+        let reservation = match (r.date, r.start_time, r.end_time, r.booked_count, r.total_capacity, r.time_zone) {
+            (Some(date), Some(start_time), Some(end_time), Some(booked_count), Some(total_capacity), Some(zone)) => {
+                Some(EntryReservation {
+                    date,
+                    start_time,
+                    end_time,
+                    booked_count,
+                    total_capacity,
+                    venue_today: org::today_in(&zone, now),
+                })
+            }
+            _ => None,
+        };
+        EntryFacts {
+            ticket_id: r.id,
+            ticket_code: r.ticket_code,
+            orq: r.orq,
+            status: r.status,
+            customer_email: r.customer_email,
+            customer_phone: r.customer_phone,
+            reservation,
+            verified_at: r.verified_at,
+            verified_by: r.verified_by,
+            operator_name: r.operator_name,
+        }
+    }))
+}

@@ -1,0 +1,134 @@
+//! Booking a slot for an ACTIVATED ticket: the batcher's hottest write.
+use super::alternatives::alternatives;
+use super::{Booking, Confirmed, ReserveError};
+use crate::slots::seats::FREE_SEAT;
+use crate::slots::SlotTimes;
+use crate::store::batch::Write;
+use crate::store::{Db, Tx};
+use crate::tickets::code::TicketCode;
+use crate::tickets::lifecycle::moves::RESERVE;
+use crate::tickets::{self, TicketSummary};
+use crate::{on_pool, on_tx, secret, take_seat_if, Engine};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+/// PRD §6.1 "validate ticket before reservation": the ticket when it can be booked.
+pub async fn ticket_for_reservation(db: &Db, code: &TicketCode) -> Result<TicketSummary, ReserveError> {
+    let ticket = tickets::find_by_code(db, code).await?.ok_or(ReserveError::TicketNotFound)?;
+    match ReserveError::for_status(ticket.status, ticket.reservation.as_ref().map(|r| r.date)) {
+        None => Ok(ticket),
+        Some(e) => Err(e),
+    }
+}
+
+/// Books `booking.slot_id` for an ACTIVATED ticket: ticket → RESERVED, one seat taken, one
+/// reservation row, all or nothing. The answer carries a new management token; only its
+/// digest is stored.
+pub async fn reserve(engine: &Engine, booking: &Booking) -> Result<Confirmed, ReserveError> {
+    let now = engine.now();
+    let manage_token = secret::random_token("m", 16);
+    let write = Book { booking: booking.clone(), manage_hash: secret::digest(&manage_token), now };
+    match engine.batcher.write(write).await? {
+        Some(confirmed) => {
+            engine.events.slot_changed(confirmed.slot.slot_id);
+            Ok(Confirmed { manage_token, ..confirmed })
+        }
+        None => Err(explain_refusal(engine, booking, now).await),
+    }
+}
+
+struct Book {
+    booking: Booking,
+    manage_hash: String,
+    now: DateTime<Utc>,
+}
+
+/// The booking's seat, taken only when ticket code `$3` (and ticket id `$4` when the caller sent
+/// one) can be booked into the slot, so the common refusals (slot full, ticket already booked,
+/// wrong id) write nothing at all.
+const TAKE_SEAT_FOR_TICKET: &str = take_seat_if!(
+    "EXISTS (SELECT 1 FROM tickets t WHERE t.ticket_code = $3 AND t.status = $5
+             AND t.orq = reservation_slots.orq AND ($4 IS NULL OR t.id = $4))"
+);
+
+impl Write for Book {
+    /// `None` when a rule refused it; the answer's `manage_token` is empty (the caller holds it).
+    type Output = Option<Confirmed>;
+
+    async fn apply(&self, tx: &mut Tx) -> Result<Option<Confirmed>, sqlx::Error> {
+        let Book { booking, manage_hash, now } = self;
+        on_tx!(tx, conn => async {
+            let seat: Option<(NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(TAKE_SEAT_FOR_TICKET)
+                .bind(booking.slot_id).bind(now).bind(booking.ticket.as_str()).bind(booking.claimed_id)
+                .bind(RESERVE.from).fetch_optional(&mut *conn).await?;
+            let Some((date, start_time, end_time)) = seat else { return Ok(None) };
+            // Still conditioned: another instance may have booked the ticket meanwhile.
+            let ticket: Option<(i64, String, i64)> = sqlx::query_as(
+                "UPDATE tickets SET status = $6, reserved_at = $2, customer_email = $3, customer_phone = $4
+                 WHERE ticket_code = $1 AND status = $7
+                   AND orq = (SELECT orq FROM reservation_slots WHERE id = $5)
+                 RETURNING id, ticket_code, orq")
+                .bind(booking.ticket.as_str()).bind(now).bind(booking.email.as_str()).bind(booking.phone.as_str())
+                .bind(booking.slot_id).bind(RESERVE.to).bind(RESERVE.from).fetch_optional(&mut *conn).await?;
+            let Some((ticket_id, ticket_code, orq)) = ticket else {
+                sqlx::query(FREE_SEAT).bind(booking.slot_id).bind(now).execute(&mut *conn).await?;
+                return Ok(None);
+            };
+            let (reservation_id,): (i64,) = sqlx::query_as(
+                "INSERT INTO ticket_reservations (ticket_id, slot_id, customer_email, customer_phone, reserved_at,
+                                                  status, orq, created_at, updated_at, manage_hash)
+                 VALUES ($1, $2, $3, $4, $5, 'RESERVED', $6, $5, $5, $7) RETURNING id")
+                .bind(ticket_id).bind(booking.slot_id).bind(booking.email.as_str())
+                .bind(booking.phone.as_str()).bind(now).bind(orq).bind(manage_hash).fetch_one(&mut *conn).await?;
+            Ok(Some(Confirmed {
+                reservation_id,
+                ticket_id,
+                ticket_code,
+                slot: SlotTimes { slot_id: booking.slot_id, date, start_time, end_time },
+                manage_token: String::new(),
+            }))
+        }.await)
+    }
+}
+
+/// After a refused booking: the precise reason, read once the transaction is gone.
+async fn explain_refusal(engine: &Engine, booking: &Booking, now: DateTime<Utc>) -> ReserveError {
+    match refusal_reason(engine, booking, now).await {
+        Ok(e) | Err(e) => e,
+    }
+}
+
+async fn refusal_reason(engine: &Engine, booking: &Booking, now: DateTime<Utc>) -> Result<ReserveError, ReserveError> {
+    let Some(ticket) = tickets::find_by_code(&engine.db, &booking.ticket).await? else {
+        return Ok(ReserveError::TicketNotFound);
+    };
+    if booking.claimed_id.is_some_and(|claimed| claimed != ticket.ticket_id) {
+        return Ok(ReserveError::TicketMismatch);
+    }
+    if let Some(e) = ReserveError::for_status(ticket.status, ticket.reservation.as_ref().map(|r| r.date)) {
+        return Ok(e);
+    }
+    slot_refusal(&engine.db, ticket.orq, booking.slot_id, now).await
+}
+
+/// Why a seat in `slot_id` could not be taken for a ticket of organization `orq`.
+pub(super) async fn slot_refusal(
+    db: &Db,
+    orq: i64,
+    slot_id: i64,
+    now: DateTime<Utc>,
+) -> Result<ReserveError, ReserveError> {
+    let slot: Option<(i64, crate::slots::SlotStatus, DateTime<Utc>)> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT orq, status, starts_at FROM reservation_slots WHERE id = $1")
+        .bind(slot_id).fetch_optional(pool).await)?;
+    let Some((_, status, starts_at)) = slot.filter(|(slot_orq, ..)| *slot_orq == orq) else {
+        return Ok(ReserveError::SlotNotFound);
+    };
+    let alternatives = alternatives(db, orq, slot_id, starts_at, now).await?;
+    Ok(if status == crate::slots::SlotStatus::Closed {
+        ReserveError::SlotClosed { alternatives }
+    } else if starts_at <= now {
+        ReserveError::SlotStarted { alternatives }
+    } else {
+        ReserveError::SlotFull { alternatives }
+    })
+}

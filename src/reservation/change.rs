@@ -1,0 +1,88 @@
+//! Moving a reservation to another slot.
+use super::book::slot_refusal;
+use super::manage::{live_reservation, Live};
+use super::{Confirmed, ReserveError};
+use crate::slots::seats::FREE_SEAT;
+use crate::slots::SlotTimes;
+use crate::store::batch::Write;
+use crate::store::Tx;
+use crate::tickets::code::TicketCode;
+use crate::{on_pool, on_tx, take_seat_if, Engine};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+/// Moves a reservation to another slot. The old seat is freed only once the new one is taken,
+/// in the same transaction.
+pub async fn reschedule(
+    engine: &Engine,
+    code: &TicketCode,
+    manage: Option<&str>,
+    new_slot_id: i64,
+) -> Result<Confirmed, ReserveError> {
+    let now = engine.now();
+    let live = live_reservation(engine, code, manage).await?;
+    if live.slot_id == new_slot_id {
+        return Err(ReserveError::SameSlot);
+    }
+    // A slot never changes organization, so this check needs no transaction.
+    let slot_orq: Option<(i64,)> = on_pool!(&engine.db, pool => sqlx::query_as(
+        "SELECT orq FROM reservation_slots WHERE id = $1").bind(new_slot_id).fetch_optional(pool).await)?;
+    if slot_orq.map(|(o,)| o) != Some(live.orq) {
+        return Err(ReserveError::SlotNotFound);
+    }
+    let write = Reschedule { reservation_id: live.reservation_id, from: live.slot_id, to: new_slot_id, now };
+    match engine.batcher.write(write).await? {
+        Some((date, start_time, end_time)) => {
+            engine.events.slot_changed(live.slot_id);
+            engine.events.slot_changed(new_slot_id);
+            Ok(Confirmed {
+                reservation_id: live.reservation_id,
+                ticket_id: live.ticket_id,
+                ticket_code: code.to_string(),
+                slot: SlotTimes { slot_id: new_slot_id, date, start_time, end_time },
+                manage_token: manage.unwrap_or_default().trim().to_string(),
+            })
+        }
+        None => {
+            // Either the new slot refused the seat or the reservation changed meanwhile.
+            let Live { orq, .. } = live_reservation(engine, code, manage).await?;
+            Err(slot_refusal(&engine.db, orq, new_slot_id, now).await.unwrap_or_else(|e| e))
+        }
+    }
+}
+
+struct Reschedule {
+    reservation_id: i64,
+    from: i64,
+    to: i64,
+    now: DateTime<Utc>,
+}
+
+/// The new seat, taken only while reservation `$3` is still live in slot `$4`.
+const TAKE_SEAT_FOR_MOVE: &str = take_seat_if!(
+    "EXISTS (SELECT 1 FROM ticket_reservations r WHERE r.id = $3 AND r.slot_id = $4 AND r.status = 'RESERVED')"
+);
+
+impl Write for Reschedule {
+    /// The new slot's day and times; `None` when it was refused.
+    type Output = Option<(NaiveDate, NaiveTime, NaiveTime)>;
+
+    async fn apply(&self, tx: &mut Tx) -> Result<Self::Output, sqlx::Error> {
+        let Reschedule { reservation_id, from, to, now } = self;
+        on_tx!(tx, conn => async {
+            let seat: Option<(NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(TAKE_SEAT_FOR_MOVE)
+                .bind(to).bind(now).bind(reservation_id).bind(from).fetch_optional(&mut *conn).await?;
+            let Some(seat) = seat else { return Ok(None) };
+            // Still conditioned: another instance may have moved or cancelled it meanwhile.
+            let repointed = sqlx::query(
+                "UPDATE ticket_reservations SET slot_id = $3, updated_at = $4
+                 WHERE id = $1 AND slot_id = $2 AND status = 'RESERVED'")
+                .bind(reservation_id).bind(from).bind(to).bind(now).execute(&mut *conn).await?.rows_affected();
+            if repointed == 0 {
+                sqlx::query(FREE_SEAT).bind(to).bind(now).execute(&mut *conn).await?;
+                return Ok(None);
+            }
+            sqlx::query(FREE_SEAT).bind(from).bind(now).execute(&mut *conn).await?;
+            Ok(Some(seat))
+        }.await)
+    }
+}

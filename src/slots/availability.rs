@@ -1,0 +1,86 @@
+//! Reading slots as customers see them: a month, a range of days, one slot.
+use super::capacity::CapacityStatus;
+use super::{is_bookable, Month, SlotAvailability, SlotStatus};
+use crate::on_pool;
+use crate::store::Db;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+/// The columns a `SlotRow` is read from.
+pub(crate) const SLOT_COLUMNS: &str = "id, date, start_time, end_time, starts_at, total_capacity, booked_count, status";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct SlotRow {
+    id: i64,
+    date: NaiveDate,
+    start_time: NaiveTime,
+    end_time: NaiveTime,
+    starts_at: DateTime<Utc>,
+    total_capacity: i64,
+    booked_count: i64,
+    status: SlotStatus,
+}
+
+impl SlotRow {
+    pub(crate) fn into_availability(self, now: DateTime<Utc>) -> SlotAvailability {
+        let status = self.status;
+        let available_count = (self.total_capacity - self.booked_count).max(0);
+        SlotAvailability {
+            id: self.id,
+            date: self.date,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            total_capacity: self.total_capacity,
+            booked_count: self.booked_count,
+            available_count,
+            status,
+            capacity_status: CapacityStatus::of(self.total_capacity, self.booked_count),
+            bookable: is_bookable(status, self.booked_count, self.total_capacity, self.starts_at, now),
+        }
+    }
+}
+
+/// Every open slot of one organization in one month of its venue's calendar, in time order.
+pub async fn month_availability(
+    db: &Db,
+    orq: i64,
+    month: Month,
+    now: DateTime<Utc>,
+) -> Result<Vec<SlotAvailability>, sqlx::Error> {
+    match (month.first_day(), month.plus(1).first_day()) {
+        (Some(from), Some(to)) => availability_between(db, orq, from, to, now).await,
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Open slots on venue-local dates `from..to`, in time order. Closed slots are left out:
+/// customers cannot act on them.
+pub async fn availability_between(
+    db: &Db,
+    orq: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<SlotAvailability>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {SLOT_COLUMNS} FROM reservation_slots
+         WHERE orq = $1 AND date >= $2 AND date < $3 AND status <> 'CLOSED'
+         ORDER BY date, start_time"
+    );
+    let rows: Vec<SlotRow> = on_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(orq).bind(from).bind(to).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(|r| r.into_availability(now)).collect())
+}
+
+/// The slot `slot_id` of organization `orq`, as a customer would see it now.
+pub async fn slot_availability(
+    db: &Db,
+    orq: i64,
+    slot_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<SlotAvailability>, sqlx::Error> {
+    let sql = format!("SELECT {SLOT_COLUMNS} FROM reservation_slots WHERE id = $1 AND orq = $2");
+    let row: Option<SlotRow> = on_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(slot_id).bind(orq).fetch_optional(pool).await)?;
+    Ok(row.map(|r| r.into_availability(now)))
+}
+
