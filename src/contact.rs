@@ -1,11 +1,29 @@
 //! A customer's contact details, parsed once at the edge.
 use serde::{Deserialize, Serialize};
 
+/// Read from JSON through [`Email::parse`], like everywhere else: there is no other way to make one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String")]
 pub struct Email(String);
 
+/// Read from JSON through [`PhoneE164::parse`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String")]
 pub struct PhoneE164(String);
+
+impl TryFrom<String> for Email {
+    type Error = ContactError;
+    fn try_from(s: String) -> Result<Self, ContactError> {
+        Self::parse(&s)
+    }
+}
+
+impl TryFrom<String> for PhoneE164 {
+    type Error = ContactError;
+    fn try_from(s: String) -> Result<Self, ContactError> {
+        Self::parse(&s)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ContactError {
@@ -144,6 +162,16 @@ pub fn masked(email: &str, phone: &str) -> (String, String) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn contact_details_read_from_json_go_through_their_parsers() {
+        let email: Email = serde_json::from_str(r#"" Ann@Example.COM ""#).expect("a valid address");
+        assert_eq!(email.as_str(), "Ann@example.com");
+        assert!(serde_json::from_str::<Email>(r#""a@b""#).is_err());
+        let phone: PhoneE164 = serde_json::from_str(r#""+1 (202) 555-0143""#).expect("a valid number");
+        assert_eq!(phone.as_str(), "+12025550143");
+        assert!(serde_json::from_str::<PhoneE164>(r#""555-CALL-NOW""#).is_err());
+    }
 
     proptest! {
         #[test]

@@ -1,6 +1,7 @@
 //! Demo data: a museum with 90 days of slots, tickets in every lifecycle state, and staff.
 //! Running it again tops up slots to 90 days ahead and creates nothing twice.
 use crate::clock::Clock;
+use crate::ids::{OrderId, OrgId, ProductId, SlotId, TicketId, UserId};
 use crate::org::{self, Venue};
 use crate::slots::schedule::{ensure_slots, DailySchedule};
 use crate::staff::{self, Role, UserError};
@@ -66,7 +67,7 @@ pub async fn seed_demo(db: &Db, clock: &dyn Clock) -> Result<DemoReport, SeedErr
 async fn create_museum(db: &Db, now: chrono::DateTime<chrono::Utc>) -> Result<Venue, sqlx::Error> {
     let mut tx = db.begin_write().await?;
     let done = on_tx!(&mut tx, conn => async {
-        let (orq,): (i64,) = sqlx::query_as(
+        let (orq,): (OrgId,) = sqlx::query_as(
             "INSERT INTO organizations (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id")
             .bind(DEMO_SLUG).bind("Harbor Museum of Light").bind(now).fetch_one(&mut *conn).await?;
         let venue: Venue = sqlx::query_as(
@@ -84,7 +85,7 @@ async fn create_museum(db: &Db, now: chrono::DateTime<chrono::Utc>) -> Result<Ve
 
 async fn create_staff(
     db: &Db,
-    orq: i64,
+    orq: OrgId,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(Credentials, Credentials), SeedError> {
     let mut made = Vec::new();
@@ -125,18 +126,18 @@ async fn create_tickets(
     let mut codes = codes.into_iter();
     let mut tx = db.begin_write().await?;
     let done = on_tx!(&mut tx, conn => async {
-        let (product_id,): (i64,) = sqlx::query_as("SELECT id FROM products WHERE orq = $1 ORDER BY id LIMIT 1")
+        let (product_id,): (ProductId,) = sqlx::query_as("SELECT id FROM products WHERE orq = $1 ORDER BY id LIMIT 1")
             .bind(venue.orq).fetch_one(&mut *conn).await?;
-        let (operator_id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE orq = $1 AND role = 'OPERATOR' ORDER BY id LIMIT 1")
+        let (operator_id,): (UserId,) = sqlx::query_as("SELECT id FROM users WHERE orq = $1 AND role = 'OPERATOR' ORDER BY id LIMIT 1")
             .bind(venue.orq).fetch_one(&mut *conn).await?;
         for (n, &(status, count, day)) in TICKET_PLAN.iter().enumerate() {
             let order_status = if status == TicketStatus::PendingPayment { "PENDING" } else { "PAID" };
-            let (order_id,): (i64,) = sqlx::query_as(
+            let (order_id,): (OrderId,) = sqlx::query_as(
                 "INSERT INTO orders (orq, status, created_at) VALUES ($1, $2, $3) RETURNING id")
                 .bind(venue.orq).bind(order_status).bind(now).fetch_one(&mut *conn).await?;
             let date = today + Duration::days(day);
             // Reserved tickets on day 2 all go to the noon slot so the calendar shows a LIMITED one.
-            let slot_ids: Vec<(i64,)> = sqlx::query_as(
+            let slot_ids: Vec<(SlotId,)> = sqlx::query_as(
                 "SELECT id FROM reservation_slots WHERE venue_id = $1 AND date = $2 ORDER BY start_time")
                 .bind(venue.id).bind(date).fetch_all(&mut *conn).await?;
             for i in 0..count {
@@ -146,7 +147,7 @@ async fn create_tickets(
                 let reserved = matches!(status, TicketStatus::Reserved | TicketStatus::Verified | TicketStatus::Expired);
                 let activated = status != TicketStatus::PendingPayment;
                 let verified = status == TicketStatus::Verified;
-                let (ticket_id,): (i64,) = sqlx::query_as(
+                let (ticket_id,): (TicketId,) = sqlx::query_as(
                     "INSERT INTO tickets (ticket_code, order_id, product_id, orq, status, customer_email, customer_phone,
                                           created_at, activated_at, reserved_at, verified_at, verified_by, expired_at)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id")

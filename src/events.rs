@@ -5,6 +5,7 @@
 //! One broadcast channel per engine. Publishing costs nothing when nobody listens, so the hot
 //! booking path pays no price for it. A bridge from PostgreSQL LISTEN/NOTIFY can feed the same
 //! channel with other instances' changes.
+use crate::ids::SlotId;
 use std::sync::Arc;
 use tokio::sync::{broadcast, watch};
 
@@ -13,7 +14,7 @@ const BACKLOG: usize = 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SlotChanged {
-    pub slot_id: i64,
+    pub slot_id: SlotId,
 }
 
 #[derive(Clone)]
@@ -30,7 +31,7 @@ impl Default for Events {
 }
 
 impl Events {
-    pub fn slot_changed(&self, slot_id: i64) {
+    pub fn slot_changed(&self, slot_id: SlotId) {
         // An error only means no one is watching.
         let _ = self.slots.send(SlotChanged { slot_id });
     }
@@ -58,10 +59,10 @@ mod tests {
     #[tokio::test]
     async fn watchers_hear_changes_published_after_they_subscribed() {
         let events = Events::default();
-        events.slot_changed(1);
+        events.slot_changed(SlotId(1));
         let mut watcher = events.watch_slots();
-        events.slot_changed(2);
-        assert_eq!(watcher.recv().await.unwrap(), SlotChanged { slot_id: 2 });
+        events.slot_changed(SlotId(2));
+        assert_eq!(watcher.recv().await.unwrap(), SlotChanged { slot_id: SlotId(2) });
         assert!(watcher.try_recv().is_err());
     }
 

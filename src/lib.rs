@@ -5,6 +5,7 @@ pub mod admission;
 pub mod clock;
 pub mod contact;
 pub mod error;
+pub mod ids;
 pub mod ics;
 pub mod reservation;
 pub mod slots;

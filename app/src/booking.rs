@@ -1,6 +1,7 @@
 //! Server functions of the booking flow: what a step shows, saving contact details, booking.
 use crate::error::AppError;
 use chrono::NaiveDate;
+use gatehouse::ids::{OrgId, SlotId};
 use gatehouse::slots::calendar::CalendarDay;
 use gatehouse::slots::{Month, SlotAvailability};
 use gatehouse::tickets::ReservedSlot;
@@ -20,7 +21,7 @@ pub struct Holder {
 
 impl Holder {
     /// The address of a step of the flow: the ticket and what has been chosen so far.
-    pub fn step(&self, month: Option<Month>, date: Option<NaiveDate>, slot: Option<i64>) -> String {
+    pub fn step(&self, month: Option<Month>, date: Option<NaiveDate>, slot: Option<SlotId>) -> String {
         let mut href = format!("/reserve?ticket={}", self.ticket);
         if let Some(m) = &self.manage {
             href.push_str(&format!("&manage={m}"));
@@ -55,7 +56,7 @@ pub struct BookingState {
     pub ticket_code: String,
     pub holder: Holder,
     /// The ticket's organization, whose slots the page shows.
-    pub orq: i64,
+    pub orq: OrgId,
     pub venue: String,
     pub address: String,
     pub time_zone: String,
@@ -82,7 +83,7 @@ pub async fn booking_step(
     manage: Option<String>,
     month: Option<String>,
     date: Option<String>,
-    slot: Option<i64>,
+    slot: Option<SlotId>,
     edit_contact: bool,
 ) -> Result<BookingState, AppError> {
     use crate::server::ssr::{engine, no_venue, storage};
@@ -152,7 +153,7 @@ pub async fn save_contact(ticket: String, email: String, phone: String, country:
 /// page it leads to carries the reservation's management token: that address is the holder's
 /// way back to change or cancel.
 #[server(prefix = "/sfn", endpoint = "book")]
-pub async fn book(ticket: String, slot: i64, change: Option<String>, manage: Option<String>) -> Result<(), AppError> {
+pub async fn book(ticket: String, slot: SlotId, change: Option<String>, manage: Option<String>) -> Result<(), AppError> {
     use crate::server::ssr::{engine, storage};
     use gatehouse::reservation::{self, Booking};
     use gatehouse::tickets::{self, code::TicketCode};

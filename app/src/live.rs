@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 /// Keeps `slots` equal to the server's view of `date` while the component lives. On the server
 /// (and without JavaScript) it does nothing: the page shows the counts it was rendered with.
-pub fn follow_day(orq: i64, date: NaiveDate, slots: RwSignal<Vec<SlotAvailability>>) {
+pub fn follow_day(orq: gatehouse::ids::OrgId, date: NaiveDate, slots: RwSignal<Vec<SlotAvailability>>) {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         use wasm_bindgen::{closure::Closure, JsCast};

@@ -68,15 +68,15 @@ pub async fn prepare(url: &str, sizes: &Sizes) -> Result<Fixtures, String> {
         .bind(museum.id).fetch_one(pool).await)
     .map_err(storage("product"))?;
 
-    let batch = Batch { orq: museum.id, product_id, status: "ACTIVATED", now, contact: None };
+    let batch = Batch { orq: museum.id.0, product_id, status: "ACTIVATED", now, contact: None };
     let activated_order =
         bulk::insert_tickets(&db, &batch, sizes.activated, today.year()).await.map_err(storage("activated tickets"))?;
     let activated = bulk::ticket_ids_and_codes(&db, activated_order).await.map_err(storage("activated ids"))?;
     step(&format!("inserted {} activated tickets", activated.len()), started);
 
-    let (spread_slots, hot_slot, hot_capacity) = booking_slots(&db, museum.id, today).await?;
+    let (spread_slots, hot_slot, hot_capacity) = booking_slots(&db, museum.id.0, today).await?;
 
-    let today_slots = scan_slots(&db, museum.id, today, now + sizes.run_length).await?;
+    let today_slots = scan_slots(&db, museum.id.0, today, now + sizes.run_length).await?;
     let batch = Batch { status: "RESERVED", contact: Some((EMAIL, PHONE)), ..batch };
     let scan_order =
         bulk::insert_tickets(&db, &batch, sizes.scan, today.year()).await.map_err(storage("reserved tickets"))?;
@@ -96,7 +96,7 @@ pub async fn prepare(url: &str, sizes: &Sizes) -> Result<Fixtures, String> {
     db.close().await;
 
     Ok(Fixtures {
-        orq: museum.id,
+        orq: museum.id.0,
         token,
         month: today.format("%Y-%m").to_string(),
         activated_order,

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use chrono::{Days, NaiveDate};
 use futures_util::Stream;
+use gatehouse::ids::{OrgId, SlotId};
 use gatehouse::events::SlotChanged;
 use gatehouse::{slots, Engine};
 use serde::Deserialize;
@@ -25,7 +26,7 @@ const REREAD: Duration = Duration::from_secs(3);
 #[serde(deny_unknown_fields)]
 pub struct DayQuery {
     /// The organization whose venue the page shows.
-    venue: i64,
+    venue: OrgId,
     date: NaiveDate,
 }
 
@@ -50,11 +51,11 @@ pub async fn day_slots(
 
 struct DayWatch {
     engine: Engine,
-    orq: i64,
+    orq: OrgId,
     day: (NaiveDate, NaiveDate),
     changes: broadcast::Receiver<SlotChanged>,
     /// The day's slots, to tell which changes concern this page.
-    ids: Vec<i64>,
+    ids: Vec<SlotId>,
     /// The last state sent; `None` before the first.
     shown: Option<String>,
 }

@@ -1,5 +1,6 @@
 //! Races the engine must win on every backend: never oversell, never double-admit.
 mod support;
+use gatehouse::ids::SlotId;
 use gatehouse::error::DomainError;
 use gatehouse::admission::{self, Door};
 use gatehouse::reservation::{self, Booking};
@@ -7,7 +8,7 @@ use gatehouse::tickets::code::TicketCode;
 use std::sync::Arc;
 use support::{backends, TestApp};
 
-fn booking(code: &TicketCode, slot_id: i64) -> Booking {
+fn booking(code: &TicketCode, slot_id: SlotId) -> Booking {
     Booking::parse(code.clone(), None, slot_id, "race@example.com", "+12025550100").expect("valid contact")
 }
 
@@ -99,7 +100,7 @@ async fn one_ticket_booked_into_two_slots_at_once_gets_exactly_one() {
 }
 
 /// Each slot's counter equals its live reservations, and none holds more than its capacity.
-async fn assert_counts_match(app: &TestApp, slots: &[i64], context: &str) {
+async fn assert_counts_match(app: &TestApp, slots: &[SlotId], context: &str) {
     for &slot in slots {
         let live = app
             .scalar("SELECT COUNT(*) FROM ticket_reservations WHERE slot_id = $1 AND status <> 'CANCELLED'", slot)

@@ -2,6 +2,7 @@
 //! what the server refuses whatever the route: cross-site calls to server functions, oversized
 //! server-function bodies and request heads, malformed staff credentials.
 mod support;
+use gatehouse::ids::TicketId;
 use reqwest::header::HeaderMap;
 use reqwest::Response;
 use serde_json::{json, Value};
@@ -46,11 +47,11 @@ impl TestApp {
         req.send().await.expect("request")
     }
 
-    async fn has_contact(&self, ticket_id: i64) -> bool {
+    async fn has_contact(&self, ticket_id: TicketId) -> bool {
         self.scalar("SELECT COUNT(*) FROM tickets WHERE id = $1 AND customer_email IS NOT NULL", ticket_id).await == 1
     }
 
-    async fn reserved(&self, days: i64, hour: u32) -> (i64, String) {
+    async fn reserved(&self, days: i64, hour: u32) -> (TicketId, String) {
         let (id, code) = self.ticket("ACTIVATED").await;
         let (status, body) = self.reserve(id, self.slot(days, hour).await).await;
         assert_eq!(status, 200, "{body}");

@@ -111,8 +111,8 @@ impl EventStream {
     }
 }
 
-fn available(slots: &Value, slot_id: i64) -> i64 {
-    slots.as_array().expect("array").iter().find(|s| s["id"] == slot_id).expect("the slot")["available_count"]
+fn available(slots: &Value, slot_id: gatehouse::ids::SlotId) -> i64 {
+    slots.as_array().expect("array").iter().find(|s| s["id"] == slot_id.0).expect("the slot")["available_count"]
         .as_i64()
         .expect("count")
 }
@@ -150,7 +150,7 @@ async fn an_open_page_hears_of_every_change_to_its_day_and_nothing_else() {
         let started = std::time::Instant::now();
         app.set_capacity(slot, 150).await;
         let next = stream.next_slots().await.expect("update");
-        assert_eq!(next.as_array().unwrap().iter().find(|s| s["id"] == slot).unwrap()["total_capacity"], 150);
+        assert_eq!(next.as_array().unwrap().iter().find(|s| s["id"] == slot.0).unwrap()["total_capacity"], 150);
         assert!(started.elapsed() < Duration::from_secs(6), "{:?}", started.elapsed());
 
         // Shutting down ends the stream instead of holding the server open.

@@ -1,5 +1,6 @@
 //! Booking, changing and cancelling through the REST API, on every backend.
 mod support;
+use gatehouse::ids::{SlotId, TicketId};
 use serde_json::json;
 use support::{backends, code_of, TestApp};
 
@@ -99,7 +100,7 @@ async fn started_and_closed_slots_cannot_be_booked() {
             .bind(closed).execute(pool).await.map(|_| ())).expect("close");
         let (status, body) = app.reserve(ticket, closed).await;
         assert_eq!((status, code_of(&body)), (400, "SLOT_CLOSED"), "{backend:?}");
-        let (status, body) = app.reserve(ticket, 999_999).await;
+        let (status, body) = app.reserve(ticket, SlotId(999_999)).await;
         assert_eq!((status, code_of(&body)), (404, "SLOT_NOT_FOUND"));
         assert_eq!(app.status(ticket).await, "ACTIVATED");
     }
@@ -315,7 +316,7 @@ async fn a_reservation_needs_the_ticket_code_and_an_id_alone_reveals_nothing() {
         };
         // Without the code: refused, and no answer tells one ticket's state from another's.
         let mut answers = Vec::new();
-        for (id, probe) in [(victim, slot), (victim, -1), (999_999, slot), (victim + 1, -1)] {
+        for (id, probe) in [(victim, slot), (victim, SlotId(-1)), (TicketId(999_999), slot), (TicketId(victim.0 + 1), SlotId(-1))] {
             let (status, body) =
                 app.post("/api/reservations/create", contact(json!({ "ticket_id": id, "slot_id": probe }))).await;
             assert_eq!((status, code_of(&body)), (400, "TICKET_CODE_REQUIRED"), "{backend:?}: {body}");

@@ -1,4 +1,5 @@
 //! Validating a ticket at the door and admitting its holder exactly once.
+use crate::ids::{ReservationId, TicketId};
 use super::facts::{entry_facts, TicketRef};
 use super::log::Attempt;
 use super::{entry_verdict, Admitted, Door, EntryError, EntryFacts};
@@ -31,7 +32,7 @@ pub async fn validate_entry(engine: &Engine, door: &Door, ticket: TicketRef<'_>)
 /// Admits the holder: RESERVED → VERIFIED on the reserved day, exactly once under any
 /// concurrency (the UPDATE is conditional on the status). A repeat answers ALREADY_VERIFIED
 /// and changes nothing but the log.
-pub async fn verify(engine: &Engine, door: &Door, ticket_id: i64) -> Result<Admitted, EntryError> {
+pub async fn verify(engine: &Engine, door: &Door, ticket_id: TicketId) -> Result<Admitted, EntryError> {
     let now = engine.now();
     let result = admit(engine, door, ticket_id, now).await;
     // A success is logged with the admission itself, in the same transaction.
@@ -47,7 +48,7 @@ pub async fn verify(engine: &Engine, door: &Door, ticket_id: i64) -> Result<Admi
     result
 }
 
-async fn admit(engine: &Engine, door: &Door, ticket_id: i64, now: DateTime<Utc>) -> Result<Admitted, EntryError> {
+async fn admit(engine: &Engine, door: &Door, ticket_id: TicketId, now: DateTime<Utc>) -> Result<Admitted, EntryError> {
     let facts = entry_facts(&engine.db, door.orq, &TicketRef::Id(ticket_id), now).await?;
     let facts = facts.ok_or(EntryError::TicketNotFound)?;
     let today = entry_verdict(&facts)?.venue_today;
@@ -65,7 +66,7 @@ async fn admit(engine: &Engine, door: &Door, ticket_id: i64, now: DateTime<Utc>)
 
 struct Admit {
     door: Door,
-    ticket_id: i64,
+    ticket_id: TicketId,
     /// The venue's today: the reservation must be for a slot on it.
     today: NaiveDate,
     now: DateTime<Utc>,
@@ -81,7 +82,7 @@ impl Write for Admit {
             // The reservation first, conditioned on its slot being today's: a change moving it
             // at the same moment either waits for this admission and is then refused, or
             // commits first and this re-checks the moved row and refuses.
-            let admitted: Option<(i64,)> = sqlx::query_as(
+            let admitted: Option<(ReservationId,)> = sqlx::query_as(
                 "UPDATE ticket_reservations SET status = 'VERIFIED', updated_at = $2
                  WHERE ticket_id = $1 AND orq = $3 AND status = 'RESERVED'
                    AND slot_id IN (SELECT id FROM reservation_slots WHERE orq = $3 AND date = $4)

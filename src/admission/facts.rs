@@ -1,4 +1,5 @@
 //! What the door needs to know about a ticket, read in one query.
+use crate::ids::{OrgId, TicketId, UserId};
 use super::{EntryFacts, EntryReservation};
 use crate::tickets::lifecycle::TicketStatus;
 use crate::store::Db;
@@ -8,19 +9,19 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 /// Which ticket a request names: a scanned or typed code, or an id from an earlier answer.
 pub enum TicketRef<'a> {
     Code(&'a str),
-    Id(i64),
+    Id(TicketId),
 }
 
 #[derive(sqlx::FromRow)]
 struct FactsRow {
-    id: i64,
+    id: TicketId,
     ticket_code: String,
-    orq: i64,
+    orq: OrgId,
     status: TicketStatus,
     customer_email: Option<String>,
     customer_phone: Option<String>,
     verified_at: Option<DateTime<Utc>>,
-    verified_by: Option<i64>,
+    verified_by: Option<UserId>,
     operator_name: Option<String>,
     date: Option<NaiveDate>,
     start_time: Option<NaiveTime>,
@@ -48,7 +49,7 @@ macro_rules! facts {
 /// The facts about a ticket of organization `orq`; another organization's ticket is not found.
 pub async fn entry_facts(
     db: &Db,
-    orq: i64,
+    orq: OrgId,
     ticket: &TicketRef<'_>,
     now: DateTime<Utc>,
 ) -> Result<Option<EntryFacts>, sqlx::Error> {

@@ -1,4 +1,5 @@
 //! The check-in log: every attempt at the door, whatever its outcome.
+use crate::ids::TicketId;
 use super::Door;
 use crate::store::batch::Write;
 use crate::store::Tx;
@@ -8,7 +9,7 @@ use chrono::{DateTime, Utc};
 /// One attempt at the door.
 pub(super) struct Attempt {
     pub door: Door,
-    pub ticket_id: Option<i64>,
+    pub ticket_id: Option<TicketId>,
     pub input: String,
     pub action: &'static str,
     pub outcome: &'static str,

@@ -12,6 +12,7 @@ pub use admit::{validate_entry, verify};
 #[cfg(feature = "ssr")]
 pub use facts::{entry_facts, TicketRef};
 
+use crate::ids::{OrgId, TicketId, UserId};
 use crate::error::{detail, details, DomainError};
 use crate::tickets::lifecycle::TicketStatus;
 use serde_json::{Map, Value};
@@ -21,15 +22,15 @@ use serde::{Deserialize, Serialize};
 /// What the door needs to know about a ticket, read in one query.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EntryFacts {
-    pub ticket_id: i64,
+    pub ticket_id: TicketId,
     pub ticket_code: String,
-    pub orq: i64,
+    pub orq: OrgId,
     pub status: TicketStatus,
     pub customer_email: Option<String>,
     pub customer_phone: Option<String>,
     pub reservation: Option<EntryReservation>,
     pub verified_at: Option<DateTime<Utc>>,
-    pub verified_by: Option<i64>,
+    pub verified_by: Option<UserId>,
     pub operator_name: Option<String>,
 }
 
@@ -55,7 +56,7 @@ pub enum EntryError {
     #[error("Ticket is activated but has no reservation")]
     NoReservation { ticket_status: TicketStatus },
     #[error("This ticket was already verified")]
-    AlreadyVerified { verified_at: Option<DateTime<Utc>>, verified_by: Option<i64>, operator_name: Option<String> },
+    AlreadyVerified { verified_at: Option<DateTime<Utc>>, verified_by: Option<UserId>, operator_name: Option<String> },
     #[error("Ticket reserved for {reservation_date}, not today")]
     WrongDate { reservation_date: NaiveDate, today: NaiveDate, days_away: i64 },
     #[error("storage failure")]
@@ -138,17 +139,17 @@ pub fn entry_verdict(facts: &EntryFacts) -> Result<&EntryReservation, EntryError
 /// Who is at the door, for the log.
 #[derive(Debug, Clone)]
 pub struct Door {
-    pub operator_id: i64,
-    pub orq: i64,
+    pub operator_id: UserId,
+    pub orq: OrgId,
     pub device: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Admitted {
-    pub ticket_id: i64,
+    pub ticket_id: TicketId,
     pub ticket_code: String,
     pub verified_at: DateTime<Utc>,
-    pub verified_by: i64,
+    pub verified_by: UserId,
 }
 
 #[cfg(test)]
@@ -157,9 +158,9 @@ mod tests {
 
     fn facts(status: TicketStatus, date: Option<(u32, u32)>) -> EntryFacts {
         EntryFacts {
-            ticket_id: 1,
+            ticket_id: TicketId(1),
             ticket_code: "TKT".into(),
-            orq: 1,
+            orq: OrgId(1),
             status,
             customer_email: None,
             customer_phone: None,

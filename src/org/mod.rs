@@ -1,4 +1,5 @@
 //! Organizations (the PRD's `orq`) and their venues, and what day it is at a venue.
+use crate::ids::{OrgId, VenueId};
 use crate::on_pool;
 use crate::store::Db;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -7,15 +8,15 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow)]
 pub struct Organization {
-    pub id: i64,
+    pub id: OrgId,
     pub slug: String,
     pub name: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow)]
 pub struct Venue {
-    pub id: i64,
-    pub orq: i64,
+    pub id: VenueId,
+    pub orq: OrgId,
     pub name: String,
     pub time_zone: String,
     pub address: String,
@@ -59,7 +60,7 @@ pub async fn default_organization(db: &Db) -> Result<Option<Organization>, sqlx:
 }
 
 /// The organization's main venue (the first one); slots and "today" are in its time zone.
-pub async fn main_venue(db: &Db, orq: i64) -> Result<Option<Venue>, sqlx::Error> {
+pub async fn main_venue(db: &Db, orq: OrgId) -> Result<Option<Venue>, sqlx::Error> {
     on_pool!(db, pool => sqlx::query_as(
         "SELECT id, orq, name, time_zone, address FROM venues WHERE orq = $1 ORDER BY id LIMIT 1")
         .bind(orq).fetch_optional(pool).await)

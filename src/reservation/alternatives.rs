@@ -1,4 +1,5 @@
 //! Slots to offer instead of one that could not be booked.
+use crate::ids::{OrgId, SlotId};
 use super::AlternativeSlot;
 use crate::store::Db;
 use crate::{bookable, on_pool};
@@ -22,12 +23,12 @@ const NEAREST: &str = concat!(
 /// before and after in one query, then the closest three of those.
 pub async fn alternatives(
     db: &Db,
-    orq: i64,
-    except: i64,
+    orq: OrgId,
+    except: SlotId,
     around: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Vec<AlternativeSlot>, sqlx::Error> {
-    type Row = (i64, NaiveDate, NaiveTime, NaiveTime, i64, DateTime<Utc>);
+    type Row = (SlotId, NaiveDate, NaiveTime, NaiveTime, i64, DateTime<Utc>);
     let rows: Vec<Row> = on_pool!(db, pool => sqlx::query_as(NEAREST)
         .bind(orq).bind(except).bind(around).bind(now).fetch_all(pool).await)?;
     let mut rows = rows;

@@ -1,4 +1,5 @@
 //! Booking a slot for an ACTIVATED ticket: the batcher's hottest write.
+use crate::ids::{OrgId, ReservationId, SlotId, TicketId};
 use super::alternatives::alternatives;
 use super::{Booking, Confirmed, ReserveError};
 use crate::slots::seats::FREE_SEAT;
@@ -62,7 +63,7 @@ impl Write for Book {
                 .bind(RESERVE.from).fetch_optional(&mut *conn).await?;
             let Some((date, start_time, end_time)) = seat else { return Ok(None) };
             // Still conditioned: another instance may have booked the ticket meanwhile.
-            let ticket: Option<(i64, String, i64)> = sqlx::query_as(
+            let ticket: Option<(TicketId, String, OrgId)> = sqlx::query_as(
                 "UPDATE tickets SET status = $6, reserved_at = $2, customer_email = $3, customer_phone = $4
                  WHERE ticket_code = $1 AND status = $7
                    AND orq = (SELECT orq FROM reservation_slots WHERE id = $5)
@@ -73,7 +74,7 @@ impl Write for Book {
                 sqlx::query(FREE_SEAT).bind(booking.slot_id).bind(now).execute(&mut *conn).await?;
                 return Ok(None);
             };
-            let (reservation_id,): (i64,) = sqlx::query_as(
+            let (reservation_id,): (ReservationId,) = sqlx::query_as(
                 "INSERT INTO ticket_reservations (ticket_id, slot_id, customer_email, customer_phone, reserved_at,
                                                   status, orq, created_at, updated_at, manage_hash)
                  VALUES ($1, $2, $3, $4, $5, 'RESERVED', $6, $5, $5, $7) RETURNING id")
@@ -113,11 +114,11 @@ async fn refusal_reason(engine: &Engine, booking: &Booking, now: DateTime<Utc>) 
 /// Why a seat in `slot_id` could not be taken for a ticket of organization `orq`.
 pub(super) async fn slot_refusal(
     db: &Db,
-    orq: i64,
-    slot_id: i64,
+    orq: OrgId,
+    slot_id: SlotId,
     now: DateTime<Utc>,
 ) -> Result<ReserveError, ReserveError> {
-    let slot: Option<(i64, crate::slots::SlotStatus, DateTime<Utc>)> = on_pool!(db, pool => sqlx::query_as(
+    let slot: Option<(OrgId, crate::slots::SlotStatus, DateTime<Utc>)> = on_pool!(db, pool => sqlx::query_as(
         "SELECT orq, status, starts_at FROM reservation_slots WHERE id = $1")
         .bind(slot_id).fetch_optional(pool).await)?;
     let Some((_, status, starts_at)) = slot.filter(|(slot_orq, ..)| *slot_orq == orq) else {

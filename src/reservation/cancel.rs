@@ -1,4 +1,5 @@
 //! Cancelling a reservation: its seat is freed and the ticket can be booked anew.
+use crate::ids::{ReservationId, SlotId, TicketId};
 use super::manage::{live_reservation, Live};
 use super::ReserveError;
 use crate::slots::seats::FREE_SEAT;
@@ -26,9 +27,9 @@ pub async fn cancel(engine: &Engine, code: &TicketCode, manage: Option<&str>) ->
 }
 
 struct Cancel {
-    reservation_id: i64,
-    ticket_id: i64,
-    slot_id: i64,
+    reservation_id: ReservationId,
+    ticket_id: TicketId,
+    slot_id: SlotId,
     now: DateTime<Utc>,
 }
 

@@ -1,4 +1,5 @@
 //! Moving a reservation to another slot.
+use crate::ids::{OrgId, ReservationId, SlotId};
 use super::book::slot_refusal;
 use super::manage::{live_reservation, Live};
 use super::{Confirmed, ReserveError};
@@ -16,7 +17,7 @@ pub async fn reschedule(
     engine: &Engine,
     code: &TicketCode,
     manage: Option<&str>,
-    new_slot_id: i64,
+    new_slot_id: SlotId,
 ) -> Result<Confirmed, ReserveError> {
     let now = engine.now();
     let live = live_reservation(engine, code, manage).await?;
@@ -24,7 +25,7 @@ pub async fn reschedule(
         return Err(ReserveError::SameSlot);
     }
     // A slot never changes organization, so this check needs no transaction.
-    let slot_orq: Option<(i64,)> = on_pool!(&engine.db, pool => sqlx::query_as(
+    let slot_orq: Option<(OrgId,)> = on_pool!(&engine.db, pool => sqlx::query_as(
         "SELECT orq FROM reservation_slots WHERE id = $1").bind(new_slot_id).fetch_optional(pool).await)?;
     if slot_orq.map(|(o,)| o) != Some(live.orq) {
         return Err(ReserveError::SlotNotFound);
@@ -51,9 +52,9 @@ pub async fn reschedule(
 }
 
 struct Reschedule {
-    reservation_id: i64,
-    from: i64,
-    to: i64,
+    reservation_id: ReservationId,
+    from: SlotId,
+    to: SlotId,
     now: DateTime<Utc>,
 }
 

@@ -1,5 +1,6 @@
 //! Who may change or cancel a reservation: the holder of its management token, before the
 //! change cut-off.
+use crate::ids::{OrgId, ReservationId, SlotId, TicketId};
 use super::ReserveError;
 use crate::store::Db;
 use crate::tickets::code::TicketCode;
@@ -10,10 +11,10 @@ use chrono::{DateTime, Utc};
 
 /// The live reservation of a ticket, as change and cancel need it.
 pub(super) struct Live {
-    pub reservation_id: i64,
-    pub ticket_id: i64,
-    pub orq: i64,
-    pub slot_id: i64,
+    pub reservation_id: ReservationId,
+    pub ticket_id: TicketId,
+    pub orq: OrgId,
+    pub slot_id: SlotId,
 }
 
 /// The reservation `manage` may change or cancel. The cut-off is checked before the token:
@@ -43,7 +44,7 @@ pub(super) async fn live_reservation(
 
 /// Whether `manage` is the management token of the ticket's live reservation (for showing
 /// the contact details in full and offering change and cancel).
-pub async fn may_manage(db: &Db, ticket_id: i64, manage: &str) -> Result<bool, sqlx::Error> {
+pub async fn may_manage(db: &Db, ticket_id: TicketId, manage: &str) -> Result<bool, sqlx::Error> {
     let stored: Option<(Option<String>,)> = on_pool!(db, pool => sqlx::query_as(
         "SELECT manage_hash FROM ticket_reservations WHERE ticket_id = $1 AND status = 'RESERVED'")
         .bind(ticket_id).fetch_optional(pool).await)?;

@@ -23,6 +23,7 @@ pub use change::reschedule;
 #[cfg(feature = "ssr")]
 pub use manage::{may_manage, ticket_to_book_or_move};
 
+use crate::ids::{ReservationId, SlotId, TicketId};
 use crate::contact::{ContactError, Email, PhoneE164};
 use crate::error::{detail, details, DomainError};
 use serde_json::{Map, Value};
@@ -35,7 +36,7 @@ use serde::{Deserialize, Serialize};
 /// A slot offered instead of a full one (PRD §6.1 `alternative_slots`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AlternativeSlot {
-    pub slot_id: i64,
+    pub slot_id: SlotId,
     #[serde(with = "crate::wire::date")]
     pub date: NaiveDate,
     #[serde(with = "crate::wire::time")]
@@ -47,8 +48,8 @@ pub struct AlternativeSlot {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Confirmed {
-    pub reservation_id: i64,
-    pub ticket_id: i64,
+    pub reservation_id: ReservationId,
+    pub ticket_id: TicketId,
     pub ticket_code: String,
     pub slot: SlotTimes,
     /// The secret that changes or cancels this reservation: shown to the booker once.
@@ -188,8 +189,8 @@ impl ReserveError {
 pub struct Booking {
     pub ticket: TicketCode,
     /// A ticket id the caller sent as well (the PRD's request shape): it must be the code's.
-    pub claimed_id: Option<i64>,
-    pub slot_id: i64,
+    pub claimed_id: Option<TicketId>,
+    pub slot_id: SlotId,
     pub email: Email,
     pub phone: PhoneE164,
 }
@@ -197,8 +198,8 @@ pub struct Booking {
 impl Booking {
     pub fn parse(
         ticket: TicketCode,
-        claimed_id: Option<i64>,
-        slot_id: i64,
+        claimed_id: Option<TicketId>,
+        slot_id: SlotId,
         email: &str,
         phone: &str,
     ) -> Result<Booking, ContactError> {

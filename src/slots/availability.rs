@@ -1,4 +1,5 @@
 //! Reading slots as customers see them: a month, a range of days, one slot.
+use crate::ids::{OrgId, SlotId};
 use super::capacity::CapacityStatus;
 use super::{is_bookable, Month, SlotAvailability, SlotStatus};
 use crate::on_pool;
@@ -10,7 +11,7 @@ pub(crate) const SLOT_COLUMNS: &str = "id, date, start_time, end_time, starts_at
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct SlotRow {
-    id: i64,
+    id: SlotId,
     date: NaiveDate,
     start_time: NaiveTime,
     end_time: NaiveTime,
@@ -42,7 +43,7 @@ impl SlotRow {
 /// Every open slot of one organization in one month of its venue's calendar, in time order.
 pub async fn month_availability(
     db: &Db,
-    orq: i64,
+    orq: OrgId,
     month: Month,
     now: DateTime<Utc>,
 ) -> Result<Vec<SlotAvailability>, sqlx::Error> {
@@ -56,7 +57,7 @@ pub async fn month_availability(
 /// customers cannot act on them.
 pub async fn availability_between(
     db: &Db,
-    orq: i64,
+    orq: OrgId,
     from: NaiveDate,
     to: NaiveDate,
     now: DateTime<Utc>,
@@ -74,8 +75,8 @@ pub async fn availability_between(
 /// The slot `slot_id` of organization `orq`, as a customer would see it now.
 pub async fn slot_availability(
     db: &Db,
-    orq: i64,
-    slot_id: i64,
+    orq: OrgId,
+    slot_id: SlotId,
     now: DateTime<Utc>,
 ) -> Result<Option<SlotAvailability>, sqlx::Error> {
     let sql = format!("SELECT {SLOT_COLUMNS} FROM reservation_slots WHERE id = $1 AND orq = $2");

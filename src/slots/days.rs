@@ -55,7 +55,7 @@ mod tests {
 
     fn slot(day: u32, hour: u32, total: i64, booked: i64, bookable: bool) -> SlotAvailability {
         SlotAvailability {
-            id: (day * 100 + hour) as i64,
+            id: crate::ids::SlotId((day * 100 + hour) as i64),
             date: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
             start_time: NaiveTime::from_hms_opt(hour, 0, 0).unwrap(),
             end_time: NaiveTime::from_hms_opt(hour + 2, 0, 0).unwrap(),

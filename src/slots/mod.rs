@@ -18,6 +18,7 @@ pub mod seats;
 pub use days::{day_summaries, DaySummary};
 pub use month::{Month, MonthError};
 
+use crate::ids::SlotId;
 use capacity::CapacityStatus;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -55,7 +56,7 @@ crate::stored_as_text!(SlotStatus);
 /// A slot as a customer's calendar sees it; field names are the PRD's (§6.1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SlotAvailability {
-    pub id: i64,
+    pub id: SlotId,
     #[serde(with = "crate::wire::date")]
     pub date: NaiveDate,
     #[serde(with = "crate::wire::time")]
@@ -74,7 +75,7 @@ pub struct SlotAvailability {
 /// When a slot is and which one it is: what a booking answers and a change offers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SlotTimes {
-    pub slot_id: i64,
+    pub slot_id: SlotId,
     #[serde(with = "crate::wire::date")]
     pub date: NaiveDate,
     #[serde(with = "crate::wire::time")]

@@ -1,4 +1,5 @@
 //! Changing how many places a slot has.
+use crate::ids::{OrgId, SlotId};
 use super::availability::{slot_availability, SlotRow, SLOT_COLUMNS};
 use super::SlotAvailability;
 use crate::error::{detail, details, DomainError};
@@ -61,8 +62,8 @@ pub const MAX_CAPACITY: i64 = 100_000;
 /// is booked, even while bookings arrive; FULL follows the new capacity, CLOSED stays closed.
 pub async fn set_capacity(
     engine: &crate::Engine,
-    orq: i64,
-    slot_id: i64,
+    orq: OrgId,
+    slot_id: SlotId,
     capacity: i64,
 ) -> Result<SlotAvailability, CapacityError> {
     if !(0..=MAX_CAPACITY).contains(&capacity) {
@@ -80,8 +81,8 @@ pub async fn set_capacity(
 }
 
 struct Resize {
-    orq: i64,
-    slot_id: i64,
+    orq: OrgId,
+    slot_id: SlotId,
     capacity: i64,
     now: DateTime<Utc>,
 }

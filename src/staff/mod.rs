@@ -1,4 +1,5 @@
 //! Staff accounts (operators at the door, admins) and their credentials.
+use crate::ids::{OrgId, UserId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,8 +32,8 @@ crate::stored_as_text!(Role);
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StaffUser {
-    pub id: i64,
-    pub orq: i64,
+    pub id: UserId,
+    pub orq: OrgId,
     pub username: String,
     pub display_name: String,
     pub role: Role,
@@ -62,8 +63,8 @@ mod store {
 
     #[derive(sqlx::FromRow)]
     struct UserRow {
-        id: i64,
-        orq: i64,
+        id: UserId,
+        orq: OrgId,
         username: String,
         display_name: String,
         role: Role,
@@ -99,7 +100,7 @@ mod store {
 
     pub async fn create_user(
         db: &Db,
-        orq: i64,
+        orq: OrgId,
         username: &str,
         display_name: &str,
         role: Role,
@@ -109,7 +110,7 @@ mod store {
         let password = password.to_owned();
         let hash =
             tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(|_| UserError::Hashing)??;
-        let inserted = on_pool!(db, pool => sqlx::query_as::<_, (i64,)>(
+        let inserted = on_pool!(db, pool => sqlx::query_as::<_, (UserId,)>(
             "INSERT INTO users (orq, username, display_name, role, password_hash, created_at)
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
             .bind(orq).bind(username).bind(display_name).bind(role).bind(&hash).bind(now)
@@ -130,7 +131,7 @@ mod store {
         Ok(ok.then(|| row.into_user()))
     }
 
-    pub async fn issue_token(db: &Db, user_id: i64, label: &str, now: DateTime<Utc>) -> Result<String, sqlx::Error> {
+    pub async fn issue_token(db: &Db, user_id: UserId, label: &str, now: DateTime<Utc>) -> Result<String, sqlx::Error> {
         // API tokens are 32 random bytes shown once; only their digest is stored.
         let token = crate::secret::random_token("gh_", 32);
         on_pool!(db, pool => sqlx::query(

@@ -1,4 +1,5 @@
 //! Looking a ticket up by its code, with its live reservation, and the contact kept on it.
+use crate::ids::{OrderId, OrgId, ProductId, ReservationId, SlotId, TicketId};
 use super::code::TicketCode;
 use super::lifecycle::TicketStatus;
 use super::{ReservedSlot, TicketSummary};
@@ -22,23 +23,23 @@ macro_rules! ticket_with_live_reservation {
 #[derive(Debug, Clone)]
 pub struct TicketRecord {
     pub summary: TicketSummary,
-    pub reservation_id: Option<i64>,
+    pub reservation_id: Option<ReservationId>,
     /// The digest of the live reservation's management token.
     pub manage_hash: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
 struct Row {
-    id: i64,
+    id: TicketId,
     ticket_code: String,
     status: TicketStatus,
-    order_id: i64,
-    product_id: i64,
-    orq: i64,
+    order_id: OrderId,
+    product_id: ProductId,
+    orq: OrgId,
     verified_at: Option<DateTime<Utc>>,
-    reservation_id: Option<i64>,
+    reservation_id: Option<ReservationId>,
     manage_hash: Option<String>,
-    slot_id: Option<i64>,
+    slot_id: Option<SlotId>,
     date: Option<NaiveDate>,
     start_time: Option<NaiveTime>,
     end_time: Option<NaiveTime>,
@@ -96,7 +97,7 @@ pub async fn save_contact(db: &Db, code: &TicketCode, email: &Email, phone: &Pho
 }
 
 /// The contact stored on a ticket, when both parts are there.
-pub async fn contact_of(db: &Db, ticket_id: i64) -> Result<Option<(String, String)>, sqlx::Error> {
+pub async fn contact_of(db: &Db, ticket_id: TicketId) -> Result<Option<(String, String)>, sqlx::Error> {
     let row: Option<(Option<String>, Option<String>)> = on_pool!(db, pool => sqlx::query_as(
         "SELECT customer_email, customer_phone FROM tickets WHERE id = $1").bind(ticket_id).fetch_optional(pool).await)?;
     Ok(row.and_then(|(e, p)| e.zip(p)))

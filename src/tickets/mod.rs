@@ -14,13 +14,14 @@ pub mod qr;
 #[cfg(feature = "ssr")]
 pub use lookup::{contact_of, find_by_code, save_contact, TicketRecord};
 
+use crate::ids::{OrderId, OrgId, ProductId, SlotId, TicketId};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use lifecycle::TicketStatus;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReservedSlot {
-    pub slot_id: i64,
+    pub slot_id: SlotId,
     #[serde(with = "crate::wire::date")]
     pub date: NaiveDate,
     #[serde(with = "crate::wire::time")]
@@ -35,12 +36,12 @@ pub struct ReservedSlot {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketSummary {
-    pub ticket_id: i64,
+    pub ticket_id: TicketId,
     pub ticket_code: String,
     pub status: TicketStatus,
-    pub order_id: i64,
-    pub product_id: i64,
-    pub orq: i64,
+    pub order_id: OrderId,
+    pub product_id: ProductId,
+    pub orq: OrgId,
     pub reservation: Option<ReservedSlot>,
     #[serde(with = "crate::wire::instant::option")]
     pub verified_at: Option<DateTime<Utc>>,

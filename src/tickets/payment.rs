@@ -1,4 +1,5 @@
 //! Payment confirmed: a ticket awaiting payment becomes usable.
+use crate::ids::{OrderId, OrgId};
 use super::code::TicketCode;
 use super::lifecycle::moves::PAY;
 use super::lifecycle::TicketStatus;
@@ -45,7 +46,7 @@ impl DomainError for ActivateError {
 }
 
 /// PENDING_PAYMENT → ACTIVATED, and the order is PAID.
-pub async fn activate(engine: &crate::Engine, orq: i64, code: &TicketCode) -> Result<TicketSummary, ActivateError> {
+pub async fn activate(engine: &crate::Engine, orq: OrgId, code: &TicketCode) -> Result<TicketSummary, ActivateError> {
     let now = engine.now();
     let changed = engine.batcher.write(Pay { orq, code: code.clone(), now }).await?;
     let ticket = find_by_code(&engine.db, code).await?.filter(|t| t.orq == orq).ok_or(ActivateError::TicketNotFound)?;
@@ -57,7 +58,7 @@ pub async fn activate(engine: &crate::Engine, orq: i64, code: &TicketCode) -> Re
 }
 
 struct Pay {
-    orq: i64,
+    orq: OrgId,
     code: TicketCode,
     now: DateTime<Utc>,
 }
@@ -67,7 +68,7 @@ impl Write for Pay {
 
     async fn apply(&self, tx: &mut Tx) -> Result<bool, sqlx::Error> {
         on_tx!(tx, conn => async {
-            let order: Option<(i64,)> = sqlx::query_as(
+            let order: Option<(OrderId,)> = sqlx::query_as(
                 "UPDATE tickets SET status = $4, activated_at = $3
                  WHERE ticket_code = $1 AND orq = $2 AND status = $5 RETURNING order_id")
                 .bind(self.code.as_str()).bind(self.orq).bind(self.now).bind(PAY.to).bind(PAY.from)

@@ -5,6 +5,7 @@ use super::ok;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
+use gatehouse::ids::{OrgId, SlotId, TicketId};
 use gatehouse::contact::{Email, PhoneE164};
 use gatehouse::reservation::{self, Booking, Confirmed, ReserveError};
 use gatehouse::slots::{self, Month};
@@ -34,7 +35,7 @@ pub async fn validate_ticket(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactBody {
-    ticket_id: i64,
+    ticket_id: TicketId,
     email: String,
     phone: String,
 }
@@ -62,7 +63,7 @@ pub async fn ticket_status(State(s): State<AppState>, Path(code): Path<String>) 
 #[serde(deny_unknown_fields)]
 pub struct AvailableQuery {
     month: Option<String>,
-    orq: Option<i64>,
+    orq: Option<OrgId>,
 }
 
 pub async fn available_slots(
@@ -92,8 +93,8 @@ pub struct CreateBody {
     /// Required: the holder's secret. `ticket_id` (the PRD's field) is optional and, when sent,
     /// must be the same ticket's.
     ticket_code: Option<String>,
-    ticket_id: Option<i64>,
-    slot_id: i64,
+    ticket_id: Option<TicketId>,
+    slot_id: SlotId,
     customer_email: String,
     customer_phone: String,
 }
@@ -136,7 +137,7 @@ fn qr_code_url(ticket_code: &str) -> String {
 pub struct ChangeBody {
     ticket_code: String,
     manage_token: Option<String>,
-    slot_id: i64,
+    slot_id: SlotId,
 }
 
 pub async fn change_reservation(

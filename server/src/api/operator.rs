@@ -5,6 +5,7 @@ use super::ok;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
+use gatehouse::ids::{TicketId, UserId};
 use gatehouse::admission::{self, Door, TicketRef};
 use gatehouse::tickets::code::TicketCode;
 use gatehouse::{slots, tickets};
@@ -46,9 +47,9 @@ pub async fn validate_ticket(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyBody {
-    ticket_id: i64,
+    ticket_id: TicketId,
     /// The PRD sends it; the signed-in operator is authoritative, so a different id is refused.
-    operator_id: Option<i64>,
+    operator_id: Option<UserId>,
 }
 
 pub async fn verify_ticket(

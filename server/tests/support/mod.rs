@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses a different part of the harness
 use chrono::{DateTime, TimeZone, Utc};
 use gatehouse::clock::ManualClock;
+use gatehouse::ids::{OrgId, SlotId, TicketId};
 use gatehouse::store::Db;
 use gatehouse::Engine;
 use server::config::HttpLimits;
@@ -142,7 +143,7 @@ impl TestApp {
         app
     }
 
-    pub async fn orq(&self) -> i64 {
+    pub async fn orq(&self) -> OrgId {
         gatehouse::org::organization_by_slug(&self.engine.db, gatehouse::demo::DEMO_SLUG)
             .await
             .expect("query")
@@ -151,12 +152,12 @@ impl TestApp {
     }
 
     /// A new ticket of the demo organization in `status` (no reservation), with its code.
-    pub async fn ticket(&self, status: &str) -> (i64, gatehouse::tickets::code::TicketCode) {
+    pub async fn ticket(&self, status: &str) -> (TicketId, gatehouse::tickets::code::TicketCode) {
         self.tickets(status, 1).await.remove(0)
     }
 
     /// Many tickets in one transaction.
-    pub async fn tickets(&self, status: &str, count: usize) -> Vec<(i64, gatehouse::tickets::code::TicketCode)> {
+    pub async fn tickets(&self, status: &str, count: usize) -> Vec<(TicketId, gatehouse::tickets::code::TicketCode)> {
         let orq = self.orq().await;
         let codes: Vec<_> = {
             let mut rng = rand::rng();
@@ -170,7 +171,7 @@ impl TestApp {
                 .bind(orq).bind(now).fetch_one(&mut *conn).await?;
             let mut out = Vec::new();
             for code in codes {
-                let (id,): (i64,) = sqlx::query_as(
+                let (id,): (TicketId,) = sqlx::query_as(
                     "INSERT INTO tickets (ticket_code, order_id, product_id, orq, status, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
                     .bind(code.as_str()).bind(order).bind(product).bind(orq).bind(status).bind(now).fetch_one(&mut *conn).await?;
                 out.push((id, code));
@@ -182,42 +183,44 @@ impl TestApp {
     }
 
     /// The demo slot `days` from today (venue time) starting at `hour`.
-    pub async fn slot(&self, days: i64, hour: u32) -> i64 {
+    pub async fn slot(&self, days: i64, hour: u32) -> SlotId {
         let date = test_now().with_timezone(&chrono_tz::America::New_York).date_naive() + chrono::Duration::days(days);
         let start = chrono::NaiveTime::from_hms_opt(hour, 0, 0).expect("time");
-        let row: (i64,) = gatehouse::on_pool!(&self.engine.db, pool => sqlx::query_as(
+        let row: (SlotId,) = gatehouse::on_pool!(&self.engine.db, pool => sqlx::query_as(
             "SELECT id FROM reservation_slots WHERE date = $1 AND start_time = $2")
             .bind(date).bind(start).fetch_one(pool).await)
         .expect("slot");
         row.0
     }
 
-    pub async fn set_capacity(&self, slot_id: i64, capacity: i64) {
+    pub async fn set_capacity(&self, slot_id: SlotId, capacity: i64) {
         gatehouse::on_pool!(&self.engine.db, pool => sqlx::query(
             "UPDATE reservation_slots SET total_capacity = $2 WHERE id = $1").bind(slot_id).bind(capacity)
             .execute(pool).await.map(|_| ()))
         .expect("capacity");
     }
 
-    pub async fn scalar(&self, sql: &str, id: i64) -> i64 {
+    pub async fn scalar(&self, sql: &str, id: impl Into<i64>) -> i64 {
+        let id: i64 = id.into();
         let row: (i64,) =
             gatehouse::on_pool!(&self.engine.db, pool => sqlx::query_as(sql).bind(id).fetch_one(pool).await)
                 .expect(sql);
         row.0
     }
 
-    pub async fn text(&self, sql: &str, id: i64) -> String {
+    pub async fn text(&self, sql: &str, id: impl Into<i64>) -> String {
+        let id: i64 = id.into();
         let row: (String,) =
             gatehouse::on_pool!(&self.engine.db, pool => sqlx::query_as(sql).bind(id).fetch_one(pool).await)
                 .expect(sql);
         row.0
     }
 
-    pub async fn booked(&self, slot_id: i64) -> i64 {
+    pub async fn booked(&self, slot_id: SlotId) -> i64 {
         self.scalar("SELECT booked_count FROM reservation_slots WHERE id = $1", slot_id).await
     }
 
-    pub async fn status(&self, ticket_id: i64) -> String {
+    pub async fn status(&self, ticket_id: TicketId) -> String {
         self.text("SELECT status FROM tickets WHERE id = $1", ticket_id).await
     }
 
@@ -247,7 +250,7 @@ impl TestApp {
     }
 
     /// Books through the REST API as the ticket's holder does: with its code (and its id).
-    pub async fn reserve(&self, ticket_id: i64, slot_id: i64) -> (u16, serde_json::Value) {
+    pub async fn reserve(&self, ticket_id: TicketId, slot_id: SlotId) -> (u16, serde_json::Value) {
         let code = self.text("SELECT ticket_code FROM tickets WHERE id = $1", ticket_id).await;
         self.post(
             "/api/reservations/create",
@@ -260,13 +263,13 @@ impl TestApp {
     }
 
     /// Books and answers the reservation's management token.
-    pub async fn reserve_managed(&self, ticket_id: i64, slot_id: i64) -> String {
+    pub async fn reserve_managed(&self, ticket_id: TicketId, slot_id: SlotId) -> String {
         let (status, body) = self.reserve(ticket_id, slot_id).await;
         assert_eq!(status, 200, "{body}");
         body["data"]["manage_token"].as_str().expect("a manage token").to_string()
     }
 
-    pub async fn change(&self, code: &str, manage: &str, slot_id: i64) -> (u16, serde_json::Value) {
+    pub async fn change(&self, code: &str, manage: &str, slot_id: SlotId) -> (u16, serde_json::Value) {
         let body = serde_json::json!({ "ticket_code": code, "manage_token": manage, "slot_id": slot_id });
         self.post("/api/reservations/change", body).await
     }
