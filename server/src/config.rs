@@ -229,7 +229,7 @@ fn persisted_key(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key: [u8; 32] = rand::random();
-            let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+            let hex = gatehouse::secret::hex(&key);
             std::fs::create_dir_all(data_dir).map_err(|e| problem("create", e))?;
             write_private(&path, &hex).map_err(|e| problem("write", e))?;
             Ok(key.to_vec())

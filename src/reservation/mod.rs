@@ -30,20 +30,14 @@ use serde_json::{Map, Value};
 use crate::slots::SlotTimes;
 use crate::tickets::code::TicketCode;
 use crate::tickets::lifecycle::TicketStatus;
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// A slot offered instead of a full one (PRD §6.1 `alternative_slots`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AlternativeSlot {
-    pub slot_id: SlotId,
-    #[serde(with = "crate::wire::date")]
-    pub date: NaiveDate,
-    #[serde(with = "crate::wire::time")]
-    pub start_time: NaiveTime,
-    #[serde(with = "crate::wire::time")]
-    pub end_time: NaiveTime,
-    pub available_count: i64,
+crate::with_slot_times! {
+    /// A slot offered instead of a full one (PRD §6.1 `alternative_slots`).
+    pub struct AlternativeSlot {
+        pub available_count: i64,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

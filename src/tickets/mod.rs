@@ -14,24 +14,19 @@ pub mod qr;
 #[cfg(feature = "ssr")]
 pub use lookup::{contact_of, find_by_code, save_contact, TicketRecord};
 
-use crate::ids::{OrderId, OrgId, ProductId, SlotId, TicketId};
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use crate::ids::{OrderId, OrgId, ProductId, TicketId};
+use chrono::{DateTime, Utc};
 use lifecycle::TicketStatus;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReservedSlot {
-    pub slot_id: SlotId,
-    #[serde(with = "crate::wire::date")]
-    pub date: NaiveDate,
-    #[serde(with = "crate::wire::time")]
-    pub start_time: NaiveTime,
-    #[serde(with = "crate::wire::time")]
-    pub end_time: NaiveTime,
-    #[serde(with = "crate::wire::instant")]
-    pub starts_at: DateTime<Utc>,
-    #[serde(with = "crate::wire::instant")]
-    pub ends_at: DateTime<Utc>,
+crate::with_slot_times! {
+    /// The slot a ticket is reserved for, with the instants it starts and ends.
+    pub struct ReservedSlot {
+        #[serde(with = "crate::wire::instant")]
+        pub starts_at: DateTime<Utc>,
+        #[serde(with = "crate::wire::instant")]
+        pub ends_at: DateTime<Utc>,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
