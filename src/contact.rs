@@ -27,9 +27,9 @@ impl TryFrom<String> for PhoneE164 {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ContactError {
-    #[error("enter an email address like name@example.com")]
+    #[error("Enter an email address like name@example.com.")]
     InvalidEmail,
-    #[error("enter a phone number with its country code, like +1 202 555 0143")]
+    #[error("Enter a phone number with its country code, like +1 202 555 0143.")]
     InvalidPhone,
 }
 

@@ -68,9 +68,34 @@ pub fn visit(date: NaiveDate, start: NaiveTime, end: NaiveTime) -> String {
     format!("{}, {}", day_and_date(date), time_range(start, end))
 }
 
+/// A venue's time zone as visitors say it: `America/New_York` is "New York time".
+pub fn zone(name: &str) -> String {
+    let city = name.rsplit('/').next().unwrap_or(name).replace('_', " ");
+    format!("{city} time")
+}
+
+/// A ticket's status as its holder would say it; the stored names are for machines.
+pub fn ticket_status(status: crate::tickets::lifecycle::TicketStatus) -> &'static str {
+    use crate::tickets::lifecycle::TicketStatus::*;
+    match status {
+        PendingPayment => "Awaiting payment",
+        Activated => "Paid, no visit booked yet",
+        Reserved => "Visit booked",
+        Verified => "Used",
+        Expired => "Expired",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zone_is_said_by_its_city() {
+        assert_eq!(zone("America/New_York"), "New York time");
+        assert_eq!(zone("Europe/London"), "London time");
+        assert_eq!(zone("UTC"), "UTC time");
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

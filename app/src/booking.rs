@@ -59,6 +59,7 @@ pub struct BookingState {
     pub orq: OrgId,
     pub venue: String,
     pub address: String,
+    /// The venue's time zone in words ("New York time"), worded on the server.
     pub time_zone: String,
     #[serde(with = "gatehouse::wire::date")]
     pub today: NaiveDate,
@@ -75,6 +76,9 @@ pub struct BookingState {
     /// The chosen day's slots.
     pub slots: Vec<SlotAvailability>,
     pub chosen: Option<SlotAvailability>,
+    /// Said on the summary when the chosen slot starts inside the change cut-off: once booked,
+    /// it cannot be changed. Worded on the server (the client carries no wording it can spare).
+    pub final_notice: Option<String>,
 }
 
 #[server(prefix = "/sfn", endpoint = "booking_step")]
@@ -89,20 +93,48 @@ pub async fn booking_step(
     use crate::server::ssr::{engine, no_venue, storage};
     use gatehouse::slots::calendar;
     use gatehouse::tickets::code::TicketCode;
+    use gatehouse::reservation::ReserveError;
     use gatehouse::{org, reservation, slots, tickets};
     let engine = engine()?;
     let now = engine.now();
     let code = TicketCode::parse(&ticket)?;
-    let t = reservation::ticket_to_book_or_move(&engine, &code, manage.as_deref()).await?;
+    let t = match reservation::ticket_to_book_or_move(&engine, &code, manage.as_deref()).await {
+        Ok(t) => t,
+        // The ticket exists but cannot be booked or moved now (booked without its management
+        // link, too close to the visit, unpaid, used): the booking form could only lead back
+        // here, so the visitor goes to the ticket's page, which says its state in words and
+        // offers only what can succeed.
+        Err(e) if !matches!(e, ReserveError::TicketNotFound | ReserveError::Storage(_)) => {
+            let manage = manage.filter(|_| !matches!(e, ReserveError::ManageTokenInvalid));
+            leptos_axum::redirect(&ticket_page(code.as_str(), manage.as_deref()));
+            return Err(e.into());
+        }
+        Err(e) => return Err(e.into()),
+    };
     let venue = org::main_venue(&engine.db, t.orq).await.map_err(storage)?.ok_or_else(no_venue)?;
     let today = venue.today(now);
     let date = date.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()).filter(|d| *d >= today);
     let current = Month::of(today);
-    let wanted = month.and_then(|m| Month::parse(&m).ok()).or(date.map(Month::of)).unwrap_or(current);
+    let asked = month.and_then(|m| Month::parse(&m).ok()).or(date.map(Month::of));
+    let wanted = match asked {
+        Some(m) => m,
+        // Nothing chosen yet: open where the first free place is, not on a month of past or full days.
+        None => slots::availability::first_bookable_day(&engine.db, t.orq, now)
+            .await
+            .map_err(storage)?
+            .map_or(current, Month::of),
+    };
     let month = if (0..=MONTHS_AHEAD).contains(&current.months_until(wanted)) { wanted } else { current };
     let month_slots = slots::availability::month_availability(&engine.db, t.orq, month, now).await.map_err(storage)?;
     let day_slots: Vec<SlotAvailability> = month_slots.iter().filter(|s| Some(s.date) == date).cloned().collect();
     let chosen = slot.and_then(|id| day_slots.iter().find(|s| s.id == id && s.bookable).cloned());
+    let chosen_is_final = match &chosen {
+        Some(slot) => slots::availability::starts_at(&engine.db, slot.id)
+            .await
+            .map_err(storage)?
+            .is_some_and(|starts_at| !engine.can_still_change(starts_at)),
+        None => false,
+    };
     let holder = Holder { ticket: t.ticket_code.clone(), manage: t.reservation.as_ref().and(manage) };
     Ok(BookingState {
         holder,
@@ -111,7 +143,7 @@ pub async fn booking_step(
         current: t.reservation,
         venue: venue.name.clone(),
         address: venue.address.clone(),
-        time_zone: venue.time_zone.clone(),
+        time_zone: gatehouse::wording::zone(&venue.time_zone),
         today,
         contact: if edit_contact {
             None
@@ -125,6 +157,12 @@ pub async fn booking_step(
         date,
         slots: day_slots,
         chosen,
+        final_notice: chosen_is_final.then(|| {
+            format!(
+                "This visit starts within {} hours: once booked, you won't be able to change or cancel it.",
+                engine.change_cutoff.num_hours()
+            )
+        }),
     })
 }
 
@@ -171,7 +209,7 @@ pub async fn book(ticket: String, slot: SlotId, change: Option<String>, manage: 
         .ok_or_else(|| AppError::new("CONTACT_MISSING", crate::error::CONTACT_MISSING))?;
     let booking = Booking::parse(code.clone(), Some(t.ticket_id), slot, &email, &phone)?;
     let booked = reservation::reserve(&engine, &booking).await?;
-    leptos_axum::redirect(&ticket_page(code.as_str(), Some(&booked.manage_token)));
+    leptos_axum::redirect(&format!("{}&booked=1", ticket_page(code.as_str(), Some(&booked.manage_token))));
     Ok(())
 }
 

@@ -11,6 +11,7 @@ pub struct StartPage {
     pub organization: String,
     pub venue: String,
     pub address: String,
+    /// The venue's time zone in words ("New York time"), worded on the server.
     pub time_zone: String,
     #[serde(with = "gatehouse::wire::date")]
     pub today: NaiveDate,
@@ -32,7 +33,7 @@ pub async fn venue_overview() -> Result<StartPage, AppError> {
         organization: organization.name,
         venue: venue.name,
         address: venue.address,
-        time_zone: venue.time_zone,
+        time_zone: gatehouse::wording::zone(&venue.time_zone),
         today,
         days: slots::day_summaries(&slots),
     })
@@ -45,6 +46,7 @@ pub struct TicketView {
     pub qr_svg: Option<String>,
     pub venue: String,
     pub address: String,
+    /// The venue's time zone in words ("New York time"), worded on the server.
     pub time_zone: String,
     /// Whether the caller holds the reservation's management token (from the booking's link).
     pub manageable: bool,
@@ -91,7 +93,7 @@ pub async fn lookup_ticket(code: String, manage: Option<String>) -> Result<Ticke
         qr_svg,
         venue: venue.name.clone(),
         address: venue.address.clone(),
-        time_zone: venue.time_zone,
+        time_zone: gatehouse::wording::zone(&venue.time_zone),
     })
 }
 

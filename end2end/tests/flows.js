@@ -82,7 +82,7 @@ export function customerFlows(server, browser) {
     await page.waitForURL(/\/ticket\?code=/);
     await page.locator('.status').waitFor();
     console.log(`# confirm → success page (${tag}): ${Date.now() - clicked} ms`);
-    assert.equal(await page.locator('.status').textContent(), 'RESERVED');
+    assert.equal(await page.locator('.status').textContent(), 'Visit booked');
     assert.equal(await page.title(), 'Your ticket · Gatehouse', 'the title follows the page');
     assert.equal(await page.locator('.qr svg').count(), 1, 'the QR code is shown');
     assert.doesNotMatch(await page.locator('main').textContent(), /confirmation (sent|email)/i,
@@ -147,7 +147,7 @@ export function customerFlows(server, browser) {
     await page.waitForURL(/changed=1/);
     await page.getByText('Your visit has been moved').waitFor();
     assert.notEqual(await page.locator('.facts').textContent(), firstTime);
-    assert.equal(await page.locator('.status').textContent(), 'RESERVED');
+    assert.equal(await page.locator('.status').textContent(), 'Visit booked');
     await shot(page, `manage-${tag}-2-moved`);
 
     // Then cancel it: asked first, then the ticket is free to book again.
@@ -158,7 +158,7 @@ export function customerFlows(server, browser) {
     await page.getByRole('button', { name: 'Yes, cancel it' }).click();
     await page.waitForURL(/cancelled=1/);
     await page.getByText('Your reservation is cancelled').waitFor();
-    assert.equal(await page.locator('.status').textContent(), 'ACTIVATED');
+    assert.equal(await page.locator('.status').textContent(), 'Paid, no visit booked yet');
     assert.equal(await page.getByRole('link', { name: 'Book a date and time' }).count(), 1);
     await shot(page, `manage-${tag}-4-cancelled`);
     assert.deepEqual(page.errors, []);

@@ -44,7 +44,7 @@ test('without JavaScript the start page and the ticket lookup still work', async
   await page.goto(server.base + '/');
   await page.fill('#ticket-code', TYPO);
   await page.getByRole('button', { name: 'Look up my ticket' }).click();
-  await page.getByText('this code has a typo').first().waitFor();
+  await page.getByText('This code has a typo').first().waitFor();
   await shot(page, 'ticket-typo-nojs');
   await context.close();
 });

@@ -92,7 +92,7 @@ async fn a_ticket_code_with_a_typo_is_refused_before_any_lookup() {
     let app = TestApp::spawn(support::Backend::Sqlite).await;
     app.seed_demo().await;
     let html = app.get("/ticket?code=TKT-0000-000000-000000-00001").await.text().await.expect("body");
-    assert!(html.contains("this code has a typo"), "{html}");
+    assert!(html.contains("This code has a typo"), "{html}");
     let html = app.get("/ticket?code=TKT-0000-000000-000000-00000").await.text().await.expect("body");
     assert!(html.contains("Invalid ticket code. Please check and try again."));
 }

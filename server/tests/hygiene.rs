@@ -466,5 +466,5 @@ async fn an_error_in_the_address_is_a_code_alone_and_a_forged_one_loses_its_word
     let to = res.headers()["location"].to_str().expect("location").to_string();
     let page = app.get(&to).await.text().await.expect("page");
     assert!(!page.contains("900 555 0100"), "the forged words reached the page");
-    assert!(page.contains("enter an email address like name@example.com"), "the page words the code itself");
+    assert!(page.contains("Enter an email address like name@example.com."), "the page words the code itself");
 }

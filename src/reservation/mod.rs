@@ -66,7 +66,7 @@ pub enum ReserveError {
     ManageTokenInvalid,
     #[error("This ticket is not activated yet. Please complete payment.")]
     TicketNotActivated,
-    #[error("This ticket is already reserved for {}.", .reserved_date.map(|d| d.to_string()).unwrap_or_else(|| "another date".into()))]
+    #[error("This ticket is already booked for {}.", .reserved_date.map(crate::wording::full_date).unwrap_or_else(|| "another date".into()))]
     TicketAlreadyReserved { reserved_date: Option<NaiveDate> },
     #[error("This ticket has already been used for entry.")]
     TicketAlreadyUsed,

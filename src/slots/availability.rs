@@ -2,7 +2,7 @@
 use crate::ids::{OrgId, SlotId};
 use super::capacity::CapacityStatus;
 use super::{is_bookable, Month, SlotAvailability, SlotStatus};
-use crate::on_pool;
+use crate::{bookable, on_pool};
 use crate::store::Db;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
@@ -85,3 +85,19 @@ pub async fn slot_availability(
     Ok(row.map(|r| r.into_availability(now)))
 }
 
+
+/// When slot `slot_id` starts.
+pub async fn starts_at(db: &Db, slot_id: SlotId) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    let row: Option<(DateTime<Utc>,)> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT starts_at FROM reservation_slots WHERE id = $1").bind(slot_id).fetch_optional(pool).await)?;
+    Ok(row.map(|(t,)| t))
+}
+
+/// The venue-local day of the first slot of organization `orq` that can be booked at `now`:
+/// where a calendar opens, so it never opens on a month with nothing to book.
+pub async fn first_bookable_day(db: &Db, orq: OrgId, now: DateTime<Utc>) -> Result<Option<NaiveDate>, sqlx::Error> {
+    let row: Option<(NaiveDate,)> = on_pool!(db, pool => sqlx::query_as(concat!(
+        "SELECT date FROM reservation_slots WHERE orq = $1 AND ", bookable!("$2"), " ORDER BY date, start_time LIMIT 1"))
+        .bind(orq).bind(now).fetch_optional(pool).await)?;
+    Ok(row.map(|(d,)| d))
+}

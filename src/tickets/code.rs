@@ -18,13 +18,13 @@ pub struct TicketCode(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TicketCodeError {
-    #[error("enter a ticket code")]
+    #[error("Enter a ticket code.")]
     Empty,
-    #[error("a ticket code has {expected} letters and digits after TKT; this one has {found}")]
+    #[error("A ticket code has {expected} letters and digits after TKT; this one has {found}.")]
     WrongLength { expected: usize, found: usize },
-    #[error("'{0}' cannot appear in a ticket code")]
+    #[error("'{0}' cannot appear in a ticket code.")]
     InvalidCharacter(char),
-    #[error("this code has a typo: check each character against your ticket")]
+    #[error("This code has a typo: check each character against your ticket.")]
     CheckFailed,
 }
 

@@ -19,7 +19,7 @@ pub fn Home() -> impl IntoView {
                         <header class="venue">
                             <p class="brand">"Gatehouse"</p>
                             <h1>{o.venue.clone()}</h1>
-                            <p class="muted">{o.address.clone()}" · times in "{o.time_zone.clone()}</p>
+                            <p class="muted">{o.address.clone()}" · times are "{o.time_zone.clone()}</p>
                         </header>
                         <section class="card" aria-labelledby="have-ticket">
                             <h2 id="have-ticket">"Have a ticket?"</h2>

@@ -134,7 +134,7 @@ fn SlotList(state: BookingState) -> impl IntoView {
     Either::Right(view! {
         <section class="card" aria-labelledby="slots-title">
             <h2 id="slots-title">{wording::day_and_date(date)}</h2>
-            <p class="muted">"Times in "{state.time_zone.clone()}</p>
+            <p class="muted">"Times are "{state.time_zone.clone()}"."</p>
             <ul class="slots" aria-live="polite">
                 {move || slots.get().into_iter().map(|s| view! { <SlotRow entry=s holder=holder.clone() month=month/> }).collect_view()}
             </ul>
@@ -157,11 +157,11 @@ fn SlotRow(entry: SlotAvailability, holder: Holder, month: Month) -> impl IntoVi
         ("Available", "badge available")
     };
     let times = time_range(slot.start_time, slot.end_time);
-    let counts = format!("{}/{} available", slot.available_count, slot.total_capacity);
+    let left = slot.bookable.then(|| format!("{} left", slot.available_count));
     view! {
         <li class="slot">
             <span class="time">{times.clone()}</span>
-            <span class="count">{counts}</span>
+            <span class="count">{left}</span>
             <span class=class>{label}</span>
             {if slot.bookable {
                 Either::Left(view! { <a class="button" href=holder.step(Some(month), Some(slot.date), Some(slot.id))
@@ -193,6 +193,7 @@ fn Confirm(state: BookingState, chosen: SlotAvailability, actions: Actions) -> i
                 <dt>"Email"</dt><dd>{email}</dd>
                 <dt>"Phone"</dt><dd>{phone}</dd>
             </dl>
+            {state.final_notice.clone().map(|text| view! { <p class="warning" role="note">{text}</p> })}
             <ActionForm action=actions.book attr:class="actions">
                 <input type="hidden" name="ticket" value=state.ticket_code.clone()/>
                 <input type="hidden" name="slot" value=slot.id.to_string()/>

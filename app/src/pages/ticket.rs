@@ -5,7 +5,7 @@ use crate::server::{lookup_ticket, TicketView};
 use crate::title::PageTitle;
 use gatehouse::tickets::lifecycle::TicketStatus;
 use gatehouse::wording::{self, time_range};
-use leptos::either::{Either, EitherOf3};
+use leptos::either::EitherOf3;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -41,7 +41,7 @@ pub fn TicketStatusPage() -> impl IntoView {
                     match found {
                         Ok(v) if flag("cancel") && v.changeable && v.manageable => EitherOf3::A(view! { <CancelForm view=v action=cancel/> }),
                         Ok(v) => EitherOf3::B(view! {
-                            <Notice view=v.clone() changed=flag("changed") cancelled=flag("cancelled")/>
+                            <Notice view=v.clone() booked=flag("booked") changed=flag("changed") cancelled=flag("cancelled")/>
                             <TicketDetails view=v/>
                         }),
                         Err(e) => EitherOf3::C(view! {
@@ -59,18 +59,22 @@ pub fn TicketStatusPage() -> impl IntoView {
     }
 }
 
-/// What just happened, after a change or a cancellation redirected here.
+/// What just happened, after a booking, a change or a cancellation redirected here (never on a
+/// plain look-up).
 #[component]
-fn Notice(view: TicketView, changed: bool, cancelled: bool) -> impl IntoView {
+fn Notice(view: TicketView, booked: bool, changed: bool, cancelled: bool) -> impl IntoView {
     let status = view.ticket.status;
-    if changed && status == TicketStatus::Reserved {
-        Some(Either::Left(view! { <p class="ok confirmed" role="status">"✓ Your visit has been moved"</p> }))
-    } else if cancelled && status == TicketStatus::Activated {
-        Some(Either::Right(view! {
+    let confirmed = match (status == TicketStatus::Reserved, changed, booked) {
+        (true, true, _) => Some("✓ Your visit has been moved"),
+        (true, false, true) => Some("✓ Reservation confirmed"),
+        _ => None,
+    };
+    let cancelled = cancelled && status == TicketStatus::Activated;
+    view! {
+        {confirmed.map(|text| view! { <p class="ok confirmed" role="status">{text}</p> })}
+        {cancelled.then(|| view! {
             <p class="ok" role="status">"Your reservation is cancelled. Your ticket is still valid: book another time whenever you like."</p>
-        }))
-    } else {
-        None
+        })}
     }
 }
 
@@ -81,13 +85,12 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
     let code = t.ticket_code.clone();
     let page = ticket_page(&code, view.manage.as_deref());
     view! {
-        {reserved.then(|| view! { <p class="ok confirmed">"✓ Reservation confirmed"</p> })}
         {view.qr_svg.map(|svg| view! {
             <div class="qr" role="img" aria-label=format!("QR code of ticket {}", t.ticket_code) inner_html=svg></div>
         })}
         <dl class="facts">
             <dt>"Code"</dt><dd class="code">{t.ticket_code.clone()}</dd>
-            <dt>"Status"</dt><dd><span class="status">{t.status.as_str()}</span></dd>
+            <dt>"Status"</dt><dd><span class="status">{wording::ticket_status(t.status)}</span></dd>
             {t.reservation.clone().map(|r| view! {
                 <dt>"Date"</dt><dd>{wording::full_date(r.date)}</dd>
                 <dt>"Time"</dt><dd>{time_range(r.start_time, r.end_time)}" ("{view.time_zone.clone()}")"</dd>
