@@ -15,6 +15,13 @@ export const artifacts = join(repo, 'end2end', 'artifacts');
 export const siteDir = join(targetDir, 'site');
 mkdirSync(artifacts, { recursive: true });
 
+/// The client's file names under /pkg, as scripts/build.sh named them by their content.
+export function clientFiles() {
+  const hashes = Object.fromEntries(readFileSync(join(siteDir, 'hash.txt'), 'utf8').trim().split('\n')
+    .map((line) => line.split(':').map((s) => s.trim())));
+  return Object.fromEntries(['js', 'wasm', 'css'].map((kind) => [kind, `gatehouse.${hashes[kind]}.${kind}`]));
+}
+
 /// The instant the test servers' clocks start at unless a test picks another: tests never depend
 /// on the day they run. A Wednesday mid-month, away from every edge; edges are tested on purpose.
 export const DEFAULT_NOW = '2027-04-14T11:00:00-04:00';
