@@ -16,23 +16,44 @@ for registry in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*; do
 done
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$remap" \
   cargo build -p app --lib --target wasm32-unknown-unknown --features hydrate --profile wasm-release
-mkdir -p "$site/pkg"
 wasm_in="$target_dir/wasm32-unknown-unknown/wasm-release/app.wasm"
+client=$target_dir/client
+mkdir -p "$client"
 # wasm-bindgen and wasm-opt take ~40 s: skip them when the compiled client has not changed.
 # -Os with --converge came out smallest once gzipped (smaller than -Oz, -O3 or --gufa).
-if [ ! -f "$site/pkg/gatehouse_bg.wasm" ] || [ "$wasm_in" -nt "$site/pkg/gatehouse_bg.wasm" ]; then
-  wasm-bindgen --target web --no-typescript --out-dir "$site/pkg" --out-name gatehouse "$wasm_in"
+if [ ! -f "$client/gatehouse_bg.wasm" ] || [ "$wasm_in" -nt "$client/gatehouse_bg.wasm" ]; then
+  wasm-bindgen --target web --no-typescript --out-dir "$client" --out-name gatehouse "$wasm_in"
   node scripts/client-tools/node_modules/binaryen/bin/wasm-opt -Os --converge --enable-bulk-memory \
     --enable-nontrapping-float-to-int --enable-reference-types \
-    "$site/pkg/gatehouse_bg.wasm" -o "$site/pkg/gatehouse_bg.wasm"
-  node scripts/client-tools/node_modules/terser/bin/terser "$site/pkg/gatehouse.js" --module --compress --mangle \
-    --output "$site/pkg/gatehouse.js"
+    "$client/gatehouse_bg.wasm" -o "$client/gatehouse_bg.wasm"
+  node scripts/client-tools/node_modules/terser/bin/terser "$client/gatehouse.js" --module --compress --mangle \
+    --output "$client/gatehouse.js"
 fi
 # Comments and layout are for people reading style/, not for every visitor's download.
 cat style/*.css | node -e 'process.stdout.write(require("fs").readFileSync(0, "utf8")
   .replace(/\/\*[\s\S]*?\*\//g, "").replace(/\s+/g, " ").replace(/\s*([{};:,>])\s*/g, "$1").trim())' \
-  > "$site/pkg/gatehouse.css"
+  > "$client/gatehouse.css"
+
+# The client goes out under names that change with its content, so the server can tell browsers
+# to keep each file for a year. hash.txt lists the hashes for the server, in cargo-leptos's
+# format (`js: <hash>`, files `gatehouse.<hash>.js`); earlier builds' files are removed.
+mkdir -p "$site/pkg"
+hashes=""
+keep=" "
+for kind in js wasm css; do
+  case $kind in wasm) built=$client/gatehouse_bg.wasm ;; *) built=$client/gatehouse.$kind ;; esac
+  hash=$(sha256sum "$built" | cut -c1-16)
+  name=gatehouse.$hash.$kind
+  [ -f "$site/pkg/$name" ] || cp "$built" "$site/pkg/$name"
+  hashes="$hashes$kind: $hash"$'\n'
+  keep="$keep$name $name.br $name.gz "
+done
+for file in "$site"/pkg/*; do
+  case "$keep" in *" $(basename "$file") "*) ;; *) rm -rf "$file" ;; esac
+done
+printf '%s' "$hashes" > "$site/hash.txt"
 cp -r public/. "$site/"
+node scripts/precompress.mjs "$site"
 
 if [ "$mode" = release ]; then
   cargo build -p server --release

@@ -40,8 +40,9 @@ if [ "${1:-}" = "--test" ]; then
     say "installing Chromium for the browser tests"
     apt_install chromium chromium-driver
   fi
-  if [ ! -d end2end/node_modules/playwright-core ]; then
-    say "installing the browser-test packages"
+  # Again whenever the lock file has changed since the last install (npm ci writes its own copy).
+  if [ ! end2end/node_modules/.package-lock.json -nt end2end/package-lock.json ]; then
+    say "installing the browser-test and benchmark packages"
     (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi

@@ -15,6 +15,13 @@ export const artifacts = join(repo, 'end2end', 'artifacts');
 export const siteDir = join(targetDir, 'site');
 mkdirSync(artifacts, { recursive: true });
 
+/// The client's file names under /pkg, as scripts/build.sh named them by their content.
+export function clientFiles() {
+  const hashes = Object.fromEntries(readFileSync(join(siteDir, 'hash.txt'), 'utf8').trim().split('\n')
+    .map((line) => line.split(':').map((s) => s.trim())));
+  return Object.fromEntries(['js', 'wasm', 'css'].map((kind) => [kind, `gatehouse.${hashes[kind]}.${kind}`]));
+}
+
 /// The instant the test servers' clocks start at unless a test picks another: tests never depend
 /// on the day they run. A Wednesday mid-month, away from every edge; edges are tested on purpose.
 export const DEFAULT_NOW = '2027-04-14T11:00:00-04:00';
@@ -88,6 +95,32 @@ export async function launchBrowser() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/// What loading `url` in `page` moved over the network until the page had hydrated and every
+/// request but a live stream had finished: bytes as sent (headers and compressed bodies, CDP's
+/// encodedDataLength), by address. What the browser's cache answers counts 0.
+export async function loadBytes(page, url) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const requests = new Map();
+  const pending = new Set();
+  cdp.on('Network.requestWillBeSent', (e) => {
+    requests.set(e.requestId, { url: e.request.url, bytes: 0 });
+    if (e.type !== 'EventSource') pending.add(e.requestId);
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    if (requests.has(e.requestId)) requests.get(e.requestId).bytes = e.encodedDataLength;
+    pending.delete(e.requestId);
+  });
+  cdp.on('Network.loadingFailed', (e) => pending.delete(e.requestId));
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.hasAttribute('data-hydrated'), null, { timeout: 15_000 });
+  while (pending.size) await new Promise((ok) => setTimeout(ok, 50));
+  await cdp.detach();
+  const byUrl = {};
+  for (const { url, bytes } of requests.values()) byUrl[url] = (byUrl[url] ?? 0) + bytes;
+  return { total: Object.values(byUrl).reduce((a, b) => a + b, 0), byUrl };
 }
 
 export async function shot(page, name) {

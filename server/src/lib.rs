@@ -1,6 +1,7 @@
 //! The axum server: configuration, router, jobs and the command line, around the core.
 #![recursion_limit = "256"]
 pub mod api;
+pub mod assets;
 pub mod config;
 pub mod demo_credentials;
 pub mod downloads;

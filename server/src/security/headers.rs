@@ -11,8 +11,8 @@ use axum::http::{HeaderMap, HeaderValue};
 use leptos::nonce::Nonce;
 use leptos::prelude::{provide_context, use_context};
 
-/// Scripts: ours from /pkg ('self': the module the hydration script imports, and its preload
-/// link, which Leptos gives no nonce) and inline ones only with this answer's nonce; the WASM
+/// Scripts: ours from /pkg ('self': the module the page's inline loader imports) and inline ones
+/// only with this answer's nonce; the WASM
 /// compiles under 'wasm-unsafe-eval' (no `eval` of strings). Everything else from this origin.
 fn page_policy(nonce: &Nonce) -> String {
     format!(
@@ -33,7 +33,7 @@ enum Caching {
     NoStore,
     /// Revalidated each time, unless the handler chose otherwise (e.g. the live stream).
     NoCache,
-    /// Static assets keep what the file server says.
+    /// The client's files keep what `crate::assets` says.
     AsServed,
 }
 
