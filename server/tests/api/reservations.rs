@@ -1,8 +1,7 @@
 //! Booking, changing and cancelling through the REST API, on every backend.
-mod support;
 use gatehouse::ids::{SlotId, TicketId};
 use serde_json::json;
-use support::{backends, code_of, TestApp};
+use crate::support::{backends, code_of, Backend, TestApp};
 
 #[tokio::test]
 async fn an_activated_ticket_books_a_slot_and_everything_changes_together() {
@@ -128,7 +127,7 @@ async fn bad_contact_details_are_refused_before_anything_is_written() {
 
 #[tokio::test]
 async fn malformed_requests_get_specific_4xx_codes() {
-    let app = TestApp::with_demo(support::Backend::Sqlite).await;
+    let app = TestApp::with_demo(Backend::Sqlite).await;
     let url = format!("{}/api/tickets/validate", app.base);
     let send = |body: String, content_type: &'static str| {
         let req = app.http.post(&url).header("content-type", content_type).body(body);

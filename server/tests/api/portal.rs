@@ -1,9 +1,8 @@
 //! What the customer portal needs beyond the booking API: slot capacity set by an admin, the QR
 //! code as a PNG, and live availability over server-sent events.
-mod support;
 use serde_json::{json, Value};
 use std::time::Duration;
-use support::{backends, code_of, test_now, TestApp};
+use crate::support::{backends, code_of, test_now, Backend, TestApp};
 
 impl TestApp {
     async fn put_capacity(&self, token: &str, slot: &str, body: Value) -> (u16, Value) {
@@ -63,7 +62,7 @@ async fn an_admin_sets_a_slot_capacity_but_never_below_what_is_booked() {
 
 #[tokio::test]
 async fn a_reserved_ticket_downloads_its_qr_code_as_a_png() {
-    let app = TestApp::with_demo(support::Backend::Sqlite).await;
+    let app = TestApp::with_demo(Backend::Sqlite).await;
     let (ticket, code) = app.ticket("ACTIVATED").await;
     let res = app.get(&format!("/tickets/{code}/qr.png")).await;
     assert_eq!(res.status().as_u16(), 404, "no reservation, no QR code yet");
@@ -161,7 +160,7 @@ async fn an_open_page_hears_of_every_change_to_its_day_and_nothing_else() {
 
 #[tokio::test]
 async fn live_availability_refuses_malformed_parameters() {
-    let app = TestApp::spawn(support::Backend::Sqlite).await;
+    let app = TestApp::spawn(Backend::Sqlite).await;
     for query in
         ["venue=1&date=2026-13-01", "venue=x&date=2026-11-01", "date=2026-11-01", "venue=1&date=2026-11-01&x=1"]
     {

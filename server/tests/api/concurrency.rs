@@ -1,12 +1,11 @@
 //! Races the engine must win on every backend: never oversell, never double-admit.
-mod support;
 use gatehouse::ids::SlotId;
 use gatehouse::error::DomainError;
 use gatehouse::admission::{self, Door};
 use gatehouse::reservation::{self, Booking};
 use gatehouse::tickets::code::TicketCode;
 use std::sync::Arc;
-use support::{backends, TestApp};
+use crate::support::{backends, TestApp};
 
 fn booking(code: &TicketCode, slot_id: SlotId) -> Booking {
     Booking::parse(code.clone(), None, slot_id, "race@example.com", "+12025550100").expect("valid contact")

@@ -1,10 +1,9 @@
 //! The server's edge (issue 9, points 5 and 6): request budgets per client address and per
 //! operator token, and connections that cannot be held open to starve the server.
-mod support;
 use serde_json::{json, Value};
 use server::config::HttpLimits;
 use std::time::{Duration, Instant};
-use support::{backends, code_of, no_rate_limits, Backend, TestApp};
+use crate::support::{backends, code_of, no_rate_limits, test_now, Backend, TestApp};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -291,7 +290,7 @@ async fn a_live_availability_stream_outlives_the_request_timeout() {
     let app = TestApp::spawn_with(Backend::Sqlite, limits).await;
     app.seed_demo().await;
     let orq = app.orq().await;
-    let day = (support::test_now() - chrono::Duration::hours(5)).date_naive() + chrono::Duration::days(3);
+    let day = (test_now() - chrono::Duration::hours(5)).date_naive() + chrono::Duration::days(3);
     let mut stream = app.get(&format!("/live/slots?venue={orq}&date={day}")).await;
     assert_eq!(stream.status().as_u16(), 200);
     let mut events = 0;

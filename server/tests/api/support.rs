@@ -1,6 +1,5 @@
 //! Test harness: the real router on port 0 over a fresh database, talked to over real HTTP.
 //! Every test gets its own SQLite file or PostgreSQL database, dropped when the test ends.
-#![allow(dead_code)] // each test binary uses a different part of the harness
 use chrono::{DateTime, TimeZone, Utc};
 use gatehouse::clock::ManualClock;
 use gatehouse::ids::{OrgId, SlotId, TicketId};
@@ -32,7 +31,8 @@ pub struct TestDb {
 }
 
 enum Cleanup {
-    File(tempfile::TempDir),
+    /// Held only to be dropped: removing the directory removes the SQLite file.
+    File { _dir: tempfile::TempDir },
     Database { admin_url: String, name: String },
 }
 
@@ -51,7 +51,7 @@ impl TestDb {
                 let url = format!("sqlite:{}", dir.path().join("test.db").display());
                 let db = Db::connect(&url).await.expect("open sqlite");
                 db.migrate().await.expect("migrate sqlite");
-                TestDb { db, cleanup: Some(Cleanup::File(dir)) }
+                TestDb { db, cleanup: Some(Cleanup::File { _dir: dir }) }
             }
             Backend::Postgres => {
                 let admin_url = std::env::var("GATEHOUSE_TEST_POSTGRES_URL").expect("GATEHOUSE_TEST_POSTGRES_URL");
@@ -104,7 +104,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub engine: Engine,
     pub clock: ManualClock,
-    pub test_db: TestDb,
+    /// Held only to be dropped with the app: the database goes when the test ends.
+    _test_db: TestDb,
 }
 
 impl TestApp {
@@ -123,7 +124,7 @@ impl TestApp {
         let options = server::router::leptos_options(std::path::Path::new("target/site"), addr);
         let app = server::router::router(engine.clone(), options, &limits);
         tokio::spawn(server::serve::serve(listener, app, limits, std::future::pending()));
-        TestApp { base: format!("http://{addr}"), http: reqwest::Client::new(), engine, clock, test_db }
+        TestApp { base: format!("http://{addr}"), http: reqwest::Client::new(), engine, clock, _test_db: test_db }
     }
 
     pub async fn seed_demo(&self) -> gatehouse::demo::DemoReport {

@@ -1,8 +1,7 @@
 //! At the door: validation outcomes, admission exactly once, the log, expiry, activation.
-mod support;
 use chrono::{Duration, TimeZone, Utc};
 use serde_json::json;
-use support::{backends, code_of, TestApp};
+use crate::support::{backends, code_of, Backend, TestApp};
 
 async fn reserved_ticket(app: &TestApp, days: i64, hour: u32) -> (gatehouse::ids::TicketId, gatehouse::tickets::code::TicketCode) {
     let (id, code) = app.ticket("ACTIVATED").await;
@@ -13,7 +12,7 @@ async fn reserved_ticket(app: &TestApp, days: i64, hour: u32) -> (gatehouse::ids
 
 #[tokio::test]
 async fn operator_endpoints_need_a_staff_token() {
-    let app = TestApp::with_demo(support::Backend::Sqlite).await;
+    let app = TestApp::with_demo(Backend::Sqlite).await;
     let (status, body) = app.post("/api/operator/validate-ticket", json!({ "ticket_code": "x" })).await;
     assert_eq!((status, code_of(&body)), (401, "UNAUTHORIZED"));
     let (status, body) = app.post_as(Some("gh_nope"), "/api/operator/verify-ticket", json!({ "ticket_id": 1 })).await;
@@ -109,7 +108,7 @@ async fn today_is_the_venues_today_not_the_servers() {
 
 #[tokio::test]
 async fn an_operator_cannot_admit_in_another_operators_name_or_another_organizations_ticket() {
-    let app = TestApp::with_demo(support::Backend::Sqlite).await;
+    let app = TestApp::with_demo(Backend::Sqlite).await;
     let op = app.token("operator").await;
     let (id, _) = reserved_ticket(&app, 0, 12).await;
     let (status, body) =

@@ -1,6 +1,5 @@
 //! The skeleton every feature lands in: health, server-rendered pages, demo data, both engines.
-mod support;
-use support::{backends, TestApp};
+use crate::support::{backends, Backend, TestApp};
 
 #[tokio::test]
 async fn health_answers_ok_while_the_database_is_reachable() {
@@ -40,7 +39,7 @@ async fn the_start_page_is_rendered_on_the_server_with_the_venue_and_the_hydrati
 
 #[tokio::test]
 async fn an_unknown_page_answers_404_with_a_way_back() {
-    let app = TestApp::spawn(support::Backend::Sqlite).await;
+    let app = TestApp::spawn(Backend::Sqlite).await;
     let response = app.get("/no-such-page").await;
     assert_eq!(response.status(), 404);
     assert!(response.text().await.expect("body").contains("Go to the start page"));
@@ -89,7 +88,7 @@ async fn the_demo_has_tickets_in_every_state_and_consistent_slot_counters() {
 
 #[tokio::test]
 async fn a_ticket_code_with_a_typo_is_refused_before_any_lookup() {
-    let app = TestApp::spawn(support::Backend::Sqlite).await;
+    let app = TestApp::spawn(Backend::Sqlite).await;
     app.seed_demo().await;
     let html = app.get("/ticket?code=TKT-0000-000000-000000-00001").await.text().await.expect("body");
     assert!(html.contains("this code has a typo"), "{html}");

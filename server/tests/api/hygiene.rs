@@ -1,12 +1,11 @@
 //! What every answer carries (security headers, caching rules, a body that explains an error) and
 //! what the server refuses whatever the route: cross-site calls to server functions, oversized
 //! server-function bodies and request heads, malformed staff credentials.
-mod support;
 use gatehouse::ids::TicketId;
 use reqwest::header::HeaderMap;
 use reqwest::Response;
 use serde_json::{json, Value};
-use support::{backends, code_of, Backend, TestApp};
+use crate::support::{backends, code_of, Backend, TestApp};
 
 const EVIL: &str = "http://evil.example";
 
