@@ -1,7 +1,7 @@
 //! At the door: validation outcomes, admission exactly once, the log, expiry, activation.
 use chrono::{Duration, TimeZone, Utc};
 use serde_json::json;
-use crate::support::{backends, code_of, Backend, TestApp};
+use crate::support::{backend_tests, code_of, Backend, TestApp};
 
 async fn reserved_ticket(app: &TestApp, days: i64, hour: u32) -> (gatehouse::ids::TicketId, gatehouse::tickets::code::TicketCode) {
     let (id, code) = app.ticket("ACTIVATED").await;
@@ -19,9 +19,8 @@ async fn operator_endpoints_need_a_staff_token() {
     assert_eq!((status, code_of(&body)), (401, "UNAUTHORIZED"));
 }
 
-#[tokio::test]
-async fn a_ticket_reserved_for_today_is_valid_and_is_admitted_once() {
-    for backend in backends() {
+backend_tests! {
+    async fn a_ticket_reserved_for_today_is_valid_and_is_admitted_once(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let op = app.token("operator").await;
         let (id, code) = reserved_ticket(&app, 0, 12).await;
@@ -47,9 +46,8 @@ async fn a_ticket_reserved_for_today_is_valid_and_is_admitted_once() {
     }
 }
 
-#[tokio::test]
-async fn each_refusal_at_the_door_has_its_code_and_details() {
-    for backend in backends() {
+backend_tests! {
+    async fn each_refusal_at_the_door_has_its_code_and_details(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let op = app.token("operator").await;
         let validate = |code: String| {
@@ -88,9 +86,8 @@ async fn each_refusal_at_the_door_has_its_code_and_details() {
     }
 }
 
-#[tokio::test]
-async fn today_is_the_venues_today_not_the_servers() {
-    for backend in backends() {
+backend_tests! {
+    async fn today_is_the_venues_today_not_the_servers(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let op = app.token("operator").await;
         let (_, code) = reserved_ticket(&app, 0, 16).await;
@@ -123,9 +120,8 @@ async fn an_operator_cannot_admit_in_another_operators_name_or_another_organizat
     assert_eq!((status, code_of(&body)), (404, "TICKET_NOT_FOUND"));
 }
 
-#[tokio::test]
-async fn reserved_tickets_expire_once_their_slot_has_ended() {
-    for backend in backends() {
+backend_tests! {
+    async fn reserved_tickets_expire_once_their_slot_has_ended(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let (today, _) = reserved_ticket(&app, 0, 12).await;
         let (tomorrow, _) = reserved_ticket(&app, 1, 12).await;
@@ -142,9 +138,8 @@ async fn reserved_tickets_expire_once_their_slot_has_ended() {
     }
 }
 
-#[tokio::test]
-async fn an_admin_activates_a_paid_ticket_and_an_operator_may_not() {
-    for backend in backends() {
+backend_tests! {
+    async fn an_admin_activates_a_paid_ticket_and_an_operator_may_not(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let (admin, op) = (app.token("admin").await, app.token("operator").await);
         let (id, code) = app.ticket("PENDING_PAYMENT").await;
@@ -161,11 +156,10 @@ async fn an_admin_activates_a_paid_ticket_and_an_operator_may_not() {
     }
 }
 
-/// A status the code does not know (a hand-edited row) is a failure that is logged, never read
-/// as some other status.
-#[tokio::test]
-async fn a_ticket_with_an_unknown_stored_status_is_an_error_not_a_default() {
-    for backend in backends() {
+backend_tests! {
+    /// A status the code does not know (a hand-edited row) is a failure that is logged, never read
+    /// as some other status.
+    async fn a_ticket_with_an_unknown_stored_status_is_an_error_not_a_default(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let (id, code) = app.ticket("ACTIVATED").await;
         // As a newer release sharing the database could write it: past the schema's CHECK.

@@ -5,15 +5,15 @@ use gatehouse::admission::{self, Door};
 use gatehouse::reservation::{self, Booking};
 use gatehouse::tickets::code::TicketCode;
 use std::sync::Arc;
-use crate::support::{backends, TestApp};
+use crate::support::{backend_tests, TestApp};
 
 fn booking(code: &TicketCode, slot_id: SlotId) -> Booking {
     Booking::parse(code.clone(), None, slot_id, "race@example.com", "+12025550100").expect("valid contact")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_thousand_concurrent_bookings_fill_a_200_seat_slot_exactly() {
-    for backend in backends() {
+backend_tests! {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_thousand_concurrent_bookings_fill_a_200_seat_slot_exactly(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let slot = app.slot(10, 12).await;
         let tickets = app.tickets("ACTIVATED", 1000).await;
@@ -43,9 +43,9 @@ async fn a_thousand_concurrent_bookings_fill_a_200_seat_slot_exactly() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn fifty_concurrent_admissions_of_one_ticket_admit_it_once() {
-    for backend in backends() {
+backend_tests! {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn fifty_concurrent_admissions_of_one_ticket_admit_it_once(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let (id, code) = app.ticket("ACTIVATED").await;
         reservation::reserve(&app.engine, &booking(&code, app.slot(0, 12).await)).await.expect("reserve");
@@ -74,9 +74,9 @@ async fn fifty_concurrent_admissions_of_one_ticket_admit_it_once() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn one_ticket_booked_into_two_slots_at_once_gets_exactly_one() {
-    for backend in backends() {
+backend_tests! {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn one_ticket_booked_into_two_slots_at_once_gets_exactly_one(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let (a, b) = (app.slot(11, 12).await, app.slot(11, 14).await);
         for round in 0..20 {
@@ -110,14 +110,13 @@ async fn assert_counts_match(app: &TestApp, slots: &[SlotId], context: &str) {
     }
 }
 
-/// The race the attacker found: a cancel that read the reservation's slot, then a change moved
-/// it, then the cancel freed a seat in the old slot while the new one kept a phantom. Every
-/// round runs change A→B, cancel and cancel at once on one ticket while other tickets hold seats
-/// in both slots; then change/verify and cancel/verify on tickets booked for today.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_change_cancel_and_verify_of_one_ticket_never_corrupt_the_counts() {
-    use gatehouse::admission::Door;
-    for backend in backends() {
+backend_tests! {
+    /// The race the attacker found: a cancel that read the reservation's slot, then a change moved
+    /// it, then the cancel freed a seat in the old slot while the new one kept a phantom. Every
+    /// round runs change A→B, cancel and cancel at once on one ticket while other tickets hold seats
+    /// in both slots; then change/verify and cancel/verify on tickets booked for today.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_change_cancel_and_verify_of_one_ticket_never_corrupt_the_counts(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let (a, b) = (app.slot(12, 12).await, app.slot(12, 14).await);
         for (i, (_, other)) in app.tickets("ACTIVATED", 4).await.iter().enumerate() {

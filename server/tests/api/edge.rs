@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 use server::config::HttpLimits;
 use std::time::{Duration, Instant};
-use crate::support::{backends, code_of, no_rate_limits, test_now, Backend, TestApp};
+use crate::support::{backend_tests, code_of, no_rate_limits, test_now, Backend, TestApp};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -65,9 +65,8 @@ impl TestApp {
     }
 }
 
-#[tokio::test]
-async fn the_eleventh_booking_request_in_a_minute_from_one_address_is_refused_with_retry_after() {
-    for backend in backends() {
+backend_tests! {
+    async fn the_eleventh_booking_request_in_a_minute_from_one_address_is_refused_with_retry_after(backend: Backend) {
         let app = TestApp::spawn_with(backend, HttpLimits::default()).await;
         app.seed_demo().await;
         let slot = app.slot(3, 10).await;
@@ -96,9 +95,8 @@ async fn the_eleventh_booking_request_in_a_minute_from_one_address_is_refused_wi
     }
 }
 
-#[tokio::test]
-async fn the_portal_and_the_anonymous_ticket_check_spend_the_same_budget_as_the_api() {
-    for backend in backends() {
+backend_tests! {
+    async fn the_portal_and_the_anonymous_ticket_check_spend_the_same_budget_as_the_api(backend: Backend) {
         let app = TestApp::spawn_with(backend, rates(4, 0)).await;
         app.seed_demo().await;
         let (_, code) = app.ticket("ACTIVATED").await;
@@ -129,9 +127,8 @@ async fn the_portal_and_the_anonymous_ticket_check_spend_the_same_budget_as_the_
     }
 }
 
-#[tokio::test]
-async fn an_operator_is_limited_per_token_not_per_address() {
-    for backend in backends() {
+backend_tests! {
+    async fn an_operator_is_limited_per_token_not_per_address(backend: Backend) {
         let app = TestApp::spawn_with(backend, rates(0, 5)).await;
         app.seed_demo().await;
         let (first_device, second_device) = (app.token("operator").await, app.token("operator").await);
@@ -174,9 +171,8 @@ async fn x_forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy() {
     assert!(!proxied.guess_code(Some("198.51.100.2")).await.is_refused(), "another client behind the proxy");
 }
 
-#[tokio::test]
-async fn a_zero_rate_turns_the_limit_off() {
-    for backend in backends() {
+backend_tests! {
+    async fn a_zero_rate_turns_the_limit_off(backend: Backend) {
         let app = TestApp::spawn_with(backend, no_rate_limits()).await;
         app.seed_demo().await;
         let slot = app.slot(2, 14).await;

@@ -1,18 +1,16 @@
 //! The skeleton every feature lands in: health, server-rendered pages, demo data, both engines.
-use crate::support::{backends, Backend, TestApp};
+use crate::support::{backend_tests, postgres_url_or_skip, Backend, TestApp};
 
-#[tokio::test]
-async fn health_answers_ok_while_the_database_is_reachable() {
-    for backend in backends() {
+backend_tests! {
+    async fn health_answers_ok_while_the_database_is_reachable(backend: Backend) {
         let app = TestApp::spawn(backend).await;
         let response = app.get("/healthz").await;
         assert_eq!(response.status(), 200, "{backend:?}");
     }
 }
 
-#[tokio::test]
-async fn health_answers_503_once_the_database_is_gone() {
-    for backend in backends() {
+backend_tests! {
+    async fn health_answers_503_once_the_database_is_gone(backend: Backend) {
         let app = TestApp::spawn(backend).await;
         app.engine.db.close().await;
         let response = app.get("/healthz").await;
@@ -20,9 +18,8 @@ async fn health_answers_503_once_the_database_is_gone() {
     }
 }
 
-#[tokio::test]
-async fn the_start_page_is_rendered_on_the_server_with_the_venue_and_the_hydration_script() {
-    for backend in backends() {
+backend_tests! {
+    async fn the_start_page_is_rendered_on_the_server_with_the_venue_and_the_hydration_script(backend: Backend) {
         let app = TestApp::spawn(backend).await;
         app.seed_demo().await;
         let response = app.get("/").await;
@@ -45,9 +42,8 @@ async fn an_unknown_page_answers_404_with_a_way_back() {
     assert!(response.text().await.expect("body").contains("Go to the start page"));
 }
 
-#[tokio::test]
-async fn seeding_the_demo_twice_creates_nothing_twice() {
-    for backend in backends() {
+backend_tests! {
+    async fn seeding_the_demo_twice_creates_nothing_twice(backend: Backend) {
         let app = TestApp::spawn(backend).await;
         let first = app.seed_demo().await;
         assert!(first.new_credentials.is_some());
@@ -67,9 +63,8 @@ async fn seeding_the_demo_twice_creates_nothing_twice() {
     }
 }
 
-#[tokio::test]
-async fn the_demo_has_tickets_in_every_state_and_consistent_slot_counters() {
-    for backend in backends() {
+backend_tests! {
+    async fn the_demo_has_tickets_in_every_state_and_consistent_slot_counters(backend: Backend) {
         let app = TestApp::spawn(backend).await;
         app.seed_demo().await;
         let by_status: Vec<(String, i64)> = gatehouse::on_pool!(&app.engine.db, pool => sqlx::query_as(
@@ -99,7 +94,11 @@ async fn a_ticket_code_with_a_typo_is_refused_before_any_lookup() {
 /// The README's PostgreSQL line names a database that a fresh server does not have yet.
 #[tokio::test]
 async fn a_postgres_database_named_in_the_url_is_created_when_missing() {
-    let Ok(admin_url) = std::env::var("GATEHOUSE_TEST_POSTGRES_URL") else { return };
+    let Some(admin_url) =
+        postgres_url_or_skip(concat!(module_path!(), "::a_postgres_database_named_in_the_url_is_created_when_missing"))
+    else {
+        return;
+    };
     let name = format!("gatehouse_missing_{}", std::process::id());
     let url = gatehouse::store::with_database(&admin_url, &name);
     let db = gatehouse::store::Db::connect(&url).await.expect("connect creates the database");

@@ -5,7 +5,7 @@ use gatehouse::ids::TicketId;
 use reqwest::header::HeaderMap;
 use reqwest::Response;
 use serde_json::{json, Value};
-use crate::support::{backends, code_of, Backend, TestApp};
+use crate::support::{backend_tests, code_of, Backend, TestApp};
 
 const EVIL: &str = "http://evil.example";
 
@@ -62,9 +62,8 @@ fn contact(code: &str) -> [(&str, &str); 4] {
     [("ticket", code), ("email", "john@example.com"), ("phone", "+1 202 555 1234"), ("country", "")]
 }
 
-#[tokio::test]
-async fn every_kind_of_answer_carries_the_security_headers() {
-    for backend in backends() {
+backend_tests! {
+    async fn every_kind_of_answer_carries_the_security_headers(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let (_, code) = app.reserved(2, 12).await;
         let answers = [
@@ -120,9 +119,8 @@ async fn the_csp_nonce_matches_the_page_scripts() {
     assert_eq!(nonces.len(), 3, "every answer draws a new nonce: {nonces:?}");
 }
 
-#[tokio::test]
-async fn a_cross_site_form_post_to_a_server_function_is_refused_and_changes_nothing() {
-    for backend in backends() {
+backend_tests! {
+    async fn a_cross_site_form_post_to_a_server_function_is_refused_and_changes_nothing(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let (id, code) = app.ticket("ACTIVATED").await;
         let code = code.as_str();
@@ -152,9 +150,8 @@ async fn a_cross_site_form_post_to_a_server_function_is_refused_and_changes_noth
     }
 }
 
-#[tokio::test]
-async fn a_same_origin_form_post_is_accepted() {
-    for backend in backends() {
+backend_tests! {
+    async fn a_same_origin_form_post_is_accepted(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let (id, code) = app.ticket("ACTIVATED").await;
         let res = app.form_post("/sfn/save_contact", Some(&app.base), &contact(code.as_str())).await;
@@ -292,9 +289,8 @@ async fn a_401_names_the_bearer_scheme() {
     }
 }
 
-#[tokio::test]
-async fn a_lower_case_bearer_scheme_is_accepted() {
-    for backend in backends() {
+backend_tests! {
+    async fn a_lower_case_bearer_scheme_is_accepted(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let operator = app.token("operator").await;
         let (_, code) = app.reserved(0, 16).await;
@@ -332,9 +328,8 @@ async fn an_anonymous_admin_call_says_an_admin_is_needed() {
     assert!(body["error"]["message"].as_str().unwrap_or_default().contains("an operator"), "{body}");
 }
 
-#[tokio::test]
-async fn a_device_name_with_other_characters_is_refused() {
-    for backend in backends() {
+backend_tests! {
+    async fn a_device_name_with_other_characters_is_refused(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let operator = app.token("operator").await;
         let (id, _) = app.reserved(0, 16).await;
@@ -409,10 +404,9 @@ async fn non_ascii_ticket_codes_are_refused_on_every_path_never_a_panic() {
     }
 }
 
-/// Server functions answered 500 for every error; now the status its code means, as the API.
-#[tokio::test]
-async fn a_server_function_error_answers_the_status_its_code_means() {
-    for backend in backends() {
+backend_tests! {
+    /// Server functions answered 500 for every error; now the status its code means, as the API.
+    async fn a_server_function_error_answers_the_status_its_code_means(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         for (ticket, status, code) in
             [("TKT-bad", 400, "INVALID_TICKET_CODE"), ("TKT-0000-000000-000000-00000", 404, "TICKET_NOT_FOUND")]

@@ -2,7 +2,7 @@
 //! code as a PNG, and live availability over server-sent events.
 use serde_json::{json, Value};
 use std::time::Duration;
-use crate::support::{backends, code_of, test_now, Backend, TestApp};
+use crate::support::{backend_tests, code_of, test_now, Backend, TestApp};
 
 impl TestApp {
     async fn put_capacity(&self, token: &str, slot: &str, body: Value) -> (u16, Value) {
@@ -18,9 +18,8 @@ impl TestApp {
     }
 }
 
-#[tokio::test]
-async fn an_admin_sets_a_slot_capacity_but_never_below_what_is_booked() {
-    for backend in backends() {
+backend_tests! {
+    async fn an_admin_sets_a_slot_capacity_but_never_below_what_is_booked(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let admin = app.token("admin").await;
         let slot = app.slot(4, 10).await;
@@ -116,9 +115,8 @@ fn available(slots: &Value, slot_id: gatehouse::ids::SlotId) -> i64 {
         .expect("count")
 }
 
-#[tokio::test]
-async fn an_open_page_hears_of_every_change_to_its_day_and_nothing_else() {
-    for backend in backends() {
+backend_tests! {
+    async fn an_open_page_hears_of_every_change_to_its_day_and_nothing_else(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let orq = app.orq().await;
         let day = (test_now() - chrono::Duration::hours(5)).date_naive() + chrono::Duration::days(3);

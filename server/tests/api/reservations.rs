@@ -1,11 +1,10 @@
 //! Booking, changing and cancelling through the REST API, on every backend.
 use gatehouse::ids::{SlotId, TicketId};
 use serde_json::json;
-use crate::support::{backends, code_of, Backend, TestApp};
+use crate::support::{backend_tests, code_of, Backend, TestApp};
 
-#[tokio::test]
-async fn an_activated_ticket_books_a_slot_and_everything_changes_together() {
-    for backend in backends() {
+backend_tests! {
+    async fn an_activated_ticket_books_a_slot_and_everything_changes_together(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let (ticket, code) = app.ticket("ACTIVATED").await;
         let slot = app.slot(1, 12).await;
@@ -28,9 +27,8 @@ async fn an_activated_ticket_books_a_slot_and_everything_changes_together() {
     }
 }
 
-#[tokio::test]
-async fn validating_for_reservation_names_each_refusal() {
-    for backend in backends() {
+backend_tests! {
+    async fn validating_for_reservation_names_each_refusal(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let (_, activated) = app.ticket("ACTIVATED").await;
         let (status, body) = app.post("/api/tickets/validate", json!({ "ticket_code": activated.as_str() })).await;
@@ -64,9 +62,8 @@ async fn validating_for_reservation_names_each_refusal() {
     }
 }
 
-#[tokio::test]
-async fn a_full_slot_answers_409_with_nearby_alternatives_and_changes_nothing() {
-    for backend in backends() {
+backend_tests! {
+    async fn a_full_slot_answers_409_with_nearby_alternatives_and_changes_nothing(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let slot = app.slot(5, 12).await;
         app.set_capacity(slot, 1).await;
@@ -86,9 +83,8 @@ async fn a_full_slot_answers_409_with_nearby_alternatives_and_changes_nothing() 
     }
 }
 
-#[tokio::test]
-async fn started_and_closed_slots_cannot_be_booked() {
-    for backend in backends() {
+backend_tests! {
+    async fn started_and_closed_slots_cannot_be_booked(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let (ticket, _) = app.ticket("ACTIVATED").await;
         // The test clock is 10:00 in New York: today's 10:00 slot has just started.
@@ -105,9 +101,8 @@ async fn started_and_closed_slots_cannot_be_booked() {
     }
 }
 
-#[tokio::test]
-async fn bad_contact_details_are_refused_before_anything_is_written() {
-    for backend in backends() {
+backend_tests! {
+    async fn bad_contact_details_are_refused_before_anything_is_written(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let (ticket, ticket_code) = app.ticket("ACTIVATED").await;
         let slot = app.slot(1, 12).await;
@@ -151,9 +146,8 @@ async fn malformed_requests_get_specific_4xx_codes() {
     assert_eq!((status, code_of(&body)), (404, "NOT_FOUND"));
 }
 
-#[tokio::test]
-async fn month_availability_follows_the_prd_shape() {
-    for backend in backends() {
+backend_tests! {
+    async fn month_availability_follows_the_prd_shape(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let orq = app.orq().await;
         let (status, body) = app.get_json(&format!("/api/reservation-slots/available?month=2026-11&orq={orq}")).await;
@@ -182,9 +176,8 @@ async fn month_availability_follows_the_prd_shape() {
     }
 }
 
-#[tokio::test]
-async fn a_reservation_moves_to_another_slot_and_frees_the_old_seat() {
-    for backend in backends() {
+backend_tests! {
+    async fn a_reservation_moves_to_another_slot_and_frees_the_old_seat(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let (ticket, code) = app.ticket("ACTIVATED").await;
         let (old, new) = (app.slot(3, 12).await, app.slot(4, 14).await);
@@ -201,9 +194,8 @@ async fn a_reservation_moves_to_another_slot_and_frees_the_old_seat() {
     }
 }
 
-#[tokio::test]
-async fn moving_into_a_full_slot_keeps_the_old_seat() {
-    for backend in backends() {
+backend_tests! {
+    async fn moving_into_a_full_slot_keeps_the_old_seat(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let (ticket, code) = app.ticket("ACTIVATED").await;
         let (old, full) = (app.slot(3, 12).await, app.slot(4, 14).await);
@@ -216,9 +208,8 @@ async fn moving_into_a_full_slot_keeps_the_old_seat() {
     }
 }
 
-#[tokio::test]
-async fn cancelling_frees_the_seat_and_the_ticket_can_book_again() {
-    for backend in backends() {
+backend_tests! {
+    async fn cancelling_frees_the_seat_and_the_ticket_can_book_again(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let (ticket, code) = app.ticket("ACTIVATED").await;
         let slot = app.slot(3, 12).await;
@@ -232,9 +223,8 @@ async fn cancelling_frees_the_seat_and_the_ticket_can_book_again() {
     }
 }
 
-#[tokio::test]
-async fn changes_stop_24_hours_before_the_visit() {
-    for backend in backends() {
+backend_tests! {
+    async fn changes_stop_24_hours_before_the_visit(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let (ticket, code) = app.ticket("ACTIVATED").await;
         let slot = app.slot(1, 10).await; // tomorrow 10:00, exactly 24 h after the test clock
@@ -249,9 +239,8 @@ async fn changes_stop_24_hours_before_the_visit() {
     }
 }
 
-#[tokio::test]
-async fn another_organizations_slot_cannot_be_booked_or_moved_into() {
-    for backend in backends() {
+backend_tests! {
+    async fn another_organizations_slot_cannot_be_booked_or_moved_into(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let foreign = app.slot(5, 14).await;
         gatehouse::on_pool!(&app.engine.db, pool => async {
@@ -271,9 +260,8 @@ async fn another_organizations_slot_cannot_be_booked_or_moved_into() {
     }
 }
 
-#[tokio::test]
-async fn a_reserved_ticket_page_shows_its_qr_code_and_offers_the_visit_as_an_ics_event() {
-    for backend in backends() {
+backend_tests! {
+    async fn a_reserved_ticket_page_shows_its_qr_code_and_offers_the_visit_as_an_ics_event(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let (ticket, code) = app.ticket("ACTIVATED").await;
         let before = app.get(&format!("/ticket?code={code}")).await.text().await.expect("body");
@@ -295,11 +283,10 @@ async fn a_reserved_ticket_page_shows_its_qr_code_and_offers_the_visit_as_an_ics
     }
 }
 
-/// The takeover the attacker found: a guessable ticket id was enough to book someone else's paid
-/// ticket and be answered its secret code.
-#[tokio::test]
-async fn a_reservation_needs_the_ticket_code_and_an_id_alone_reveals_nothing() {
-    for backend in backends() {
+backend_tests! {
+    /// The takeover the attacker found: a guessable ticket id was enough to book someone else's paid
+    /// ticket and be answered its secret code.
+    async fn a_reservation_needs_the_ticket_code_and_an_id_alone_reveals_nothing(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let slot = app.slot(3, 12).await;
         let (victim, victim_code) = app.ticket("ACTIVATED").await;
@@ -343,11 +330,10 @@ async fn a_reservation_needs_the_ticket_code_and_an_id_alone_reveals_nothing() {
     }
 }
 
-/// The ticket code is the door QR: whoever saw it (a photo is enough) may see the visit, but
-/// changing, cancelling and the full contact details need the management token.
-#[tokio::test]
-async fn changing_cancelling_and_contact_details_need_the_management_token() {
-    for backend in backends() {
+backend_tests! {
+    /// The ticket code is the door QR: whoever saw it (a photo is enough) may see the visit, but
+    /// changing, cancelling and the full contact details need the management token.
+    async fn changing_cancelling_and_contact_details_need_the_management_token(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let (ticket, code) = app.ticket("ACTIVATED").await;
         let (slot, other) = (app.slot(3, 12).await, app.slot(4, 12).await);

@@ -1,93 +1,16 @@
 //! Test harness: the real router on port 0 over a fresh database, talked to over real HTTP.
-//! Every test gets its own SQLite file or PostgreSQL database, dropped when the test ends.
+//! Every test gets its own SQLite file or PostgreSQL database, dropped when the test ends;
+//! `backend_tests!` runs a test on each backend as its own case (see `backend.rs`).
+mod backend;
+
+pub(crate) use backend::backend_tests;
+pub use backend::{postgres_url_or_skip, Backend, TestDb};
 use chrono::{DateTime, TimeZone, Utc};
 use gatehouse::clock::ManualClock;
 use gatehouse::ids::{OrgId, SlotId, TicketId};
-use gatehouse::store::Db;
 use gatehouse::Engine;
 use server::config::HttpLimits;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-/// The backends this run covers: SQLite always, PostgreSQL when `GATEHOUSE_TEST_POSTGRES_URL` is set.
-pub fn backends() -> Vec<Backend> {
-    let mut all = vec![Backend::Sqlite];
-    if std::env::var("GATEHOUSE_TEST_POSTGRES_URL").is_ok() {
-        all.push(Backend::Postgres);
-    }
-    all
-}
-
-/// A fresh, migrated database that removes itself when dropped.
-pub struct TestDb {
-    pub db: Db,
-    cleanup: Option<Cleanup>,
-}
-
-enum Cleanup {
-    /// Held only to be dropped: removing the directory removes the SQLite file.
-    File { _dir: tempfile::TempDir },
-    Database { admin_url: String, name: String },
-}
-
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-fn unique_name() -> String {
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("gatehouse_test_{}_{}_{n}", std::process::id(), Utc::now().timestamp_micros())
-}
-
-impl TestDb {
-    pub async fn new(backend: Backend) -> TestDb {
-        match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = format!("sqlite:{}", dir.path().join("test.db").display());
-                let db = Db::connect(&url).await.expect("open sqlite");
-                db.migrate().await.expect("migrate sqlite");
-                TestDb { db, cleanup: Some(Cleanup::File { _dir: dir }) }
-            }
-            Backend::Postgres => {
-                let admin_url = std::env::var("GATEHOUSE_TEST_POSTGRES_URL").expect("GATEHOUSE_TEST_POSTGRES_URL");
-                let name = unique_name();
-                let admin = Db::connect(&admin_url).await.expect("connect to postgres");
-                gatehouse::on_pool!(&admin, pool => sqlx::query(&format!("CREATE DATABASE {name}")).execute(pool).await.map(|_| ()))
-                    .expect("create test database");
-                admin.close().await;
-                let url = gatehouse::store::with_database(&admin_url, &name);
-                let db = Db::connect(&url).await.expect("open test database");
-                db.migrate().await.expect("migrate postgres");
-                TestDb { db, cleanup: Some(Cleanup::Database { admin_url, name }) }
-            }
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some(Cleanup::Database { admin_url, name }) = self.cleanup.take() {
-            // Drop runs inside the test's (blocked) runtime, so the drop uses a runtime of its own;
-            // FORCE ends the pool's sessions, which belong to the test's runtime.
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-                rt.block_on(async {
-                    if let Ok(admin) = Db::connect(&admin_url).await {
-                        let _ = gatehouse::on_pool!(&admin, pool =>
-                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(pool).await.map(|_| ()));
-                        admin.close().await;
-                    }
-                });
-            })
-            .join();
-        }
-    }
-}
 
 /// The production limits with both request budgets off.
 pub fn no_rate_limits() -> HttpLimits {
