@@ -49,13 +49,6 @@ impl TestApp {
     async fn has_contact(&self, ticket_id: TicketId) -> bool {
         self.scalar("SELECT COUNT(*) FROM tickets WHERE id = $1 AND customer_email IS NOT NULL", ticket_id).await == 1
     }
-
-    async fn reserved(&self, days: i64, hour: u32) -> (TicketId, String) {
-        let (id, code) = self.ticket("ACTIVATED").await;
-        let (status, body) = self.reserve(id, self.slot(days, hour).await).await;
-        assert_eq!(status, 200, "{body}");
-        (id, code.as_str().to_string())
-    }
 }
 
 fn contact(code: &str) -> [(&str, &str); 4] {
@@ -144,7 +137,7 @@ backend_tests! {
         assert!(!app.has_contact(id).await, "{backend:?}: the contact was saved");
 
         let (reserved, reserved_code) = app.reserved(3, 12).await;
-        let res = app.form_post("/sfn/cancel_visit", Some(EVIL), &[("ticket", &reserved_code)]).await;
+        let res = app.form_post("/sfn/cancel_visit", Some(EVIL), &[("ticket", reserved_code.as_str())]).await;
         assert_eq!(res.status().as_u16(), 403, "{backend:?}");
         assert_eq!(app.status(reserved).await, "RESERVED", "{backend:?}");
     }

@@ -8,6 +8,7 @@ pub use backend::{postgres_url_or_skip, Backend, TestDb};
 use chrono::{DateTime, TimeZone, Utc};
 use gatehouse::clock::ManualClock;
 use gatehouse::ids::{OrgId, SlotId, TicketId};
+use gatehouse::tickets::code::TicketCode;
 use gatehouse::Engine;
 use server::config::HttpLimits;
 use std::sync::Arc;
@@ -76,16 +77,16 @@ impl TestApp {
     }
 
     /// A new ticket of the demo organization in `status` (no reservation), with its code.
-    pub async fn ticket(&self, status: &str) -> (TicketId, gatehouse::tickets::code::TicketCode) {
+    pub async fn ticket(&self, status: &str) -> (TicketId, TicketCode) {
         self.tickets(status, 1).await.remove(0)
     }
 
     /// Many tickets in one transaction.
-    pub async fn tickets(&self, status: &str, count: usize) -> Vec<(TicketId, gatehouse::tickets::code::TicketCode)> {
+    pub async fn tickets(&self, status: &str, count: usize) -> Vec<(TicketId, TicketCode)> {
         let orq = self.orq().await;
         let codes: Vec<_> = {
             let mut rng = rand::rng();
-            (0..count).map(|_| gatehouse::tickets::code::TicketCode::generate(2026, &mut rng)).collect()
+            (0..count).map(|_| TicketCode::generate(2026, &mut rng)).collect()
         };
         let now = self.engine.now();
         let mut tx = self.engine.db.begin_write().await.expect("begin");
@@ -115,6 +116,15 @@ impl TestApp {
             .bind(date).bind(start).fetch_one(pool).await)
         .expect("slot");
         row.0
+    }
+
+    /// A second organization, `other`, beside the demo's.
+    pub async fn other_organization(&self) -> OrgId {
+        gatehouse::on_pool!(&self.engine.db, pool => sqlx::query_as(
+            "INSERT INTO organizations (slug, name, created_at) VALUES ('other', 'Other', $1) RETURNING id")
+            .bind(self.engine.now()).fetch_one(pool).await)
+        .map(|(id,)| id)
+        .expect("insert another organization")
     }
 
     pub async fn set_capacity(&self, slot_id: SlotId, capacity: i64) {
@@ -186,11 +196,24 @@ impl TestApp {
         .await
     }
 
+    /// Books, for a test that needs the booking made: answers the confirmation, or fails the test.
+    pub async fn reserve_ok(&self, ticket_id: TicketId, slot_id: SlotId) -> serde_json::Value {
+        let (status, body) = self.reserve(ticket_id, slot_id).await;
+        assert_eq!(status, 200, "booking ticket {ticket_id} into slot {slot_id}: {body}");
+        body
+    }
+
     /// Books and answers the reservation's management token.
     pub async fn reserve_managed(&self, ticket_id: TicketId, slot_id: SlotId) -> String {
-        let (status, body) = self.reserve(ticket_id, slot_id).await;
-        assert_eq!(status, 200, "{body}");
+        let body = self.reserve_ok(ticket_id, slot_id).await;
         body["data"]["manage_token"].as_str().expect("a manage token").to_string()
+    }
+
+    /// A new ticket booked into the demo slot `days` from today at `hour`.
+    pub async fn reserved(&self, days: i64, hour: u32) -> (TicketId, TicketCode) {
+        let (id, code) = self.ticket("ACTIVATED").await;
+        self.reserve_ok(id, self.slot(days, hour).await).await;
+        (id, code)
     }
 
     pub async fn change(&self, code: &str, manage: &str, slot_id: SlotId) -> (u16, serde_json::Value) {
