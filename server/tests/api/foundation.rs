@@ -5,7 +5,7 @@ backend_tests! {
     async fn health_answers_ok_while_the_database_is_reachable(backend: Backend) {
         let app = TestApp::spawn(backend).await;
         let response = app.get("/healthz").await;
-        assert_eq!(response.status(), 200, "{backend:?}");
+        assert_eq!(response.status(), 200);
     }
 }
 
@@ -14,23 +14,32 @@ backend_tests! {
         let app = TestApp::spawn(backend).await;
         app.engine.db.close().await;
         let response = app.get("/healthz").await;
-        assert_eq!(response.status(), 503, "{backend:?}");
+        assert_eq!(response.status(), 503);
     }
+}
+
+/// The start page of a server with the demo loaded.
+async fn start_page(app: &TestApp) -> String {
+    app.seed_demo().await;
+    let response = app.get("/").await;
+    assert_eq!(response.status(), 200);
+    response.text().await.expect("body")
 }
 
 backend_tests! {
     async fn the_start_page_is_rendered_on_the_server_with_the_venue_and_the_hydration_script(backend: Backend) {
         let app = TestApp::spawn(backend).await;
-        app.seed_demo().await;
-        let response = app.get("/").await;
-        assert_eq!(response.status(), 200);
-        let html = response.text().await.expect("body");
-        assert!(html.contains("Harbor Museum of Light"), "{backend:?}: venue name missing");
-        assert!(html.contains("/pkg/gatehouse.js"), "{backend:?}: hydration script missing");
-        assert!(
-            html.contains("Available · 700 places"),
-            "{backend:?}: the day with 100 of 800 places booked is not shown"
-        );
+        let html = start_page(&app).await;
+        assert!(html.contains("Harbor Museum of Light"), "venue name missing");
+        assert!(html.contains("/pkg/gatehouse.js"), "hydration script missing");
+    }
+}
+
+backend_tests! {
+    async fn the_start_page_shows_the_places_left_on_a_day(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        let html = start_page(&app).await;
+        assert!(html.contains("Available · 700 places"), "the day with 100 of 800 places booked is not shown");
     }
 }
 
@@ -43,11 +52,18 @@ async fn an_unknown_page_answers_404_with_a_way_back() {
 }
 
 backend_tests! {
-    async fn seeding_the_demo_twice_creates_nothing_twice(backend: Backend) {
+    async fn seeding_the_demo_creates_its_slots_and_staff_credentials(backend: Backend) {
         let app = TestApp::spawn(backend).await;
         let first = app.seed_demo().await;
         assert!(first.new_credentials.is_some());
-        assert_eq!(first.slots_created, 97 * 4, "{backend:?}: 7 days back and 90 ahead, 4 slots a day");
+        assert_eq!(first.slots_created, 97 * 4, "7 days back and 90 ahead, 4 slots a day");
+    }
+}
+
+backend_tests! {
+    async fn seeding_the_demo_twice_creates_nothing_twice(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        app.seed_demo().await;
         let counts = || async {
             gatehouse::on_pool!(&app.engine.db, pool => sqlx::query_as::<_, (i64, i64, i64, i64)>(
                 "SELECT (SELECT COUNT(*) FROM organizations), (SELECT COUNT(*) FROM reservation_slots),
@@ -59,36 +75,54 @@ backend_tests! {
         let second = app.seed_demo().await;
         assert!(second.new_credentials.is_none());
         assert_eq!(second.slots_created, 0);
-        assert_eq!(counts().await, before, "{backend:?}");
+        assert_eq!(counts().await, before);
     }
 }
 
 backend_tests! {
-    async fn the_demo_has_tickets_in_every_state_and_consistent_slot_counters(backend: Backend) {
+    async fn the_demo_has_tickets_in_every_state(backend: Backend) {
         let app = TestApp::spawn(backend).await;
         app.seed_demo().await;
         let by_status: Vec<(String, i64)> = gatehouse::on_pool!(&app.engine.db, pool => sqlx::query_as(
             "SELECT status, COUNT(*) FROM tickets GROUP BY status ORDER BY status").fetch_all(pool).await)
         .expect("q");
         let names: Vec<&str> = by_status.iter().map(|(s, _)| s.as_str()).collect();
-        assert_eq!(names, ["ACTIVATED", "EXPIRED", "PENDING_PAYMENT", "RESERVED", "VERIFIED"], "{backend:?}");
+        assert_eq!(names, ["ACTIVATED", "EXPIRED", "PENDING_PAYMENT", "RESERVED", "VERIFIED"]);
+    }
+}
+
+backend_tests! {
+    async fn the_demos_slot_counters_match_its_reservations(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        app.seed_demo().await;
         let mismatched: (i64,) = gatehouse::on_pool!(&app.engine.db, pool => sqlx::query_as(
             "SELECT COUNT(*) FROM reservation_slots s WHERE s.booked_count <> (
                  SELECT COUNT(*) FROM ticket_reservations r WHERE r.slot_id = s.id AND r.status <> 'CANCELLED')")
             .fetch_one(pool).await)
         .expect("q");
-        assert_eq!(mismatched.0, 0, "{backend:?}");
+        assert_eq!(mismatched.0, 0);
     }
+}
+
+/// The ticket page for `code`, as the demo server renders it.
+async fn ticket_page(code: &str) -> String {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.seed_demo().await;
+    let response = app.get(&format!("/ticket?code={code}")).await;
+    assert_eq!(response.status(), 200);
+    response.text().await.expect("body")
 }
 
 #[tokio::test]
 async fn a_ticket_code_with_a_typo_is_refused_before_any_lookup() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    app.seed_demo().await;
-    let html = app.get("/ticket?code=TKT-0000-000000-000000-00001").await.text().await.expect("body");
+    let html = ticket_page("TKT-0000-000000-000000-00001").await;
     assert!(html.contains("this code has a typo"), "{html}");
-    let html = app.get("/ticket?code=TKT-0000-000000-000000-00000").await.text().await.expect("body");
-    assert!(html.contains("Invalid ticket code. Please check and try again."));
+}
+
+#[tokio::test]
+async fn a_well_formed_code_of_no_ticket_is_answered_as_invalid() {
+    let html = ticket_page("TKT-0000-000000-000000-00000").await;
+    assert!(html.contains("Invalid ticket code. Please check and try again."), "{html}");
 }
 
 /// The README's PostgreSQL line names a database that a fresh server does not have yet.
