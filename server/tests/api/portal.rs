@@ -1,5 +1,6 @@
 //! What the customer portal needs beyond the booking API: slot capacity set by an admin, the QR
 //! code as a PNG, and live availability over server-sent events.
+use gatehouse::ids::SlotId;
 use serde_json::{json, Value};
 use std::time::Duration;
 use crate::support::{backend_tests, code_of, test_now, Backend, TestApp};
@@ -18,27 +19,56 @@ impl TestApp {
     }
 }
 
+/// The demo slot four days ahead at 10:00 with one more booking in it, and its booked count.
+async fn a_slot_with_a_booking(app: &TestApp) -> (SlotId, i64) {
+    let slot = app.slot(4, 10).await;
+    let (ticket, _) = app.ticket("ACTIVATED").await;
+    app.reserve_ok(ticket, slot).await;
+    (slot, app.booked(slot).await)
+}
+
+async fn capacity_of(app: &TestApp, slot: SlotId) -> i64 {
+    app.scalar("SELECT total_capacity FROM reservation_slots WHERE id = $1", slot).await
+}
+
 backend_tests! {
-    async fn an_admin_sets_a_slot_capacity_but_never_below_what_is_booked(backend: Backend) {
+    async fn an_admin_sets_a_slot_capacity_down_to_what_is_booked_and_the_slot_is_full(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let admin = app.token("admin").await;
-        let slot = app.slot(4, 10).await;
-        let (ticket, _) = app.ticket("ACTIVATED").await;
-        assert_eq!(app.reserve(ticket, slot).await.0, 200);
-        let booked = app.booked(slot).await;
+        let (slot, booked) = a_slot_with_a_booking(&app).await;
 
         let (status, body) = app.put_capacity(&admin, &slot.to_string(), json!({ "total_capacity": booked })).await;
-        assert_eq!(status, 200, "{backend:?}: {body}");
+        assert_eq!(status, 200, "{body}");
         assert_eq!(body["data"]["total_capacity"], booked);
         assert_eq!(body["data"]["available_count"], 0);
         assert_eq!(body["data"]["status"], "FULL");
         assert_eq!(body["data"]["bookable"], false);
         let (another, _) = app.ticket("ACTIVATED").await;
         assert_eq!(code_of(&app.reserve(another, slot).await.1), "SLOT_FULL");
+    }
+}
+
+backend_tests! {
+    async fn a_capacity_below_what_is_booked_is_refused(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let admin = app.token("admin").await;
+        let (slot, booked) = a_slot_with_a_booking(&app).await;
+        let capacity = capacity_of(&app, slot).await;
 
         let (status, body) = app.put_capacity(&admin, &slot.to_string(), json!({ "total_capacity": booked - 1 })).await;
-        assert_eq!((status, code_of(&body)), (409, "CAPACITY_BELOW_BOOKED"), "{backend:?}");
+        assert_eq!((status, code_of(&body)), (409, "CAPACITY_BELOW_BOOKED"), "{body}");
         assert_eq!(body["error"]["booked_count"], booked);
+        assert_eq!(capacity_of(&app, slot).await, capacity);
+    }
+}
+
+backend_tests! {
+    async fn a_capacity_for_no_slot_or_of_no_number_is_refused_with_its_code(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let admin = app.token("admin").await;
+        let (slot, _) = a_slot_with_a_booking(&app).await;
+        let capacity = capacity_of(&app, slot).await;
+
         let (status, body) = app.put_capacity(&admin, &slot.to_string(), json!({ "total_capacity": -1 })).await;
         assert_eq!((status, code_of(&body)), (400, "INVALID_CAPACITY"));
         let (status, body) = app.put_capacity(&admin, "999999", json!({ "total_capacity": 5 })).await;
@@ -47,31 +77,62 @@ backend_tests! {
         assert_eq!((status, code_of(&body)), (400, "INVALID_PARAMETER"));
         let (status, body) = app.put_capacity(&admin, &slot.to_string(), json!({ "capacity": 5 })).await;
         assert_eq!((status, code_of(&body)), (400, "INVALID_FIELD"));
+        assert_eq!(capacity_of(&app, slot).await, capacity);
+    }
+}
+
+backend_tests! {
+    async fn an_operator_may_not_set_a_slot_capacity(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
         let operator = app.token("operator").await;
+        let (slot, _) = a_slot_with_a_booking(&app).await;
+        let capacity = capacity_of(&app, slot).await;
+
         let (status, body) = app.put_capacity(&operator, &slot.to_string(), json!({ "total_capacity": 500 })).await;
         assert_eq!((status, code_of(&body)), (403, "FORBIDDEN"));
-        assert_eq!(app.scalar("SELECT total_capacity FROM reservation_slots WHERE id = $1", slot).await, booked);
-
-        // Raising it again reopens the slot.
-        let (status, body) = app.put_capacity(&admin, &slot.to_string(), json!({ "total_capacity": booked + 5 })).await;
-        assert_eq!((status, body["data"]["status"].as_str()), (200, Some("ACTIVE")));
-        assert_eq!(app.reserve(another, slot).await.0, 200);
+        assert_eq!(capacity_of(&app, slot).await, capacity);
     }
+}
+
+backend_tests! {
+    async fn raising_a_full_slots_capacity_reopens_it(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let admin = app.token("admin").await;
+        let (slot, booked) = a_slot_with_a_booking(&app).await;
+        let (status, body) = app.put_capacity(&admin, &slot.to_string(), json!({ "total_capacity": booked })).await;
+        assert_eq!((status, body["data"]["status"].as_str()), (200, Some("FULL")), "{body}");
+
+        let (status, body) = app.put_capacity(&admin, &slot.to_string(), json!({ "total_capacity": booked + 5 })).await;
+        assert_eq!((status, body["data"]["status"].as_str()), (200, Some("ACTIVE")), "{body}");
+        let (another, _) = app.ticket("ACTIVATED").await;
+        app.reserve_ok(another, slot).await;
+    }
+}
+
+#[tokio::test]
+async fn a_ticket_without_a_reservation_has_no_qr_code_yet() {
+    let app = TestApp::with_demo(Backend::Sqlite).await;
+    let (_, code) = app.ticket("ACTIVATED").await;
+    let res = app.get(&format!("/tickets/{code}/qr.png")).await;
+    assert_eq!(res.status().as_u16(), 404, "no reservation, no QR code yet");
 }
 
 #[tokio::test]
 async fn a_reserved_ticket_downloads_its_qr_code_as_a_png() {
     let app = TestApp::with_demo(Backend::Sqlite).await;
-    let (ticket, code) = app.ticket("ACTIVATED").await;
-    let res = app.get(&format!("/tickets/{code}/qr.png")).await;
-    assert_eq!(res.status().as_u16(), 404, "no reservation, no QR code yet");
-    app.reserve(ticket, app.slot(2, 12).await).await;
+    let (_, code) = app.reserved(2, 12).await;
     let res = app.get(&format!("/tickets/{code}/qr.png")).await;
     assert_eq!(res.status().as_u16(), 200);
     assert_eq!(res.headers()["content-type"], "image/png");
-    assert!(res.headers()["content-disposition"].to_str().unwrap().contains("ticket-qr.png"));
+    let disposition = res.headers()["content-disposition"].to_str().expect("ascii");
+    assert!(disposition.contains("ticket-qr.png"), "{disposition}");
     let bytes = res.bytes().await.expect("body");
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+}
+
+#[tokio::test]
+async fn a_malformed_code_has_no_qr_code() {
+    let app = TestApp::with_demo(Backend::Sqlite).await;
     assert_eq!(app.get("/tickets/TKT-NOPE/qr.png").await.status().as_u16(), 400);
 }
 
@@ -109,48 +170,78 @@ impl EventStream {
     }
 }
 
-fn available(slots: &Value, slot_id: gatehouse::ids::SlotId) -> i64 {
+fn available(slots: &Value, slot_id: SlotId) -> i64 {
     slots.as_array().expect("array").iter().find(|s| s["id"] == slot_id.0).expect("the slot")["available_count"]
         .as_i64()
         .expect("count")
 }
 
-backend_tests! {
-    async fn an_open_page_hears_of_every_change_to_its_day_and_nothing_else(backend: Backend) {
-        let app = TestApp::with_demo(backend).await;
-        let orq = app.orq().await;
-        let day = (test_now() - chrono::Duration::hours(5)).date_naive() + chrono::Duration::days(3);
-        let slot = app.slot(3, 14).await;
-        let mut stream = EventStream::open(&app, &format!("/live/slots?venue={orq}&date={day}")).await;
-        let first = stream.next_slots().await.expect("the day's slots at once");
-        assert_eq!(first.as_array().unwrap().len(), 4, "{backend:?}: {first}");
-        let before = available(&first, slot);
+/// The live availability of the demo's day three days ahead, open; its 14:00 slot, and the
+/// places that slot had when the page opened.
+async fn open_day(app: &TestApp) -> (EventStream, SlotId, i64) {
+    let orq = app.orq().await;
+    let day = (test_now() - chrono::Duration::hours(5)).date_naive() + chrono::Duration::days(3);
+    let slot = app.slot(3, 14).await;
+    let mut stream = EventStream::open(app, &format!("/live/slots?venue={orq}&date={day}")).await;
+    let first = stream.next_slots().await.expect("the day's slots at once");
+    assert_eq!(first.as_array().map(Vec::len), Some(4), "{first}");
+    let before = available(&first, slot);
+    (stream, slot, before)
+}
 
-        // A booking on another day is not this page's business; one on this day is.
+backend_tests! {
+    async fn an_open_page_gets_its_days_slots_at_once(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        open_day(&app).await;
+    }
+}
+
+backend_tests! {
+    async fn an_open_page_hears_of_a_booking_on_its_day_and_not_of_one_on_another(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let (mut stream, slot, before) = open_day(&app).await;
         let (a, _) = app.ticket("ACTIVATED").await;
         let (b, _) = app.ticket("ACTIVATED").await;
-        assert_eq!(app.reserve(a, app.slot(5, 14).await).await.0, 200);
-        assert_eq!(app.reserve(b, slot).await.0, 200);
+        app.reserve_ok(a, app.slot(5, 14).await).await;
+        app.reserve_ok(b, slot).await;
         let next = stream.next_slots().await.expect("an update");
-        assert_eq!(available(&next, slot), before - 1, "{backend:?}");
+        assert_eq!(available(&next, slot), before - 1, "the first update is this day's booking");
+    }
+}
 
-        // A cancellation gives the place back, and the page hears it.
+backend_tests! {
+    async fn an_open_page_hears_a_cancellation_give_the_place_back(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let (mut stream, slot, before) = open_day(&app).await;
         let (c, code) = app.ticket("ACTIVATED").await;
         let manage = app.reserve_managed(c, slot).await;
-        assert_eq!(available(&stream.next_slots().await.expect("update"), slot), before - 2);
-        let (status, _) = app.cancel(code.as_str(), &manage).await;
-        assert_eq!(status, 200);
         assert_eq!(available(&stream.next_slots().await.expect("update"), slot), before - 1);
+        let (status, body) = app.cancel(code.as_str(), &manage).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(available(&stream.next_slots().await.expect("update"), slot), before);
+    }
+}
 
-        // A change this instance did not make (another instance on the same database) reaches
-        // the page too, by the periodic re-read.
+backend_tests! {
+    /// A change this instance did not make (another instance on the same database) reaches the
+    /// page too, by the periodic re-read.
+    async fn an_open_page_hears_of_a_change_another_instance_made(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let (mut stream, slot, _) = open_day(&app).await;
         let started = std::time::Instant::now();
         app.set_capacity(slot, 150).await;
         let next = stream.next_slots().await.expect("update");
-        assert_eq!(next.as_array().unwrap().iter().find(|s| s["id"] == slot.0).unwrap()["total_capacity"], 150);
+        let changed = next.as_array().and_then(|slots| slots.iter().find(|s| s["id"] == slot.0)).expect("the slot");
+        assert_eq!(changed["total_capacity"], 150);
         assert!(started.elapsed() < Duration::from_secs(6), "{:?}", started.elapsed());
+    }
+}
 
-        // Shutting down ends the stream instead of holding the server open.
+backend_tests! {
+    /// Shutting down ends the stream instead of holding the server open.
+    async fn shutting_down_ends_an_open_pages_stream(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let (mut stream, _, _) = open_day(&app).await;
         app.engine.events.close();
         assert_eq!(stream.next_slots().await, None);
     }
