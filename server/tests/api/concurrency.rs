@@ -4,11 +4,31 @@ use gatehouse::error::DomainError;
 use gatehouse::admission::{self, Door};
 use gatehouse::reservation::{self, Booking};
 use gatehouse::tickets::code::TicketCode;
+use std::fmt::Debug;
 use std::sync::Arc;
+use tokio::task::JoinHandle;
 use crate::support::{backend_tests, TestApp};
 
 fn booking(code: &TicketCode, slot_id: SlotId) -> Booking {
     Booking::parse(code.clone(), None, slot_id, "race@example.com", "+12025550100").expect("valid contact")
+}
+
+/// The demo operator at the door named `device`.
+async fn door(app: &TestApp, device: String) -> Door {
+    let operator = gatehouse::staff::user_by_username(&app.engine.db, "operator").await.expect("q").expect("op");
+    Door { operator_id: operator.id, orq: app.orq().await, device }
+}
+
+/// Awaits every attempt and counts those that won; each that lost must have lost with `loser`.
+async fn wins<T, E: DomainError + Debug>(attempts: Vec<JoinHandle<Result<T, E>>>, loser: &str) -> usize {
+    let mut won = 0;
+    for attempt in attempts {
+        match attempt.await.expect("task") {
+            Ok(_) => won += 1,
+            Err(e) => assert_eq!(e.code(), loser, "{e:?}"),
+        }
+    }
+    won
 }
 
 backend_tests! {
@@ -25,14 +45,7 @@ backend_tests! {
                 tokio::spawn(async move { reservation::reserve(&engine, &booking(&code, slot)).await })
             })
             .collect();
-        let mut won = 0;
-        for attempt in attempts {
-            match attempt.await.expect("task") {
-                Ok(_) => won += 1,
-                Err(e) => assert_eq!(e.code(), "SLOT_FULL", "{e:?}"),
-            }
-        }
-        assert_eq!(won, 200);
+        assert_eq!(wins(attempts, "SLOT_FULL").await, 200);
         assert_eq!(app.booked(slot).await, 200);
         let rows = app
             .scalar("SELECT COUNT(*) FROM ticket_reservations WHERE slot_id = $1 AND status = 'RESERVED'", slot)
@@ -49,24 +62,16 @@ backend_tests! {
         let app = TestApp::with_demo(backend).await;
         let (id, code) = app.ticket("ACTIVATED").await;
         reservation::reserve(&app.engine, &booking(&code, app.slot(0, 12).await)).await.expect("reserve");
-        let orq = app.orq().await;
-        let operator = gatehouse::staff::user_by_username(&app.engine.db, "operator").await.expect("q").expect("op");
+        let gate = door(&app, String::new()).await;
         let engine = Arc::new(app.engine.clone());
         let attempts: Vec<_> = (0..50)
             .map(|i| {
                 let engine = engine.clone();
-                let door = Door { operator_id: operator.id, orq, device: format!("gate-{i}") };
+                let door = Door { device: format!("gate-{i}"), ..gate.clone() };
                 tokio::spawn(async move { admission::verify(&engine, &door, id).await })
             })
             .collect();
-        let mut admitted = 0;
-        for attempt in attempts {
-            match attempt.await.expect("task") {
-                Ok(_) => admitted += 1,
-                Err(e) => assert_eq!(e.code(), "ALREADY_VERIFIED", "{e:?}"),
-            }
-        }
-        assert_eq!(admitted, 1);
+        assert_eq!(wins(attempts, "ALREADY_VERIFIED").await, 1);
         let verified_rows =
             app.scalar("SELECT COUNT(*) FROM checkin_log WHERE ticket_id = $1 AND outcome = 'VERIFIED'", id).await;
         assert_eq!(verified_rows, 1);
@@ -110,10 +115,12 @@ async fn assert_counts_match(app: &TestApp, slots: &[SlotId], context: &str) {
     }
 }
 
-/// Four bystanders hold seats in slots A and B, two each; then `rounds` times a new ticket is
-/// booked into A and changed to B, cancelled and cancelled again, all at once. After every round
-/// the counts match and the ticket is RESERVED exactly when it has a live reservation.
-async fn race_a_change_against_two_cancels(app: &TestApp, a: SlotId, b: SlotId, rounds: usize) {
+/// Four bystanders hold seats in slots A and B (12 days ahead, 12:00 and 14:00), two each; then
+/// `rounds` times a new ticket is booked into A and changed to B, cancelled and cancelled again,
+/// all at once. After every round the counts match and the ticket is RESERVED exactly when it
+/// has a live reservation. Answers A and B.
+async fn race_a_change_against_two_cancels(app: &TestApp, rounds: usize) -> (SlotId, SlotId) {
+    let (a, b) = (app.slot(12, 12).await, app.slot(12, 14).await);
     for (i, (_, other)) in app.tickets("ACTIVATED", 4).await.iter().enumerate() {
         let slot = if i % 2 == 0 { a } else { b };
         reservation::reserve(&app.engine, &booking(other, slot)).await.expect("bystander");
@@ -144,6 +151,7 @@ async fn race_a_change_against_two_cancels(app: &TestApp, a: SlotId, b: SlotId, 
             .await;
         assert_eq!((status == "RESERVED") as i64, live, "round {round}: {status} with {live} live");
     }
+    (a, b)
 }
 
 backend_tests! {
@@ -154,8 +162,7 @@ backend_tests! {
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn a_change_racing_two_cancels_of_one_ticket_never_corrupts_the_counts(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
-        let (a, b) = (app.slot(12, 12).await, app.slot(12, 14).await);
-        race_a_change_against_two_cancels(&app, a, b, 150).await;
+        race_a_change_against_two_cancels(&app, 150).await;
     }
 }
 
@@ -167,14 +174,13 @@ backend_tests! {
         let app = TestApp::with_demo(backend).await;
         let mut engine = app.engine.clone();
         engine.change_cutoff = chrono::Duration::zero();
-        let orq = app.orq().await;
-        let operator = gatehouse::staff::user_by_username(&app.engine.db, "operator").await.expect("q").expect("op");
+        let gate = door(&app, "gate".into()).await;
         let (today, later) = (app.slot(0, 16).await, app.slot(12, 16).await);
         app.set_capacity(today, 1000).await;
         for round in 0..100 {
             let (id, code) = app.ticket("ACTIVATED").await;
             let manage = reservation::reserve(&engine, &booking(&code, today)).await.expect("reserve").manage_token;
-            let door = Door { operator_id: operator.id, orq, device: "gate".into() };
+            let door = gate.clone();
             let (e, c, m) = (engine.clone(), code.clone(), manage.clone());
             let other = tokio::spawn(async move {
                 if round % 2 == 0 {
@@ -203,8 +209,7 @@ backend_tests! {
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn a_capacity_edit_after_the_races_cannot_oversell(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
-        let (a, b) = (app.slot(12, 12).await, app.slot(12, 14).await);
-        race_a_change_against_two_cancels(&app, a, b, 150).await;
+        let (a, b) = race_a_change_against_two_cancels(&app, 150).await;
         let orq = app.orq().await;
         let held = app.booked(a).await;
         assert!(held >= 2, "the bystanders' seats in A: {held}");

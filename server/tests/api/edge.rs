@@ -66,20 +66,23 @@ impl TestApp {
     }
 }
 
-/// Books ten tickets into `slot` from one address: the whole of a minute's default budget.
-async fn book_a_minutes_worth(app: &TestApp, slot: SlotId) {
+/// A server with the production budgets and the demo, where one address has booked ten tickets
+/// (a minute's budget) into a slot: the slot, and what it held before.
+async fn a_minutes_bookings_made(backend: Backend) -> (TestApp, SlotId, i64) {
+    let app = TestApp::spawn_with(backend, HttpLimits::default()).await;
+    app.seed_demo().await;
+    let slot = app.slot(3, 10).await;
+    app.set_capacity(slot, 100).await;
+    let booked = app.booked(slot).await;
     for (ticket, _) in app.tickets("ACTIVATED", 10).await {
         app.reserve_ok(ticket, slot).await;
     }
+    (app, slot, booked)
 }
 
 backend_tests! {
     async fn the_eleventh_booking_request_in_a_minute_from_one_address_is_refused_with_retry_after(backend: Backend) {
-        let app = TestApp::spawn_with(backend, HttpLimits::default()).await;
-        app.seed_demo().await;
-        let slot = app.slot(3, 10).await;
-        app.set_capacity(slot, 100).await;
-        book_a_minutes_worth(&app, slot).await;
+        let (app, slot, _) = a_minutes_bookings_made(backend).await;
 
         let (eleventh, _) = app.ticket("ACTIVATED").await;
         let (status, body) = app.reserve(eleventh, slot).await;
@@ -97,12 +100,7 @@ backend_tests! {
 
 backend_tests! {
     async fn a_booking_request_refused_for_its_rate_books_nothing(backend: Backend) {
-        let app = TestApp::spawn_with(backend, HttpLimits::default()).await;
-        app.seed_demo().await;
-        let slot = app.slot(3, 10).await;
-        app.set_capacity(slot, 100).await;
-        let booked = app.booked(slot).await;
-        book_a_minutes_worth(&app, slot).await;
+        let (app, slot, booked) = a_minutes_bookings_made(backend).await;
 
         let (eleventh, _) = app.ticket("ACTIVATED").await;
         let (status, body) = app.reserve(eleventh, slot).await;
@@ -112,25 +110,27 @@ backend_tests! {
     }
 }
 
-/// Spends a budget of four customer requests from one address: a booking through the portal
-/// (so the limiter is shown to find it there) and three anonymous ticket checks.
-async fn spend_four_customer_requests(app: &TestApp, code: &TicketCode, slot: &str) {
-    let booking = app.portal_form("book", &[("ticket", code.as_str()), ("slot", slot)]).await;
+/// A server allowing four customer requests a minute, with the demo, that has spent them from
+/// one address: a booking through the portal (so the limiter is shown to find it there) and
+/// three anonymous ticket checks. With the code of a ticket and the slot (as the portal's form
+/// sends it) of that booking.
+async fn four_customer_requests_spent(backend: Backend) -> (TestApp, TicketCode, String) {
+    let app = TestApp::spawn_with(backend, rates(4, 0)).await;
+    app.seed_demo().await;
+    let (_, code) = app.ticket("ACTIVATED").await;
+    let slot = app.slot(3, 12).await.to_string();
+    let booking = app.portal_form("book", &[("ticket", code.as_str()), ("slot", &slot)]).await;
     assert!(![404, 429].contains(&booking.status), "{} {}", booking.status, booking.body);
     for _ in 0..3 {
         let guess = app.guess_code(None).await;
         assert!(!guess.is_refused(), "{}", guess.body);
     }
+    (app, code, slot)
 }
 
 backend_tests! {
     async fn the_portal_and_the_anonymous_ticket_check_spend_the_same_budget_as_the_api(backend: Backend) {
-        let app = TestApp::spawn_with(backend, rates(4, 0)).await;
-        app.seed_demo().await;
-        let (_, code) = app.ticket("ACTIVATED").await;
-        let slot = app.slot(3, 12).await.to_string();
-        spend_four_customer_requests(&app, &code, &slot).await;
-
+        let (app, code, slot) = four_customer_requests_spent(backend).await;
         let refused = [
             app.guess_code(None).await,
             app.portal_form("book", &[("ticket", code.as_str()), ("slot", &slot)]).await,
@@ -148,11 +148,7 @@ backend_tests! {
 
 backend_tests! {
     async fn reading_is_not_limited_once_the_budget_is_spent(backend: Backend) {
-        let app = TestApp::spawn_with(backend, rates(4, 0)).await;
-        app.seed_demo().await;
-        let (_, code) = app.ticket("ACTIVATED").await;
-        let slot = app.slot(3, 12).await.to_string();
-        spend_four_customer_requests(&app, &code, &slot).await;
+        let (app, _, _) = four_customer_requests_spent(backend).await;
         assert!(app.guess_code(None).await.is_refused(), "the budget is spent");
 
         assert_eq!(app.get("/healthz").await.status().as_u16(), 200);
@@ -161,38 +157,43 @@ backend_tests! {
 
 const UNKNOWN_CODE: &str = "TKT-0000-000000-000000-00000";
 
-/// Spends an operator token's budget of five door checks.
-async fn spend_five_door_checks(app: &TestApp, token: &str) {
+impl TestApp {
+    /// The door check of a code that names no ticket, with `token`.
+    async fn check_unknown_code(&self, token: &str) -> Answer {
+        self.operator_post(token, "/api/operator/validate-ticket", json!({ "ticket_code": UNKNOWN_CODE })).await
+    }
+}
+
+/// A server allowing five door checks a minute per operator token, with the demo, and a token
+/// that has spent them.
+async fn five_door_checks_spent(backend: Backend) -> (TestApp, String) {
+    let app = TestApp::spawn_with(backend, rates(0, 5)).await;
+    app.seed_demo().await;
+    let token = app.token("operator").await;
     for _ in 0..5 {
-        let answer = app.operator_post(token, "/api/operator/validate-ticket", json!({ "ticket_code": UNKNOWN_CODE })).await;
+        let answer = app.check_unknown_code(&token).await;
         assert!(!answer.is_refused(), "{}", answer.body);
     }
+    (app, token)
 }
 
 backend_tests! {
     async fn an_operator_is_limited_per_token_not_per_address(backend: Backend) {
-        let app = TestApp::spawn_with(backend, rates(0, 5)).await;
-        app.seed_demo().await;
-        let (first_device, second_device) = (app.token("operator").await, app.token("operator").await);
-        spend_five_door_checks(&app, &first_device).await;
-        let unknown = json!({ "ticket_code": UNKNOWN_CODE });
-
-        let answer = app.operator_post(&first_device, "/api/operator/validate-ticket", unknown.clone()).await;
+        let (app, first_device) = five_door_checks_spent(backend).await;
+        let answer = app.check_unknown_code(&first_device).await;
         assert_eq!((answer.status, answer.code()), (429, "RATE_LIMITED".to_string()), "{}", answer.body);
         assert!(answer.retry_after.is_some_and(|s| (1..=12).contains(&s)), "{:?}", answer.retry_after);
 
         // Same address, another token: its own budget.
-        let answer = app.operator_post(&second_device, "/api/operator/validate-ticket", unknown).await;
+        let second_device = app.token("operator").await;
+        let answer = app.check_unknown_code(&second_device).await;
         assert!(!answer.is_refused(), "{}", answer.body);
     }
 }
 
 backend_tests! {
     async fn an_operators_validate_and_verify_spend_one_budget(backend: Backend) {
-        let app = TestApp::spawn_with(backend, rates(0, 5)).await;
-        app.seed_demo().await;
-        let operator = app.token("operator").await;
-        spend_five_door_checks(&app, &operator).await;
+        let (app, operator) = five_door_checks_spent(backend).await;
         let verify = app.operator_post(&operator, "/api/operator/verify-ticket", json!({ "ticket_id": 1 })).await;
         assert!(verify.is_refused(), "verify spends the same budget: {} {}", verify.status, verify.body);
     }
@@ -200,12 +201,8 @@ backend_tests! {
 
 backend_tests! {
     async fn an_operators_spent_budget_does_not_limit_customers_at_the_same_address(backend: Backend) {
-        let app = TestApp::spawn_with(backend, rates(0, 5)).await;
-        app.seed_demo().await;
-        let operator = app.token("operator").await;
-        spend_five_door_checks(&app, &operator).await;
-        let answer =
-            app.operator_post(&operator, "/api/operator/validate-ticket", json!({ "ticket_code": UNKNOWN_CODE })).await;
+        let (app, operator) = five_door_checks_spent(backend).await;
+        let answer = app.check_unknown_code(&operator).await;
         assert!(answer.is_refused(), "the operator's budget is spent: {}", answer.body);
 
         assert!(!app.guess_code(None).await.is_refused(), "customers from that address are not operators");
@@ -247,9 +244,8 @@ backend_tests! {
             assert!(!app.guess_code(None).await.is_refused());
         }
         let operator = app.token("operator").await;
-        let unknown = json!({ "ticket_code": UNKNOWN_CODE });
         for _ in 0..150 {
-            let answer = app.operator_post(&operator, "/api/operator/validate-ticket", unknown.clone()).await;
+            let answer = app.check_unknown_code(&operator).await;
             assert!(!answer.is_refused(), "{}", answer.body);
         }
     }

@@ -21,9 +21,7 @@ backend_tests! {
 /// The start page of a server with the demo loaded.
 async fn start_page(app: &TestApp) -> String {
     app.seed_demo().await;
-    let response = app.get("/").await;
-    assert_eq!(response.status(), 200);
-    response.text().await.expect("body")
+    app.page("/").await
 }
 
 backend_tests! {
@@ -106,11 +104,7 @@ backend_tests! {
 
 /// The ticket page for `code`, as the demo server renders it.
 async fn ticket_page(code: &str) -> String {
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    app.seed_demo().await;
-    let response = app.get(&format!("/ticket?code={code}")).await;
-    assert_eq!(response.status(), 200);
-    response.text().await.expect("body")
+    TestApp::with_demo(Backend::Sqlite).await.page(&format!("/ticket?code={code}")).await
 }
 
 #[tokio::test]

@@ -48,17 +48,24 @@ backend_tests! {
     }
 }
 
+/// Asks, with `token`, for the capacity `body` of slot `target` (the address's part, as sent);
+/// asserts the refusal `want` and that `slot` kept its capacity. Answers the refusal's body.
+async fn assert_capacity_refused(app: &TestApp, token: &str, slot: SlotId, target: &str, body: Value, want: (u16, &str)) -> Value {
+    let capacity = capacity_of(app, slot).await;
+    let (status, answer) = app.put_capacity(token, target, body).await;
+    assert_eq!((status, code_of(&answer)), want, "{answer}");
+    assert_eq!(capacity_of(app, slot).await, capacity, "a refused capacity was written");
+    answer
+}
+
 backend_tests! {
     async fn a_capacity_below_what_is_booked_is_refused(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let admin = app.token("admin").await;
         let (slot, booked) = a_slot_with_a_booking(&app).await;
-        let capacity = capacity_of(&app, slot).await;
-
-        let (status, body) = app.put_capacity(&admin, &slot.to_string(), json!({ "total_capacity": booked - 1 })).await;
-        assert_eq!((status, code_of(&body)), (409, "CAPACITY_BELOW_BOOKED"), "{body}");
-        assert_eq!(body["error"]["booked_count"], booked);
-        assert_eq!(capacity_of(&app, slot).await, capacity);
+        let body = json!({ "total_capacity": booked - 1 });
+        let answer = assert_capacity_refused(&app, &admin, slot, &slot.to_string(), body, (409, "CAPACITY_BELOW_BOOKED")).await;
+        assert_eq!(answer["error"]["booked_count"], booked);
     }
 }
 
@@ -67,17 +74,15 @@ backend_tests! {
         let app = TestApp::with_demo(backend).await;
         let admin = app.token("admin").await;
         let (slot, _) = a_slot_with_a_booking(&app).await;
-        let capacity = capacity_of(&app, slot).await;
-
-        let (status, body) = app.put_capacity(&admin, &slot.to_string(), json!({ "total_capacity": -1 })).await;
-        assert_eq!((status, code_of(&body)), (400, "INVALID_CAPACITY"));
-        let (status, body) = app.put_capacity(&admin, "999999", json!({ "total_capacity": 5 })).await;
-        assert_eq!((status, code_of(&body)), (404, "SLOT_NOT_FOUND"));
-        let (status, body) = app.put_capacity(&admin, "ten", json!({ "total_capacity": 5 })).await;
-        assert_eq!((status, code_of(&body)), (400, "INVALID_PARAMETER"));
-        let (status, body) = app.put_capacity(&admin, &slot.to_string(), json!({ "capacity": 5 })).await;
-        assert_eq!((status, code_of(&body)), (400, "INVALID_FIELD"));
-        assert_eq!(capacity_of(&app, slot).await, capacity);
+        let id = slot.to_string();
+        for (target, body, want) in [
+            (id.as_str(), json!({ "total_capacity": -1 }), (400, "INVALID_CAPACITY")),
+            ("999999", json!({ "total_capacity": 5 }), (404, "SLOT_NOT_FOUND")),
+            ("ten", json!({ "total_capacity": 5 }), (400, "INVALID_PARAMETER")),
+            (id.as_str(), json!({ "capacity": 5 }), (400, "INVALID_FIELD")),
+        ] {
+            assert_capacity_refused(&app, &admin, slot, target, body, want).await;
+        }
     }
 }
 
@@ -86,11 +91,8 @@ backend_tests! {
         let app = TestApp::with_demo(backend).await;
         let operator = app.token("operator").await;
         let (slot, _) = a_slot_with_a_booking(&app).await;
-        let capacity = capacity_of(&app, slot).await;
-
-        let (status, body) = app.put_capacity(&operator, &slot.to_string(), json!({ "total_capacity": 500 })).await;
-        assert_eq!((status, code_of(&body)), (403, "FORBIDDEN"));
-        assert_eq!(capacity_of(&app, slot).await, capacity);
+        let body = json!({ "total_capacity": 500 });
+        assert_capacity_refused(&app, &operator, slot, &slot.to_string(), body, (403, "FORBIDDEN")).await;
     }
 }
 

@@ -124,37 +124,36 @@ backend_tests! {
     }
 }
 
+/// Books a new ticket into `slot`, asserts the refusal `want` and that the ticket stays unbooked.
+async fn assert_booking_refused(app: &TestApp, slot: SlotId, want: (u16, &str)) {
+    let (ticket, _) = app.ticket("ACTIVATED").await;
+    let (status, body) = app.reserve(ticket, slot).await;
+    assert_eq!((status, code_of(&body)), want, "{body}");
+    assert_eq!(app.status(ticket).await, "ACTIVATED");
+}
+
 backend_tests! {
     async fn a_slot_that_has_started_cannot_be_booked(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
-        let (ticket, _) = app.ticket("ACTIVATED").await;
         // The test clock is 10:00 in New York: today's 10:00 slot has just started.
-        let (status, body) = app.reserve(ticket, app.slot(0, 10).await).await;
-        assert_eq!((status, code_of(&body)), (400, "SLOT_IN_PAST"), "{body}");
-        assert_eq!(app.status(ticket).await, "ACTIVATED");
+        assert_booking_refused(&app, app.slot(0, 10).await, (400, "SLOT_IN_PAST")).await;
     }
 }
 
 backend_tests! {
     async fn a_closed_slot_cannot_be_booked(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
-        let (ticket, _) = app.ticket("ACTIVATED").await;
         let closed = app.slot(2, 10).await;
         gatehouse::on_pool!(&app.engine.db, pool => sqlx::query("UPDATE reservation_slots SET status = 'CLOSED' WHERE id = $1")
             .bind(closed).execute(pool).await.map(|_| ())).expect("close");
-        let (status, body) = app.reserve(ticket, closed).await;
-        assert_eq!((status, code_of(&body)), (400, "SLOT_CLOSED"), "{body}");
-        assert_eq!(app.status(ticket).await, "ACTIVATED");
+        assert_booking_refused(&app, closed, (400, "SLOT_CLOSED")).await;
     }
 }
 
 backend_tests! {
     async fn a_slot_that_does_not_exist_cannot_be_booked(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
-        let (ticket, _) = app.ticket("ACTIVATED").await;
-        let (status, body) = app.reserve(ticket, SlotId(999_999)).await;
-        assert_eq!((status, code_of(&body)), (404, "SLOT_NOT_FOUND"));
-        assert_eq!(app.status(ticket).await, "ACTIVATED");
+        assert_booking_refused(&app, SlotId(999_999), (404, "SLOT_NOT_FOUND")).await;
     }
 }
 
@@ -388,9 +387,7 @@ backend_tests! {
 
 /// The ticket page for `code`, as whoever holds the code sees it.
 async fn ticket_page(app: &TestApp, code: &TicketCode) -> String {
-    let res = app.get(&format!("/ticket?code={code}")).await;
-    assert_eq!(res.status(), 200);
-    res.text().await.expect("body")
+    app.page(&format!("/ticket?code={code}")).await
 }
 
 backend_tests! {
@@ -537,6 +534,13 @@ async fn a_managed_booking(app: &TestApp) -> Managed {
     Managed { ticket, code, slot, other, manage }
 }
 
+impl Managed {
+    /// The ticket's status and the seats taken in its slot and in the other one.
+    async fn state(&self, app: &TestApp) -> (String, i64, i64) {
+        (app.status(self.ticket).await, app.booked(self.slot).await, app.booked(self.other).await)
+    }
+}
+
 backend_tests! {
     async fn only_a_digest_of_the_management_token_is_stored(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
@@ -551,7 +555,8 @@ backend_tests! {
     /// changing and cancelling need the management token.
     async fn changing_or_cancelling_without_a_valid_management_token_is_refused(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
-        let Managed { ticket, code, slot, other, .. } = a_managed_booking(&app).await;
+        let booking = a_managed_booking(&app).await;
+        let Managed { code, other, .. } = &booking;
         for (body, want) in [
             (json!({ "ticket_code": code.as_str(), "slot_id": other }), "MANAGE_TOKEN_REQUIRED"),
             (
@@ -566,24 +571,18 @@ backend_tests! {
             let (status, answer) = app.post("/api/reservations/cancel", cancel).await;
             assert_eq!((status, code_of(&answer)), (403, want), "{answer}");
         }
-        assert_eq!(
-            (app.status(ticket).await.as_str(), app.booked(slot).await, app.booked(other).await),
-            ("RESERVED", 1, 0)
-        );
+        assert_eq!(booking.state(&app).await, ("RESERVED".to_string(), 1, 0));
     }
 }
 
 backend_tests! {
     async fn another_reservations_management_token_does_not_open_this_one(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
-        let Managed { ticket, code, slot, other, .. } = a_managed_booking(&app).await;
+        let booking = a_managed_booking(&app).await;
         let (stranger, _) = app.ticket("ACTIVATED").await;
-        let foreign = app.reserve_managed(stranger, other).await;
-        assert_eq!(code_of(&app.cancel(code.as_str(), &foreign).await.1), "MANAGE_TOKEN_INVALID");
-        assert_eq!(
-            (app.status(ticket).await.as_str(), app.booked(slot).await, app.booked(other).await),
-            ("RESERVED", 1, 1)
-        );
+        let foreign = app.reserve_managed(stranger, booking.other).await;
+        assert_eq!(code_of(&app.cancel(booking.code.as_str(), &foreign).await.1), "MANAGE_TOKEN_INVALID");
+        assert_eq!(booking.state(&app).await, ("RESERVED".to_string(), 1, 1));
     }
 }
 
@@ -601,9 +600,7 @@ backend_tests! {
     async fn the_ticket_page_shows_the_contact_details_in_full_with_the_management_token(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let Managed { code, manage, .. } = a_managed_booking(&app).await;
-        let res = app.get(&format!("/ticket?code={code}&manage={manage}")).await;
-        assert_eq!(res.status(), 200);
-        let page = res.text().await.expect("page");
+        let page = app.page(&format!("/ticket?code={code}&manage={manage}")).await;
         assert!(page.contains("john@example.com") && page.contains("Change date or time"), "{page}");
     }
 }
@@ -612,9 +609,7 @@ backend_tests! {
     async fn the_booking_flow_does_not_move_a_booked_visit_without_the_management_token(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let Managed { code, .. } = a_managed_booking(&app).await;
-        let res = app.get(&format!("/reserve?ticket={code}")).await;
-        assert_eq!(res.status(), 200);
-        let page = res.text().await.expect("page");
+        let page = app.page(&format!("/reserve?ticket={code}")).await;
         assert!(page.contains("already reserved") && !page.contains("Choose another day"), "{page}");
     }
 }

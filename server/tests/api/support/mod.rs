@@ -58,6 +58,15 @@ impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.http.get(format!("{}{path}", self.base)).send().await.expect("request")
     }
+
+    /// A page the test needs answered: its HTML, or the test fails with the status and the body.
+    pub async fn page(&self, path: &str) -> String {
+        let res = self.get(path).await;
+        let status = res.status().as_u16();
+        let html = res.text().await.expect("body");
+        assert_eq!(status, 200, "{path}: {html}");
+        html
+    }
 }
 
 /// Fixtures on top of the demo organization (venue in New York, slots 10/12/14/16 h daily).
