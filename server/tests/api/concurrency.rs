@@ -7,7 +7,7 @@ use gatehouse::tickets::code::TicketCode;
 use std::fmt::Debug;
 use std::sync::Arc;
 use tokio::task::JoinHandle;
-use crate::support::{backend_tests, TestApp};
+use crate::support::{backend_tests, Backend, TestApp};
 
 fn booking(code: &TicketCode, slot_id: SlotId) -> Booking {
     Booking::parse(code.clone(), None, slot_id, "race@example.com", "+12025550100").expect("valid contact")

@@ -54,13 +54,13 @@ macro_rules! backend_tests {
     ($(
         $(#[doc = $doc:literal])*
         $(#[tokio::test($($runtime:tt)*)])?
-        async fn $name:ident($backend:ident: Backend) $body:block
+        async fn $name:ident($backend:ident: $backend_type:ty) $body:block
     )*) => {$(
         $(#[doc = $doc])*
         mod $name {
             use super::*;
 
-            async fn run($backend: crate::support::Backend) $body
+            async fn run($backend: $backend_type) $body
 
             #[tokio::test($($($runtime)*)?)]
             async fn sqlite() {
