@@ -24,6 +24,15 @@ async fn book_by_id_alone(app: &TestApp, victim: TicketId, slot: SlotId) -> Vec<
     answers
 }
 
+/// Books the victim's ticket id with another ticket's code: the answer, asserted refused.
+async fn book_with_another_tickets_code(app: &TestApp, victim: TicketId, slot: SlotId) -> Value {
+    let (_, attacker_code) = app.ticket("ACTIVATED").await;
+    let body = attackers(json!({ "ticket_code": attacker_code.as_str(), "ticket_id": victim, "slot_id": slot }));
+    let (status, body) = app.post("/api/reservations/create", body).await;
+    assert_eq!((status, code_of(&body)), (400, "TICKET_MISMATCH"), "{body}");
+    body
+}
+
 /// The slot row as a refused booking must leave it: its counter and its last update.
 async fn slot_row(app: &TestApp, slot: SlotId) -> (i64, String) {
     gatehouse::on_pool!(&app.engine.db, pool => sqlx::query_as::<_, (i64, String)>(
@@ -54,11 +63,8 @@ backend_tests! {
         let app = TestApp::with_demo(backend).await;
         let slot = app.slot(3, 12).await;
         let (victim, victim_code) = app.ticket("ACTIVATED").await;
-        let (_, attacker_code) = app.ticket("ACTIVATED").await;
-        let body = attackers(json!({ "ticket_code": attacker_code.as_str(), "ticket_id": victim, "slot_id": slot }));
-        let (status, body) = app.post("/api/reservations/create", body).await;
-        assert_eq!((status, code_of(&body)), (400, "TICKET_MISMATCH"), "{body}");
-        assert!(!body.to_string().contains(victim_code.as_str()));
+        let body = book_with_another_tickets_code(&app, victim, slot).await;
+        assert!(!body.to_string().contains(victim_code.as_str()), "the code leaked: {body}");
     }
 }
 
@@ -68,12 +74,9 @@ backend_tests! {
         let app = TestApp::with_demo(backend).await;
         let slot = app.slot(3, 12).await;
         let (victim, _) = app.ticket("ACTIVATED").await;
-        let (_, attacker_code) = app.ticket("ACTIVATED").await;
         let before = slot_row(&app, slot).await;
         book_by_id_alone(&app, victim, slot).await;
-        let body = attackers(json!({ "ticket_code": attacker_code.as_str(), "ticket_id": victim, "slot_id": slot }));
-        let (status, body) = app.post("/api/reservations/create", body).await;
-        assert_eq!((status, code_of(&body)), (400, "TICKET_MISMATCH"), "{body}");
+        book_with_another_tickets_code(&app, victim, slot).await;
         assert_eq!(app.status(victim).await, "ACTIVATED");
         assert_eq!(before, slot_row(&app, slot).await, "a refused booking wrote the slot row");
     }
