@@ -8,7 +8,7 @@ scripts/build.sh debug
 if [ -n "${GATEHOUSE_TEST_POSTGRES_URL:-}" ]; then
   echo "integration tests run on SQLite and on PostgreSQL ($GATEHOUSE_TEST_POSTGRES_URL)"
 else
-  echo "integration tests run on SQLite only (set GATEHOUSE_TEST_POSTGRES_URL to add PostgreSQL)"
+  echo "integration tests run on SQLite only: each postgres case prints that it was skipped (set GATEHOUSE_TEST_POSTGRES_URL to add PostgreSQL)"
 fi
 cargo test -p gatehouse --features ssr
 cargo test -p server

@@ -1,93 +1,17 @@
 //! Test harness: the real router on port 0 over a fresh database, talked to over real HTTP.
-//! Every test gets its own SQLite file or PostgreSQL database, dropped when the test ends.
-#![allow(dead_code)] // each test binary uses a different part of the harness
+//! Every test gets its own SQLite file or PostgreSQL database, dropped when the test ends;
+//! `backend_tests!` runs a test on each backend as its own case (see `backend.rs`).
+mod backend;
+
+pub(crate) use backend::backend_tests;
+pub use backend::{postgres_url_or_skip, Backend, TestDb};
 use chrono::{DateTime, TimeZone, Utc};
 use gatehouse::clock::ManualClock;
 use gatehouse::ids::{OrgId, SlotId, TicketId};
-use gatehouse::store::Db;
+use gatehouse::tickets::code::TicketCode;
 use gatehouse::Engine;
 use server::config::HttpLimits;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-/// The backends this run covers: SQLite always, PostgreSQL when `GATEHOUSE_TEST_POSTGRES_URL` is set.
-pub fn backends() -> Vec<Backend> {
-    let mut all = vec![Backend::Sqlite];
-    if std::env::var("GATEHOUSE_TEST_POSTGRES_URL").is_ok() {
-        all.push(Backend::Postgres);
-    }
-    all
-}
-
-/// A fresh, migrated database that removes itself when dropped.
-pub struct TestDb {
-    pub db: Db,
-    cleanup: Option<Cleanup>,
-}
-
-enum Cleanup {
-    File(tempfile::TempDir),
-    Database { admin_url: String, name: String },
-}
-
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-fn unique_name() -> String {
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("gatehouse_test_{}_{}_{n}", std::process::id(), Utc::now().timestamp_micros())
-}
-
-impl TestDb {
-    pub async fn new(backend: Backend) -> TestDb {
-        match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = format!("sqlite:{}", dir.path().join("test.db").display());
-                let db = Db::connect(&url).await.expect("open sqlite");
-                db.migrate().await.expect("migrate sqlite");
-                TestDb { db, cleanup: Some(Cleanup::File(dir)) }
-            }
-            Backend::Postgres => {
-                let admin_url = std::env::var("GATEHOUSE_TEST_POSTGRES_URL").expect("GATEHOUSE_TEST_POSTGRES_URL");
-                let name = unique_name();
-                let admin = Db::connect(&admin_url).await.expect("connect to postgres");
-                gatehouse::on_pool!(&admin, pool => sqlx::query(&format!("CREATE DATABASE {name}")).execute(pool).await.map(|_| ()))
-                    .expect("create test database");
-                admin.close().await;
-                let url = gatehouse::store::with_database(&admin_url, &name);
-                let db = Db::connect(&url).await.expect("open test database");
-                db.migrate().await.expect("migrate postgres");
-                TestDb { db, cleanup: Some(Cleanup::Database { admin_url, name }) }
-            }
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some(Cleanup::Database { admin_url, name }) = self.cleanup.take() {
-            // Drop runs inside the test's (blocked) runtime, so the drop uses a runtime of its own;
-            // FORCE ends the pool's sessions, which belong to the test's runtime.
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-                rt.block_on(async {
-                    if let Ok(admin) = Db::connect(&admin_url).await {
-                        let _ = gatehouse::on_pool!(&admin, pool =>
-                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(pool).await.map(|_| ()));
-                        admin.close().await;
-                    }
-                });
-            })
-            .join();
-        }
-    }
-}
 
 /// The production limits with both request budgets off.
 pub fn no_rate_limits() -> HttpLimits {
@@ -104,7 +28,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub engine: Engine,
     pub clock: ManualClock,
-    pub test_db: TestDb,
+    /// Held only to be dropped with the app: the database goes when the test ends.
+    _test_db: TestDb,
 }
 
 impl TestApp {
@@ -123,7 +48,7 @@ impl TestApp {
         let options = server::router::leptos_options(std::path::Path::new("target/site"), addr);
         let app = server::router::router(engine.clone(), options, &limits);
         tokio::spawn(server::serve::serve(listener, app, limits, std::future::pending()));
-        TestApp { base: format!("http://{addr}"), http: reqwest::Client::new(), engine, clock, test_db }
+        TestApp { base: format!("http://{addr}"), http: reqwest::Client::new(), engine, clock, _test_db: test_db }
     }
 
     pub async fn seed_demo(&self) -> gatehouse::demo::DemoReport {
@@ -132,6 +57,15 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.http.get(format!("{}{path}", self.base)).send().await.expect("request")
+    }
+
+    /// A page the test needs answered: its HTML, or the test fails with the status and the body.
+    pub async fn page(&self, path: &str) -> String {
+        let res = self.get(path).await;
+        let status = res.status().as_u16();
+        let html = res.text().await.expect("body");
+        assert_eq!(status, 200, "{path}: {html}");
+        html
     }
 }
 
@@ -152,16 +86,16 @@ impl TestApp {
     }
 
     /// A new ticket of the demo organization in `status` (no reservation), with its code.
-    pub async fn ticket(&self, status: &str) -> (TicketId, gatehouse::tickets::code::TicketCode) {
+    pub async fn ticket(&self, status: &str) -> (TicketId, TicketCode) {
         self.tickets(status, 1).await.remove(0)
     }
 
     /// Many tickets in one transaction.
-    pub async fn tickets(&self, status: &str, count: usize) -> Vec<(TicketId, gatehouse::tickets::code::TicketCode)> {
+    pub async fn tickets(&self, status: &str, count: usize) -> Vec<(TicketId, TicketCode)> {
         let orq = self.orq().await;
         let codes: Vec<_> = {
             let mut rng = rand::rng();
-            (0..count).map(|_| gatehouse::tickets::code::TicketCode::generate(2026, &mut rng)).collect()
+            (0..count).map(|_| TicketCode::generate(2026, &mut rng)).collect()
         };
         let now = self.engine.now();
         let mut tx = self.engine.db.begin_write().await.expect("begin");
@@ -191,6 +125,15 @@ impl TestApp {
             .bind(date).bind(start).fetch_one(pool).await)
         .expect("slot");
         row.0
+    }
+
+    /// A second organization, `other`, beside the demo's.
+    pub async fn other_organization(&self) -> OrgId {
+        gatehouse::on_pool!(&self.engine.db, pool => sqlx::query_as(
+            "INSERT INTO organizations (slug, name, created_at) VALUES ('other', 'Other', $1) RETURNING id")
+            .bind(self.engine.now()).fetch_one(pool).await)
+        .map(|(id,)| id)
+        .expect("insert another organization")
     }
 
     pub async fn set_capacity(&self, slot_id: SlotId, capacity: i64) {
@@ -262,11 +205,24 @@ impl TestApp {
         .await
     }
 
+    /// Books, for a test that needs the booking made: answers the confirmation, or fails the test.
+    pub async fn reserve_ok(&self, ticket_id: TicketId, slot_id: SlotId) -> serde_json::Value {
+        let (status, body) = self.reserve(ticket_id, slot_id).await;
+        assert_eq!(status, 200, "booking ticket {ticket_id} into slot {slot_id}: {body}");
+        body
+    }
+
     /// Books and answers the reservation's management token.
     pub async fn reserve_managed(&self, ticket_id: TicketId, slot_id: SlotId) -> String {
-        let (status, body) = self.reserve(ticket_id, slot_id).await;
-        assert_eq!(status, 200, "{body}");
+        let body = self.reserve_ok(ticket_id, slot_id).await;
         body["data"]["manage_token"].as_str().expect("a manage token").to_string()
+    }
+
+    /// A new ticket booked into the demo slot `days` from today at `hour`.
+    pub async fn reserved(&self, days: i64, hour: u32) -> (TicketId, TicketCode) {
+        let (id, code) = self.ticket("ACTIVATED").await;
+        self.reserve_ok(id, self.slot(days, hour).await).await;
+        (id, code)
     }
 
     pub async fn change(&self, code: &str, manage: &str, slot_id: SlotId) -> (u16, serde_json::Value) {

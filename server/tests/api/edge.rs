@@ -1,10 +1,11 @@
 //! The server's edge (issue 9, points 5 and 6): request budgets per client address and per
 //! operator token, and connections that cannot be held open to starve the server.
-mod support;
+use gatehouse::ids::SlotId;
+use gatehouse::tickets::code::TicketCode;
 use serde_json::{json, Value};
 use server::config::HttpLimits;
 use std::time::{Duration, Instant};
-use support::{backends, code_of, no_rate_limits, Backend, TestApp};
+use crate::support::{backend_tests, code_of, no_rate_limits, test_now, Backend, TestApp};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -49,8 +50,7 @@ impl TestApp {
 
     /// The anonymous ticket check, with a code that names no ticket.
     async fn guess_code(&self, forwarded_for: Option<&str>) -> Answer {
-        self.post_from(forwarded_for, "/api/tickets/validate", json!({ "ticket_code": "TKT-0000-000000-000000-00000" }))
-            .await
+        self.post_from(forwarded_for, "/api/tickets/validate", json!({ "ticket_code": UNKNOWN_CODE })).await
     }
 
     async fn operator_post(&self, token: &str, path: &str, body: Value) -> Answer {
@@ -66,28 +66,29 @@ impl TestApp {
     }
 }
 
-#[tokio::test]
-async fn the_eleventh_booking_request_in_a_minute_from_one_address_is_refused_with_retry_after() {
-    for backend in backends() {
-        let app = TestApp::spawn_with(backend, HttpLimits::default()).await;
-        app.seed_demo().await;
-        let slot = app.slot(3, 10).await;
-        app.set_capacity(slot, 100).await;
-        let booked = app.booked(slot).await;
-        let tickets = app.tickets("ACTIVATED", 11).await;
-        for &(ticket, _) in &tickets[..10] {
-            let (status, body) = app.reserve(ticket, slot).await;
-            assert_eq!(status, 200, "{backend:?}: {body}");
-        }
+/// A server with the production budgets and the demo, where one address has booked ten tickets
+/// (a minute's budget) into a slot: the slot, and what it held before.
+async fn a_minutes_bookings_made(backend: Backend) -> (TestApp, SlotId, i64) {
+    let app = TestApp::spawn_with(backend, HttpLimits::default()).await;
+    app.seed_demo().await;
+    let slot = app.slot(3, 10).await;
+    app.set_capacity(slot, 100).await;
+    let booked = app.booked(slot).await;
+    for (ticket, _) in app.tickets("ACTIVATED", 10).await {
+        app.reserve_ok(ticket, slot).await;
+    }
+    (app, slot, booked)
+}
 
-        let (eleventh, _) = tickets[10];
+backend_tests! {
+    async fn the_eleventh_booking_request_in_a_minute_from_one_address_is_refused_with_retry_after(backend: Backend) {
+        let (app, slot, _) = a_minutes_bookings_made(backend).await;
+
+        let (eleventh, _) = app.ticket("ACTIVATED").await;
         let (status, body) = app.reserve(eleventh, slot).await;
-        assert_eq!((status, code_of(&body)), (429, "RATE_LIMITED"), "{backend:?}: {body}");
+        assert_eq!((status, code_of(&body)), (429, "RATE_LIMITED"), "{body}");
         assert_eq!(body["success"], false);
-        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
-        // Nothing was booked by the refused request.
-        assert_eq!(app.status(eleventh).await, "ACTIVATED", "{backend:?}");
-        assert_eq!(app.booked(slot).await, booked + 10, "{backend:?}");
+        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
 
         // One place comes back every 6 s (10 a minute): the client is told when.
         let answer = app.post_from(None, "/api/reservations/create", json!({})).await;
@@ -97,22 +98,39 @@ async fn the_eleventh_booking_request_in_a_minute_from_one_address_is_refused_wi
     }
 }
 
-#[tokio::test]
-async fn the_portal_and_the_anonymous_ticket_check_spend_the_same_budget_as_the_api() {
-    for backend in backends() {
-        let app = TestApp::spawn_with(backend, rates(4, 0)).await;
-        app.seed_demo().await;
-        let (_, code) = app.ticket("ACTIVATED").await;
-        let slot = app.slot(3, 12).await.to_string();
+backend_tests! {
+    async fn a_booking_request_refused_for_its_rate_books_nothing(backend: Backend) {
+        let (app, slot, booked) = a_minutes_bookings_made(backend).await;
 
-        // The portal's booking endpoint is where the limiter looks for it.
-        let booking = app.portal_form("book", &[("ticket", code.as_str()), ("slot", &slot)]).await;
-        assert!(![404, 429].contains(&booking.status), "{backend:?}: {} {}", booking.status, booking.body);
-        for _ in 0..3 {
-            let guess = app.guess_code(None).await;
-            assert!(!guess.is_refused(), "{backend:?}: {}", guess.body);
-        }
+        let (eleventh, _) = app.ticket("ACTIVATED").await;
+        let (status, body) = app.reserve(eleventh, slot).await;
+        assert_eq!(status, 429, "{body}");
+        assert_eq!(app.status(eleventh).await, "ACTIVATED");
+        assert_eq!(app.booked(slot).await, booked + 10);
+    }
+}
 
+/// A server allowing four customer requests a minute, with the demo, that has spent them from
+/// one address: a booking through the portal (so the limiter is shown to find it there) and
+/// three anonymous ticket checks. With the code of a ticket and the slot (as the portal's form
+/// sends it) of that booking.
+async fn four_customer_requests_spent(backend: Backend) -> (TestApp, TicketCode, String) {
+    let app = TestApp::spawn_with(backend, rates(4, 0)).await;
+    app.seed_demo().await;
+    let (_, code) = app.ticket("ACTIVATED").await;
+    let slot = app.slot(3, 12).await.to_string();
+    let booking = app.portal_form("book", &[("ticket", code.as_str()), ("slot", &slot)]).await;
+    assert!(![404, 429].contains(&booking.status), "{} {}", booking.status, booking.body);
+    for _ in 0..3 {
+        let guess = app.guess_code(None).await;
+        assert!(!guess.is_refused(), "{}", guess.body);
+    }
+    (app, code, slot)
+}
+
+backend_tests! {
+    async fn the_portal_and_the_anonymous_ticket_check_spend_the_same_budget_as_the_api(backend: Backend) {
+        let (app, code, slot) = four_customer_requests_spent(backend).await;
         let refused = [
             app.guess_code(None).await,
             app.portal_form("book", &[("ticket", code.as_str()), ("slot", &slot)]).await,
@@ -122,47 +140,85 @@ async fn the_portal_and_the_anonymous_ticket_check_spend_the_same_budget_as_the_
             app.post_from(None, "/api/reservations/cancel", json!({ "ticket_code": code.as_str() })).await,
         ];
         for answer in refused {
-            assert_eq!((answer.status, answer.code()), (429, "RATE_LIMITED".to_string()), "{backend:?}");
+            assert_eq!((answer.status, answer.code()), (429, "RATE_LIMITED".to_string()), "{}", answer.body);
             assert!(answer.retry_after.is_some());
         }
-        // Reading is not limited.
+    }
+}
+
+backend_tests! {
+    async fn reading_is_not_limited_once_the_budget_is_spent(backend: Backend) {
+        let (app, _, _) = four_customer_requests_spent(backend).await;
+        assert!(app.guess_code(None).await.is_refused(), "the budget is spent");
+
         assert_eq!(app.get("/healthz").await.status().as_u16(), 200);
     }
 }
 
-#[tokio::test]
-async fn an_operator_is_limited_per_token_not_per_address() {
-    for backend in backends() {
-        let app = TestApp::spawn_with(backend, rates(0, 5)).await;
-        app.seed_demo().await;
-        let (first_device, second_device) = (app.token("operator").await, app.token("operator").await);
-        let unknown = json!({ "ticket_code": "TKT-0000-000000-000000-00000" });
-        for _ in 0..5 {
-            let answer = app.operator_post(&first_device, "/api/operator/validate-ticket", unknown.clone()).await;
-            assert!(!answer.is_refused(), "{backend:?}: {}", answer.body);
-        }
+const UNKNOWN_CODE: &str = "TKT-0000-000000-000000-00000";
 
-        let answer = app.operator_post(&first_device, "/api/operator/validate-ticket", unknown.clone()).await;
-        assert_eq!((answer.status, answer.code()), (429, "RATE_LIMITED".to_string()), "{backend:?}");
+impl TestApp {
+    /// The door check of a code that names no ticket, with `token`.
+    async fn check_unknown_code(&self, token: &str) -> Answer {
+        self.operator_post(token, "/api/operator/validate-ticket", json!({ "ticket_code": UNKNOWN_CODE })).await
+    }
+}
+
+/// A server allowing five door checks a minute per operator token, with the demo, and a token
+/// that has spent them.
+async fn five_door_checks_spent(backend: Backend) -> (TestApp, String) {
+    let app = TestApp::spawn_with(backend, rates(0, 5)).await;
+    app.seed_demo().await;
+    let token = app.token("operator").await;
+    for _ in 0..5 {
+        let answer = app.check_unknown_code(&token).await;
+        assert!(!answer.is_refused(), "{}", answer.body);
+    }
+    (app, token)
+}
+
+backend_tests! {
+    async fn an_operator_is_limited_per_token_not_per_address(backend: Backend) {
+        let (app, first_device) = five_door_checks_spent(backend).await;
+        let answer = app.check_unknown_code(&first_device).await;
+        assert_eq!((answer.status, answer.code()), (429, "RATE_LIMITED".to_string()), "{}", answer.body);
         assert!(answer.retry_after.is_some_and(|s| (1..=12).contains(&s)), "{:?}", answer.retry_after);
-        let verify = app.operator_post(&first_device, "/api/operator/verify-ticket", json!({ "ticket_id": 1 })).await;
-        assert!(verify.is_refused(), "verify spends the same budget");
 
         // Same address, another token: its own budget.
-        let answer = app.operator_post(&second_device, "/api/operator/validate-ticket", unknown).await;
-        assert!(!answer.is_refused(), "{backend:?}: {}", answer.body);
-        // And customers from that address are not operators.
-        assert!(!app.guess_code(None).await.is_refused());
+        let second_device = app.token("operator").await;
+        let answer = app.check_unknown_code(&second_device).await;
+        assert!(!answer.is_refused(), "{}", answer.body);
+    }
+}
+
+backend_tests! {
+    async fn an_operators_validate_and_verify_spend_one_budget(backend: Backend) {
+        let (app, operator) = five_door_checks_spent(backend).await;
+        let verify = app.operator_post(&operator, "/api/operator/verify-ticket", json!({ "ticket_id": 1 })).await;
+        assert!(verify.is_refused(), "verify spends the same budget: {} {}", verify.status, verify.body);
+    }
+}
+
+backend_tests! {
+    async fn an_operators_spent_budget_does_not_limit_customers_at_the_same_address(backend: Backend) {
+        let (app, operator) = five_door_checks_spent(backend).await;
+        let answer = app.check_unknown_code(&operator).await;
+        assert!(answer.is_refused(), "the operator's budget is spent: {}", answer.body);
+
+        assert!(!app.guess_code(None).await.is_refused(), "customers from that address are not operators");
     }
 }
 
 #[tokio::test]
-async fn x_forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy() {
+async fn x_forwarded_for_is_ignored_when_the_peer_is_not_a_trusted_proxy() {
     let direct = TestApp::spawn_with(Backend::Sqlite, rates(2, 0)).await;
     assert!(!direct.guess_code(Some("198.51.100.1")).await.is_refused());
     assert!(!direct.guess_code(Some("198.51.100.2")).await.is_refused());
     assert!(direct.guess_code(Some("198.51.100.3")).await.is_refused(), "one budget: the socket's address");
+}
 
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_is_limited_by_the_address_the_proxy_appended() {
     let proxied = TestApp::spawn_with(
         Backend::Sqlite,
         HttpLimits { trusted_proxies: vec!["127.0.0.0/8".parse().expect("network")], ..rates(2, 0) },
@@ -175,25 +231,22 @@ async fn x_forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy() {
     assert!(!proxied.guess_code(Some("198.51.100.2")).await.is_refused(), "another client behind the proxy");
 }
 
-#[tokio::test]
-async fn a_zero_rate_turns_the_limit_off() {
-    for backend in backends() {
+backend_tests! {
+    async fn a_zero_rate_turns_the_limit_off(backend: Backend) {
         let app = TestApp::spawn_with(backend, no_rate_limits()).await;
         app.seed_demo().await;
         let slot = app.slot(2, 14).await;
         app.set_capacity(slot, 100).await;
         for (ticket, _) in app.tickets("ACTIVATED", 30).await {
-            let (status, body) = app.reserve(ticket, slot).await;
-            assert_eq!(status, 200, "{backend:?}: {body}");
+            app.reserve_ok(ticket, slot).await;
         }
         for _ in 0..30 {
             assert!(!app.guess_code(None).await.is_refused());
         }
         let operator = app.token("operator").await;
-        let unknown = json!({ "ticket_code": "TKT-0000-000000-000000-00000" });
         for _ in 0..150 {
-            let answer = app.operator_post(&operator, "/api/operator/validate-ticket", unknown.clone()).await;
-            assert!(!answer.is_refused(), "{backend:?}");
+            let answer = app.check_unknown_code(&operator).await;
+            assert!(!answer.is_refused(), "{}", answer.body);
         }
     }
 }
@@ -291,7 +344,7 @@ async fn a_live_availability_stream_outlives_the_request_timeout() {
     let app = TestApp::spawn_with(Backend::Sqlite, limits).await;
     app.seed_demo().await;
     let orq = app.orq().await;
-    let day = (support::test_now() - chrono::Duration::hours(5)).date_naive() + chrono::Duration::days(3);
+    let day = (test_now() - chrono::Duration::hours(5)).date_naive() + chrono::Duration::days(3);
     let mut stream = app.get(&format!("/live/slots?venue={orq}&date={day}")).await;
     assert_eq!(stream.status().as_u16(), 200);
     let mut events = 0;
@@ -309,7 +362,7 @@ async fn a_live_availability_stream_outlives_the_request_timeout() {
             // Past the request timeout, then a change the open page must hear of.
             tokio::time::sleep(Duration::from_millis(1500)).await;
             let (ticket, _) = app.ticket("ACTIVATED").await;
-            assert_eq!(app.reserve(ticket, app.slot(3, 14).await).await.0, 200);
+            app.reserve_ok(ticket, app.slot(3, 14).await).await;
             booked = true;
         }
     }

@@ -1,0 +1,222 @@
+//! Races the engine must win on every backend: never oversell, never double-admit.
+use gatehouse::ids::SlotId;
+use gatehouse::error::DomainError;
+use gatehouse::admission::{self, Door};
+use gatehouse::reservation::{self, Booking};
+use gatehouse::tickets::code::TicketCode;
+use std::fmt::Debug;
+use std::sync::Arc;
+use tokio::task::JoinHandle;
+use crate::support::{backend_tests, Backend, TestApp};
+
+fn booking(code: &TicketCode, slot_id: SlotId) -> Booking {
+    Booking::parse(code.clone(), None, slot_id, "race@example.com", "+12025550100").expect("valid contact")
+}
+
+/// The demo operator at the door named `device`.
+async fn door(app: &TestApp, device: String) -> Door {
+    let operator = gatehouse::staff::user_by_username(&app.engine.db, "operator").await.expect("q").expect("op");
+    Door { operator_id: operator.id, orq: app.orq().await, device }
+}
+
+/// Awaits every attempt and counts those that won; each that lost must have lost with `loser`.
+async fn wins<T, E: DomainError + Debug>(attempts: Vec<JoinHandle<Result<T, E>>>, loser: &str) -> usize {
+    let mut won = 0;
+    for attempt in attempts {
+        match attempt.await.expect("task") {
+            Ok(_) => won += 1,
+            Err(e) => assert_eq!(e.code(), loser, "{e:?}"),
+        }
+    }
+    won
+}
+
+backend_tests! {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_thousand_concurrent_bookings_fill_a_200_seat_slot_exactly(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let slot = app.slot(10, 12).await;
+        let tickets = app.tickets("ACTIVATED", 1000).await;
+        let engine = Arc::new(app.engine.clone());
+        let attempts: Vec<_> = tickets
+            .iter()
+            .map(|(_, code)| {
+                let (engine, code) = (engine.clone(), code.clone());
+                tokio::spawn(async move { reservation::reserve(&engine, &booking(&code, slot)).await })
+            })
+            .collect();
+        assert_eq!(wins(attempts, "SLOT_FULL").await, 200);
+        assert_eq!(app.booked(slot).await, 200);
+        let rows = app
+            .scalar("SELECT COUNT(*) FROM ticket_reservations WHERE slot_id = $1 AND status = 'RESERVED'", slot)
+            .await;
+        assert_eq!(rows, 200, "counter equals rows");
+        let reserved = app.scalar("SELECT COUNT(*) FROM tickets WHERE status = 'RESERVED' AND customer_email = 'race@example.com' AND id > $1", 0).await;
+        assert_eq!(reserved, 200, "every winner's ticket is RESERVED, no loser's");
+    }
+}
+
+backend_tests! {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn fifty_concurrent_admissions_of_one_ticket_admit_it_once(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let (id, code) = app.ticket("ACTIVATED").await;
+        reservation::reserve(&app.engine, &booking(&code, app.slot(0, 12).await)).await.expect("reserve");
+        let gate = door(&app, String::new()).await;
+        let engine = Arc::new(app.engine.clone());
+        let attempts: Vec<_> = (0..50)
+            .map(|i| {
+                let engine = engine.clone();
+                let door = Door { device: format!("gate-{i}"), ..gate.clone() };
+                tokio::spawn(async move { admission::verify(&engine, &door, id).await })
+            })
+            .collect();
+        assert_eq!(wins(attempts, "ALREADY_VERIFIED").await, 1);
+        let verified_rows =
+            app.scalar("SELECT COUNT(*) FROM checkin_log WHERE ticket_id = $1 AND outcome = 'VERIFIED'", id).await;
+        assert_eq!(verified_rows, 1);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM checkin_log WHERE ticket_id = $1", id).await, 50);
+    }
+}
+
+backend_tests! {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn one_ticket_booked_into_two_slots_at_once_gets_exactly_one(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let (a, b) = (app.slot(11, 12).await, app.slot(11, 14).await);
+        for round in 0..20 {
+            let (_, code) = app.ticket("ACTIVATED").await;
+            let (e1, e2) = (app.engine.clone(), app.engine.clone());
+            let (c1, c2) = (code.clone(), code.clone());
+            let first = tokio::spawn(async move { reservation::reserve(&e1, &booking(&c1, a)).await });
+            let second = tokio::spawn(async move { reservation::reserve(&e2, &booking(&c2, b)).await });
+            let (r1, r2) = (first.await.expect("task"), second.await.expect("task"));
+            assert!(r1.is_ok() != r2.is_ok(), "round {round}: {r1:?} / {r2:?}");
+            let loser = if r1.is_ok() { r2 } else { r1 };
+            assert_eq!(loser.err().map(|e| e.code()), Some("TICKET_ALREADY_RESERVED"));
+        }
+        assert_eq!(app.booked(a).await + app.booked(b).await, 20);
+        let live = app
+            .scalar("SELECT COUNT(*) FROM ticket_reservations WHERE slot_id IN ($1, $1 + 1) AND status = 'RESERVED'", a)
+            .await;
+        assert_eq!(live, 20);
+    }
+}
+
+/// Each slot's counter equals its live reservations, and none holds more than its capacity.
+async fn assert_counts_match(app: &TestApp, slots: &[SlotId], context: &str) {
+    for &slot in slots {
+        let live = app
+            .scalar("SELECT COUNT(*) FROM ticket_reservations WHERE slot_id = $1 AND status <> 'CANCELLED'", slot)
+            .await;
+        assert_eq!(app.booked(slot).await, live, "{context}: slot {slot}'s counter equals its live reservations");
+        let capacity = app.scalar("SELECT total_capacity FROM reservation_slots WHERE id = $1", slot).await;
+        assert!(live <= capacity, "{context}: slot {slot} holds {live} in {capacity} places");
+    }
+}
+
+/// Four bystanders hold seats in slots A and B (12 days ahead, 12:00 and 14:00), two each; then
+/// `rounds` times a new ticket is booked into A and changed to B, cancelled and cancelled again,
+/// all at once. After every round the counts match and the ticket is RESERVED exactly when it
+/// has a live reservation. Answers A and B.
+async fn race_a_change_against_two_cancels(app: &TestApp, rounds: usize) -> (SlotId, SlotId) {
+    let (a, b) = (app.slot(12, 12).await, app.slot(12, 14).await);
+    for (i, (_, other)) in app.tickets("ACTIVATED", 4).await.iter().enumerate() {
+        let slot = if i % 2 == 0 { a } else { b };
+        reservation::reserve(&app.engine, &booking(other, slot)).await.expect("bystander");
+    }
+    for round in 0..rounds {
+        let (id, code) = app.ticket("ACTIVATED").await;
+        let manage = reservation::reserve(&app.engine, &booking(&code, a)).await.expect("reserve").manage_token;
+        let run = |op: u8| {
+            let (engine, code, manage) = (app.engine.clone(), code.clone(), manage.clone());
+            tokio::spawn(async move {
+                match op {
+                    0 => reservation::reschedule(&engine, &code, Some(&manage), b).await.map(|_| ()),
+                    _ => reservation::cancel(&engine, &code, Some(&manage)).await,
+                }
+            })
+        };
+        let (changed, first, second) = tokio::join!(run(0), run(1), run(1));
+        let cancels = [first.expect("task"), second.expect("task")];
+        assert!(cancels.iter().filter(|r| r.is_ok()).count() <= 1, "round {round}: one cancel wins");
+        // The change may lose the race, but only to a cancel that came first.
+        if let Err(e) = changed.expect("task") {
+            assert_eq!(e.code(), "NO_RESERVATION", "round {round}: the change failed otherwise: {e:?}");
+        }
+        assert_counts_match(app, &[a, b], &format!("round {round}")).await;
+        let status = app.status(id).await;
+        let live = app
+            .scalar("SELECT COUNT(*) FROM ticket_reservations WHERE ticket_id = $1 AND status = 'RESERVED'", id)
+            .await;
+        assert_eq!((status == "RESERVED") as i64, live, "round {round}: {status} with {live} live");
+    }
+    (a, b)
+}
+
+backend_tests! {
+    /// The race the attacker found: a cancel that read the reservation's slot, then a change moved
+    /// it, then the cancel freed a seat in the old slot while the new one kept a phantom. Every
+    /// round runs change A→B, cancel and cancel at once on one ticket while other tickets hold seats
+    /// in both slots.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_change_racing_two_cancels_of_one_ticket_never_corrupts_the_counts(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        race_a_change_against_two_cancels(&app, 150).await;
+    }
+}
+
+backend_tests! {
+    /// Today's slot: a verify racing a change or a cancel (a venue without a change cut-off,
+    /// so both are allowed until the visit). Once admitted, a ticket is neither cancelled nor moved.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn an_admission_racing_a_cancel_or_a_change_never_lets_both_win(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let mut engine = app.engine.clone();
+        engine.change_cutoff = chrono::Duration::zero();
+        let gate = door(&app, "gate".into()).await;
+        let (today, later) = (app.slot(0, 16).await, app.slot(12, 16).await);
+        app.set_capacity(today, 1000).await;
+        for round in 0..100 {
+            let (id, code) = app.ticket("ACTIVATED").await;
+            let manage = reservation::reserve(&engine, &booking(&code, today)).await.expect("reserve").manage_token;
+            let door = gate.clone();
+            let (e, c, m) = (engine.clone(), code.clone(), manage.clone());
+            let other = tokio::spawn(async move {
+                if round % 2 == 0 {
+                    reservation::cancel(&e, &c, Some(&m)).await.is_ok()
+                } else {
+                    reservation::reschedule(&e, &c, Some(&m), later).await.is_ok()
+                }
+            });
+            let e = engine.clone();
+            let verify = tokio::spawn(async move { admission::verify(&e, &door, id).await.is_ok() });
+            let (other_won, admitted) = (other.await.expect("task"), verify.await.expect("task"));
+            assert!(!(other_won && admitted), "round {round}: admitted and also cancelled or moved");
+            if admitted {
+                assert_eq!(app.status(id).await, "VERIFIED");
+                assert!(reservation::cancel(&engine, &code, Some(&manage)).await.is_err());
+                assert!(reservation::reschedule(&engine, &code, Some(&manage), later).await.is_err());
+            }
+            assert_counts_match(&app, &[today, later], &format!("verify round {round}")).await;
+        }
+    }
+}
+
+backend_tests! {
+    /// After the races of `a_change_racing_two_cancels…`, the counter a capacity edit checks is
+    /// still true: shrink A to what it holds, then book.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_capacity_edit_after_the_races_cannot_oversell(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let (a, b) = race_a_change_against_two_cancels(&app, 150).await;
+        let orq = app.orq().await;
+        let held = app.booked(a).await;
+        assert!(held >= 2, "the bystanders' seats in A: {held}");
+        gatehouse::slots::resize::set_capacity(&app.engine, orq, a, held).await.expect("capacity");
+        let (_, late) = app.ticket("ACTIVATED").await;
+        let outcome = reservation::reserve(&app.engine, &booking(&late, a)).await;
+        assert_eq!(outcome.err().map(|e| e.code()), Some("SLOT_FULL"));
+        assert_counts_match(&app, &[a, b], "after the capacity edit").await;
+    }
+}

@@ -1,0 +1,51 @@
+//! The ticket's page, its QR code and its visit as a calendar event.
+use super::ticket_page;
+use crate::support::{backend_tests, Backend, TestApp};
+
+backend_tests! {
+    async fn a_ticket_page_shows_no_qr_code_before_a_reservation(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let (_, code) = app.ticket("ACTIVATED").await;
+        assert!(!ticket_page(&app, &code).await.contains("<svg"), "no QR code before a reservation");
+    }
+}
+
+backend_tests! {
+    async fn a_reserved_ticket_page_shows_its_qr_code(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let (_, code) = app.reserved(5, 12).await;
+        let page = ticket_page(&app, &code).await;
+        assert!(page.contains("Visit booked") && page.contains("<svg"), "{page}");
+    }
+}
+
+backend_tests! {
+    /// That notice is for the page right after booking; a look-up is not a confirmation.
+    async fn a_plain_look_up_of_a_reserved_ticket_does_not_say_reservation_confirmed(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let (_, code) = app.reserved(5, 12).await;
+        let page = ticket_page(&app, &code).await;
+        assert!(page.contains("Visit booked") && !page.contains("Reservation confirmed"), "{page}");
+    }
+}
+
+backend_tests! {
+    async fn a_reserved_ticket_offers_its_visit_as_an_ics_event(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let (_, code) = app.reserved(5, 12).await;
+        let res = app.get(&format!("/tickets/{code}/visit.ics")).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "text/calendar; charset=utf-8");
+        let ics = res.text().await.expect("body");
+        // Noon in New York on 28 November is 17:00 UTC.
+        assert!(ics.contains("DTSTART:20261128T170000Z\r\n") && ics.contains("DTEND:20261128T190000Z\r\n"), "{ics}");
+    }
+}
+
+backend_tests! {
+    async fn a_ticket_without_a_reservation_has_no_ics_event(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let (_, unreserved) = app.ticket("ACTIVATED").await;
+        assert_eq!(app.get(&format!("/tickets/{unreserved}/visit.ics")).await.status(), 404);
+    }
+}
