@@ -31,3 +31,16 @@ pub fn details<const N: usize>(fields: [(&str, Value); N]) -> Map<String, Value>
 pub fn detail(value: impl serde::Serialize) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
+
+/// `impl From<E> for $target` through `$target::domain(&e)` for each domain error `E`: how an edge's
+/// error type (the REST envelope, the server-function error) answers `?` on any of them.
+#[macro_export]
+macro_rules! answered_as_domain_errors {
+    ($target:ty: $($error:ty),* $(,)?) => {$(
+        impl From<$error> for $target {
+            fn from(e: $error) -> Self {
+                <$target>::domain(&e)
+            }
+        }
+    )*};
+}

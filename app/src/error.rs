@@ -124,18 +124,7 @@ impl AppError {
     }
 }
 
-/// `?` on a domain error in a server function answers it through [`AppError::domain`].
-macro_rules! answered_as_domain_errors {
-    ($($error:ty),*) => {$(
-        impl From<$error> for AppError {
-            fn from(e: $error) -> Self {
-                AppError::domain(&e)
-            }
-        }
-    )*};
-}
-
-answered_as_domain_errors!(ReserveError, TicketCodeError, ContactError);
+gatehouse::answered_as_domain_errors!(AppError: ReserveError, TicketCodeError, ContactError);
 
 #[cfg(test)]
 mod tests {

@@ -65,18 +65,7 @@ impl ApiError {
     }
 }
 
-/// `?` on a domain error in a handler answers it through [`ApiError::domain`].
-macro_rules! answered_as_domain_errors {
-    ($($error:ty),*) => {$(
-        impl From<$error> for ApiError {
-            fn from(e: $error) -> Self {
-                ApiError::domain(&e)
-            }
-        }
-    )*};
-}
-
-answered_as_domain_errors!(
+gatehouse::answered_as_domain_errors!(ApiError:
     ReserveError,
     EntryError,
     ActivateError,
