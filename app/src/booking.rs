@@ -91,9 +91,9 @@ pub async fn booking_step(
     edit_contact: bool,
 ) -> Result<BookingState, AppError> {
     use crate::server::ssr::{engine, no_venue, storage};
+    use gatehouse::reservation::ReserveError;
     use gatehouse::slots::calendar;
     use gatehouse::tickets::code::TicketCode;
-    use gatehouse::reservation::ReserveError;
     use gatehouse::{org, reservation, slots, tickets};
     let engine = engine()?;
     let now = engine.now();
@@ -191,7 +191,12 @@ pub async fn save_contact(ticket: String, email: String, phone: String, country:
 /// page it leads to carries the reservation's management token: that address is the holder's
 /// way back to change or cancel.
 #[server(prefix = "/sfn", endpoint = "book")]
-pub async fn book(ticket: String, slot: SlotId, change: Option<String>, manage: Option<String>) -> Result<(), AppError> {
+pub async fn book(
+    ticket: String,
+    slot: SlotId,
+    change: Option<String>,
+    manage: Option<String>,
+) -> Result<(), AppError> {
     use crate::server::ssr::{engine, storage};
     use gatehouse::reservation::{self, Booking};
     use gatehouse::tickets::{self, code::TicketCode};

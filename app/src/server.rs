@@ -28,7 +28,9 @@ pub async fn venue_overview() -> Result<StartPage, AppError> {
     let today = venue.today(now);
     // The start page looks a week ahead.
     let to = today + chrono::Duration::days(7);
-    let slots = slots::availability::availability_between(&engine.db, organization.id, today, to, now).await.map_err(ssr::storage)?;
+    let slots = slots::availability::availability_between(&engine.db, organization.id, today, to, now)
+        .await
+        .map_err(ssr::storage)?;
     Ok(StartPage {
         organization: organization.name,
         venue: venue.name,

@@ -4,8 +4,8 @@
 //! statement carries `ROWS_PER_STATEMENT` rows whose constant columns reuse the first few
 //! placeholders (`$1`..`$7`); both engines accept a numbered placeholder used many times.
 use chrono::{DateTime, Utc};
-use gatehouse::store::Db;
 use gatehouse::on_pool;
+use gatehouse::store::Db;
 use gatehouse::tickets::code::TicketCode;
 
 /// 10,000 codes plus 7 constants stays under SQLite's 32,766 and PostgreSQL's 65,535 parameters.

@@ -3,8 +3,8 @@
 //!
 //! A request that failed on the client side (timeout, reset) may still have been carried out by
 //! the server, so where errors occurred a count is checked against a range rather than a number.
-use gatehouse::store::Db;
 use gatehouse::on_pool;
+use gatehouse::store::Db;
 
 /// Ticket ids per `IN (...)` query: well under SQLite's parameter limit.
 const CHUNK: usize = 5_000;

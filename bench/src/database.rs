@@ -1,7 +1,7 @@
 //! The throwaway database a run works on: a SQLite file in a temporary folder, or a fresh
 //! PostgreSQL database created through an admin URL and dropped when the run ends.
-use gatehouse::store::Db;
 use gatehouse::on_pool;
+use gatehouse::store::Db;
 use tempfile::TempDir;
 
 pub struct BenchDatabase {
@@ -58,4 +58,3 @@ impl BenchDatabase {
         dropped.map_err(|e| format!("{statement}: {e}"))
     }
 }
-

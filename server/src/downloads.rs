@@ -4,8 +4,8 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use gatehouse::tickets::code::TicketCode;
-use gatehouse::tickets::{ReservedSlot, TicketSummary};
 use gatehouse::tickets::{self, qr};
+use gatehouse::tickets::{ReservedSlot, TicketSummary};
 use gatehouse::{ics, org};
 
 /// The ticket behind a download link, when it has a reservation; otherwise the answer to send.

@@ -8,8 +8,8 @@ use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use chrono::{Days, NaiveDate};
 use futures_util::Stream;
-use gatehouse::ids::{OrgId, SlotId};
 use gatehouse::events::SlotChanged;
+use gatehouse::ids::{OrgId, SlotId};
 use gatehouse::{slots, Engine};
 use serde::Deserialize;
 use std::convert::Infallible;
@@ -68,17 +68,22 @@ impl DayWatch {
             if self.shown.is_some() {
                 self.changed().await?;
             }
-            let slots =
-                match slots::availability::availability_between(&self.engine.db, self.orq, self.day.0, self.day.1, self.engine.now())
-                    .await
-                {
-                    Ok(slots) => slots,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "live availability read failed");
-                        self.shown.get_or_insert_with(String::new);
-                        continue;
-                    }
-                };
+            let slots = match slots::availability::availability_between(
+                &self.engine.db,
+                self.orq,
+                self.day.0,
+                self.day.1,
+                self.engine.now(),
+            )
+            .await
+            {
+                Ok(slots) => slots,
+                Err(e) => {
+                    tracing::warn!(error = %e, "live availability read failed");
+                    self.shown.get_or_insert_with(String::new);
+                    continue;
+                }
+            };
             self.ids = slots.iter().map(|s| s.id).collect();
             let json = serde_json::to_string(&slots).ok()?;
             if self.shown.as_ref() != Some(&json) {

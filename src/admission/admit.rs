@@ -1,9 +1,9 @@
 //! Validating a ticket at the door and admitting its holder exactly once.
-use crate::ids::{ReservationId, TicketId};
 use super::facts::{entry_facts, TicketRef};
 use super::log::Attempt;
 use super::{entry_verdict, Admitted, Door, EntryError, EntryFacts};
 use crate::error::DomainError;
+use crate::ids::{ReservationId, TicketId};
 use crate::store::batch::Write;
 use crate::store::Tx;
 use crate::tickets::lifecycle::moves::ADMIT;
@@ -102,8 +102,14 @@ impl Write for Admit {
         }.await)?;
         if code.is_some() {
             let input = format!("#{ticket_id}");
-            let success =
-                Attempt { door: door.clone(), ticket_id: Some(*ticket_id), input, action: "VERIFY", outcome: "VERIFIED", at: *now };
+            let success = Attempt {
+                door: door.clone(),
+                ticket_id: Some(*ticket_id),
+                input,
+                action: "VERIFY",
+                outcome: "VERIFIED",
+                at: *now,
+            };
             success.insert(tx).await?;
         }
         Ok(code)

@@ -1,8 +1,8 @@
 //! What the door needs to know about a ticket, read in one query.
-use crate::ids::{OrgId, TicketId, UserId};
 use super::{EntryFacts, EntryReservation};
-use crate::tickets::lifecycle::TicketStatus;
+use crate::ids::{OrgId, TicketId, UserId};
 use crate::store::Db;
+use crate::tickets::lifecycle::TicketStatus;
 use crate::{on_pool, org, ticket_with_live_reservation};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 

@@ -1,6 +1,6 @@
 //! The check-in log: every attempt at the door, whatever its outcome.
-use crate::ids::TicketId;
 use super::Door;
+use crate::ids::TicketId;
 use crate::store::batch::Write;
 use crate::store::Tx;
 use crate::{on_tx, Engine};

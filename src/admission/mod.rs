@@ -12,12 +12,12 @@ pub use admit::{validate_entry, verify};
 #[cfg(feature = "ssr")]
 pub use facts::{entry_facts, TicketRef};
 
-use crate::ids::{OrgId, TicketId, UserId};
 use crate::error::{detail, details, DomainError};
+use crate::ids::{OrgId, TicketId, UserId};
 use crate::tickets::lifecycle::TicketStatus;
-use serde_json::{Map, Value};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 /// What the door needs to know about a ticket, read in one query.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! Slots to offer instead of one that could not be booked.
-use crate::ids::{OrgId, SlotId};
 use super::AlternativeSlot;
+use crate::ids::{OrgId, SlotId};
 use crate::store::Db;
 use crate::{bookable, on_pool};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -10,12 +10,16 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 const NEAREST: &str = concat!(
     "SELECT * FROM (SELECT id, date, start_time, end_time, total_capacity - booked_count AS available, starts_at
                     FROM reservation_slots
-                    WHERE orq = $1 AND id <> $2 AND ", bookable!("$4"), " AND starts_at >= $3
+                    WHERE orq = $1 AND id <> $2 AND ",
+    bookable!("$4"),
+    " AND starts_at >= $3
                     ORDER BY starts_at LIMIT 3) AS later
      UNION ALL
      SELECT * FROM (SELECT id, date, start_time, end_time, total_capacity - booked_count AS available, starts_at
                     FROM reservation_slots
-                    WHERE orq = $1 AND id <> $2 AND ", bookable!("$4"), " AND starts_at < $3
+                    WHERE orq = $1 AND id <> $2 AND ",
+    bookable!("$4"),
+    " AND starts_at < $3
                     ORDER BY starts_at DESC LIMIT 3) AS earlier"
 );
 
@@ -46,4 +50,3 @@ pub async fn alternatives(
         })
         .collect())
 }
-

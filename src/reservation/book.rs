@@ -1,7 +1,7 @@
 //! Booking a slot for an ACTIVATED ticket: the batcher's hottest write.
-use crate::ids::{OrgId, ReservationId, SlotId, TicketId};
 use super::alternatives::alternatives;
 use super::{Booking, Confirmed, ReserveError};
+use crate::ids::{OrgId, ReservationId, SlotId, TicketId};
 use crate::slots::seats::FREE_SEAT;
 use crate::slots::SlotTimes;
 use crate::store::batch::Write;

@@ -1,7 +1,7 @@
 //! Cancelling a reservation: its seat is freed and the ticket can be booked anew.
-use crate::ids::{ReservationId, SlotId, TicketId};
 use super::manage::{live_reservation, Live};
 use super::ReserveError;
+use crate::ids::{ReservationId, SlotId, TicketId};
 use crate::slots::seats::FREE_SEAT;
 use crate::store::batch::Write;
 use crate::store::Tx;

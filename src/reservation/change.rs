@@ -1,8 +1,8 @@
 //! Moving a reservation to another slot.
-use crate::ids::{OrgId, ReservationId, SlotId};
 use super::book::slot_refusal;
 use super::manage::{live_reservation, Live};
 use super::{Confirmed, ReserveError};
+use crate::ids::{OrgId, ReservationId, SlotId};
 use crate::slots::seats::FREE_SEAT;
 use crate::slots::SlotTimes;
 use crate::store::batch::Write;

@@ -1,7 +1,7 @@
 //! Who may change or cancel a reservation: the holder of its management token, before the
 //! change cut-off.
-use crate::ids::{OrgId, ReservationId, SlotId, TicketId};
 use super::ReserveError;
+use crate::ids::{OrgId, ReservationId, SlotId, TicketId};
 use crate::store::Db;
 use crate::tickets::code::TicketCode;
 use crate::tickets::lifecycle::TicketStatus;

@@ -23,15 +23,15 @@ pub use change::reschedule;
 #[cfg(feature = "ssr")]
 pub use manage::{may_manage, ticket_to_book_or_move};
 
-use crate::ids::{ReservationId, SlotId, TicketId};
 use crate::contact::{ContactError, Email, PhoneE164};
 use crate::error::{detail, details, DomainError};
-use serde_json::{Map, Value};
+use crate::ids::{ReservationId, SlotId, TicketId};
 use crate::slots::SlotTimes;
 use crate::tickets::code::TicketCode;
 use crate::tickets::lifecycle::TicketStatus;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 crate::with_slot_times! {
     /// A slot offered instead of a full one (PRD §6.1 `alternative_slots`).

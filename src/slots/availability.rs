@@ -1,9 +1,9 @@
 //! Reading slots as customers see them: a month, a range of days, one slot.
-use crate::ids::{OrgId, SlotId};
 use super::capacity::CapacityStatus;
 use super::{is_bookable, Month, SlotAvailability, SlotStatus};
-use crate::{bookable, on_pool};
+use crate::ids::{OrgId, SlotId};
 use crate::store::Db;
+use crate::{bookable, on_pool};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 /// The columns a `SlotRow` is read from.
@@ -84,7 +84,6 @@ pub async fn slot_availability(
         .bind(slot_id).bind(orq).fetch_optional(pool).await)?;
     Ok(row.map(|r| r.into_availability(now)))
 }
-
 
 /// When slot `slot_id` starts.
 pub async fn starts_at(db: &Db, slot_id: SlotId) -> Result<Option<DateTime<Utc>>, sqlx::Error> {

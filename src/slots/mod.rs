@@ -100,7 +100,13 @@ with_slot_times! {
 }
 
 /// Whether a seat of a slot can be booked at `now`: open, not full, not yet started.
-pub fn is_bookable(status: SlotStatus, booked: i64, capacity: i64, starts_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+pub fn is_bookable(
+    status: SlotStatus,
+    booked: i64,
+    capacity: i64,
+    starts_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> bool {
     status != SlotStatus::Closed && booked < capacity && starts_at > now
 }
 

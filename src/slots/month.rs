@@ -85,4 +85,3 @@ mod tests {
         assert_eq!(nov.plus(2).to_string(), "2027-01");
     }
 }
-

@@ -1,13 +1,13 @@
 //! Changing how many places a slot has.
-use crate::ids::{OrgId, SlotId};
 use super::availability::{slot_availability, SlotRow, SLOT_COLUMNS};
 use super::SlotAvailability;
 use crate::error::{detail, details, DomainError};
+use crate::ids::{OrgId, SlotId};
 use crate::on_tx;
-use serde_json::{Map, Value};
 use crate::store::batch::Write;
 use crate::store::Tx;
 use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CapacityError {

@@ -45,8 +45,8 @@ pub use store::*;
 #[cfg(feature = "ssr")]
 mod store {
     use super::*;
-    use crate::store::Db;
     use crate::on_pool;
+    use crate::store::Db;
     use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
     use argon2::{Algorithm, Argon2, Params, Version};
     use chrono::{DateTime, Utc};

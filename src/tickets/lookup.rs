@@ -1,9 +1,9 @@
 //! Looking a ticket up by its code, with its live reservation, and the contact kept on it.
-use crate::ids::{OrderId, OrgId, ProductId, ReservationId, SlotId, TicketId};
 use super::code::TicketCode;
 use super::lifecycle::TicketStatus;
 use super::{ReservedSlot, TicketSummary};
 use crate::contact::{Email, PhoneE164};
+use crate::ids::{OrderId, OrgId, ProductId, ReservationId, SlotId, TicketId};
 use crate::on_pool;
 use crate::store::Db;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};

@@ -1,10 +1,10 @@
 //! Payment confirmed: a ticket awaiting payment becomes usable.
-use crate::ids::{OrderId, OrgId};
 use super::code::TicketCode;
 use super::lifecycle::moves::PAY;
 use super::lifecycle::TicketStatus;
 use super::{find_by_code, TicketSummary};
 use crate::error::DomainError;
+use crate::ids::{OrderId, OrgId};
 use crate::on_tx;
 use crate::store::batch::Write;
 use crate::store::Tx;

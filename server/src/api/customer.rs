@@ -5,8 +5,8 @@ use super::ok;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
-use gatehouse::ids::{OrgId, SlotId, TicketId};
 use gatehouse::contact::{Email, PhoneE164};
+use gatehouse::ids::{OrgId, SlotId, TicketId};
 use gatehouse::reservation::{self, Booking, Confirmed, ReserveError};
 use gatehouse::slots::{self, Month};
 use gatehouse::tickets::code::TicketCode;
@@ -53,9 +53,7 @@ pub async fn verify_contact(ApiJson(body): ApiJson<ContactBody>) -> Result<Json<
 
 pub async fn ticket_status(State(s): State<AppState>, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
     let code = TicketCode::parse(&code)?;
-    let ticket = tickets::find_by_code(&s.engine.db, &code)
-        .await?
-        .ok_or(ReserveError::TicketNotFound)?;
+    let ticket = tickets::find_by_code(&s.engine.db, &code).await?.ok_or(ReserveError::TicketNotFound)?;
     Ok(ok(ticket))
 }
 

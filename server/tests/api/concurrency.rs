@@ -1,13 +1,13 @@
 //! Races the engine must win on every backend: never oversell, never double-admit.
-use gatehouse::ids::SlotId;
-use gatehouse::error::DomainError;
+use crate::support::{backend_tests, Backend, TestApp};
 use gatehouse::admission::{self, Door};
+use gatehouse::error::DomainError;
+use gatehouse::ids::SlotId;
 use gatehouse::reservation::{self, Booking};
 use gatehouse::tickets::code::TicketCode;
 use std::fmt::Debug;
 use std::sync::Arc;
 use tokio::task::JoinHandle;
-use crate::support::{backend_tests, Backend, TestApp};
 
 fn booking(code: &TicketCode, slot_id: SlotId) -> Booking {
     Booking::parse(code.clone(), None, slot_id, "race@example.com", "+12025550100").expect("valid contact")

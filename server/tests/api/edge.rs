@@ -1,11 +1,11 @@
 //! The server's edge (issue 9, points 5 and 6): request budgets per client address and per
 //! operator token, and connections that cannot be held open to starve the server.
+use crate::support::{backend_tests, code_of, no_rate_limits, test_now, Backend, TestApp};
 use gatehouse::ids::SlotId;
 use gatehouse::tickets::code::TicketCode;
 use serde_json::{json, Value};
 use server::config::HttpLimits;
 use std::time::{Duration, Instant};
-use crate::support::{backend_tests, code_of, no_rate_limits, test_now, Backend, TestApp};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

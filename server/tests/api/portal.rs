@@ -1,9 +1,9 @@
 //! What the customer portal needs beyond the booking API: slot capacity set by an admin, the QR
 //! code as a PNG, and live availability over server-sent events.
+use crate::support::{backend_tests, code_of, test_now, Backend, TestApp};
 use gatehouse::ids::SlotId;
 use serde_json::{json, Value};
 use std::time::Duration;
-use crate::support::{backend_tests, code_of, test_now, Backend, TestApp};
 
 impl TestApp {
     async fn put_capacity(&self, token: &str, slot: &str, body: Value) -> (u16, Value) {
@@ -50,7 +50,14 @@ backend_tests! {
 
 /// Asks, with `token`, for the capacity `body` of slot `target` (the address's part, as sent);
 /// asserts the refusal `want` and that `slot` kept its capacity. Answers the refusal's body.
-async fn assert_capacity_refused(app: &TestApp, token: &str, slot: SlotId, target: &str, body: Value, want: (u16, &str)) -> Value {
+async fn assert_capacity_refused(
+    app: &TestApp,
+    token: &str,
+    slot: SlotId,
+    target: &str,
+    body: Value,
+    want: (u16, &str),
+) -> Value {
     let capacity = capacity_of(app, slot).await;
     let (status, answer) = app.put_capacity(token, target, body).await;
     assert_eq!((status, code_of(&answer)), want, "{answer}");

@@ -7,7 +7,8 @@ use serde_json::{json, Value};
 
 /// A call to the operator's validation, anonymous or with `token`.
 async fn validate_as(app: &TestApp, token: Option<&str>) -> Response {
-    let mut req = app.http.post(format!("{}/api/operator/validate-ticket", app.base)).json(&json!({ "ticket_code": "x" }));
+    let mut req =
+        app.http.post(format!("{}/api/operator/validate-ticket", app.base)).json(&json!({ "ticket_code": "x" }));
     if let Some(token) = token {
         req = req.bearer_auth(token);
     }

@@ -27,8 +27,11 @@ async fn an_oversized_server_function_body_is_refused() {
 async fn an_oversized_chunked_server_function_body_is_cut_off_at_the_limit() {
     let app = TestApp::with_demo(Backend::Sqlite).await;
     let (id, code) = app.ticket("ACTIVATED").await;
-    let form =
-        format!("ticket={}&email=john%40example.com&phone=%2B12025551234&country=&padding={}", code.as_str(), padding());
+    let form = format!(
+        "ticket={}&email=john%40example.com&phone=%2B12025551234&country=&padding={}",
+        code.as_str(),
+        padding()
+    );
     let chunked = format!(
         "POST /sfn/save_contact HTTP/1.1\r\nhost: {}\r\ncontent-type: application/x-www-form-urlencoded\r\n\
          transfer-encoding: chunked\r\nconnection: close\r\n\r\n{:x}\r\n{form}\r\n0\r\n\r\n",

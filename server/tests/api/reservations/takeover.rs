@@ -13,7 +13,8 @@ fn attackers(mut body: Value) -> Value {
 /// Books by ticket id alone (no code): the victim's into a real slot and into none, a ticket
 /// that does not exist, and the next ticket into none. The answers, each asserted refused.
 async fn book_by_id_alone(app: &TestApp, victim: TicketId, slot: SlotId) -> Vec<Value> {
-    let probes = [(victim, slot), (victim, SlotId(-1)), (TicketId(999_999), slot), (TicketId(victim.0 + 1), SlotId(-1))];
+    let probes =
+        [(victim, slot), (victim, SlotId(-1)), (TicketId(999_999), slot), (TicketId(victim.0 + 1), SlotId(-1))];
     let mut answers = Vec::new();
     for (id, slot) in probes {
         let (status, body) =

@@ -86,8 +86,13 @@ pub struct TestDb {
 
 enum Cleanup {
     /// Held only to be dropped: removing the directory removes the SQLite file.
-    File { _dir: tempfile::TempDir },
-    Database { admin_url: String, name: String },
+    File {
+        _dir: tempfile::TempDir,
+    },
+    Database {
+        admin_url: String,
+        name: String,
+    },
 }
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
