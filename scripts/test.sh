@@ -11,6 +11,7 @@ else
   echo "integration tests run on SQLite only: each postgres case prints that it was skipped (set GATEHOUSE_TEST_POSTGRES_URL to add PostgreSQL)"
 fi
 cargo test -p gatehouse --features ssr
+cargo test -p app --features ssr
 cargo test -p server
 cargo test -p bench
 (cd end2end && npm test)

@@ -6,9 +6,11 @@ use serde::{Deserialize, Serialize};
 #[serde(try_from = "String")]
 pub struct Email(String);
 
-/// Read from JSON through [`PhoneE164::parse`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String")]
+/// A phone number that exists by libphonenumber's rules, kept in E.164 (`+12025550188`). Made and
+/// read from JSON through [`PhoneE164::parse`], on the server only: the numbering metadata is
+/// too heavy for the browser, which checks as typed only what [`typed_phone`] can tell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(Deserialize), serde(try_from = "String"))]
 pub struct PhoneE164(String);
 
 impl TryFrom<String> for Email {
@@ -18,6 +20,7 @@ impl TryFrom<String> for Email {
     }
 }
 
+#[cfg(feature = "ssr")]
 impl TryFrom<String> for PhoneE164 {
     type Error = ContactError;
     fn try_from(s: String) -> Result<Self, ContactError> {
@@ -29,8 +32,10 @@ impl TryFrom<String> for PhoneE164 {
 pub enum ContactError {
     #[error("Enter an email address like name@example.com.")]
     InvalidEmail,
-    #[error("Enter a phone number with its country code, like +1 202 555 0143.")]
+    #[error("Check the phone number and its country: this one cannot be dialled.")]
     InvalidPhone,
+    #[error("Type the phone number in digits: letters (as in 555-CALL-NOW) cannot be dialled everywhere.")]
+    PhoneLetters,
 }
 
 impl crate::error::DomainError for ContactError {
@@ -38,6 +43,7 @@ impl crate::error::DomainError for ContactError {
         match self {
             Self::InvalidEmail => "INVALID_EMAIL",
             Self::InvalidPhone => "INVALID_PHONE",
+            Self::PhoneLetters => "PHONE_LETTERS",
         }
     }
 }
@@ -79,39 +85,68 @@ impl Email {
     }
 }
 
+#[cfg(feature = "ssr")]
 impl PhoneE164 {
-    /// `+` then 8 to 15 digits, the first not 0; spaces, dots, dashes and brackets are ignored.
+    /// A number with its country code (`+1 202 555 0143`), as the API takes it.
     pub fn parse(input: &str) -> Result<Self, ContactError> {
-        let s = input.trim();
-        let rest = s.strip_prefix('+').ok_or(ContactError::InvalidPhone)?;
-        let mut digits = String::with_capacity(15);
-        for c in rest.chars() {
-            match c {
-                '0'..='9' => digits.push(c),
-                ' ' | '-' | '.' | '(' | ')' => {}
-                _ => return Err(ContactError::InvalidPhone),
-            }
-        }
-        if (8..=15).contains(&digits.len()) && !digits.starts_with('0') {
-            Ok(Self(format!("+{digits}")))
-        } else {
-            Err(ContactError::InvalidPhone)
+        Self::read(input, None)
+    }
+
+    /// What people type with a country chosen: `(202) 555-1234` with the United States,
+    /// `020 7946 0958` with the United Kingdom. A number typed with its own `+` wins.
+    pub fn parse_national(input: &str, country: &Country) -> Result<Self, ContactError> {
+        Self::read(input, country.iso.parse().ok())
+    }
+
+    /// As the contact form sends it: the number and the ISO code of the country chosen beside it
+    /// (an unknown country: the number must carry its own `+`).
+    pub fn parse_with_country(input: &str, country_iso: &str) -> Result<Self, ContactError> {
+        match country(country_iso) {
+            Some(c) => Self::parse_national(input, c),
+            None => Self::parse(input),
         }
     }
 
+    fn read(input: &str, country: Option<phonenumber::country::Id>) -> Result<Self, ContactError> {
+        typed_phone(input)?;
+        let input = input.trim();
+        // With a country given, phonenumber 0.3 reads "+33 1 42…" as if the 1 were a trunk prefix.
+        let country = if input.starts_with('+') { None } else { country };
+        let number = phonenumber::parse(country, input).map_err(|_| ContactError::InvalidPhone)?;
+        if !number.is_valid() {
+            return Err(ContactError::InvalidPhone);
+        }
+        Ok(Self(number.format().mode(phonenumber::Mode::E164).to_string()))
+    }
+
+    /// The number as people write it: `+1 202-555-0188`.
+    pub fn for_people(&self) -> String {
+        for_people(&self.0)
+    }
+}
+
+impl PhoneE164 {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
 
-    /// What people type with a country chosen: `(202) 555-1234` with +1, `020 7946 0958` with
-    /// +44 (the national trunk 0 is dropped). A number typed with its own `+` wins.
-    pub fn parse_national(input: &str, country: &Country) -> Result<Self, ContactError> {
-        let trimmed = input.trim();
-        if trimmed.starts_with('+') {
-            return Self::parse(trimmed);
-        }
-        let national = trimmed.trim_start_matches(['0', ' ']);
-        Self::parse(&format!("+{} {national}", country.calling_code))
+/// A stored E.164 number as people write it (`+1 202-555-0188`); as stored if it does not parse.
+#[cfg(feature = "ssr")]
+pub fn for_people(e164: &str) -> String {
+    match phonenumber::parse(None, e164) {
+        Ok(number) => number.format().mode(phonenumber::Mode::International).to_string(),
+        Err(_) => e164.to_string(),
+    }
+}
+
+/// What can be told of a phone number as it is typed, without the numbering plans: letters are
+/// refused (the server would refuse them too). Whether the number exists is the server's call.
+pub fn typed_phone(input: &str) -> Result<(), ContactError> {
+    if input.chars().any(char::is_alphabetic) {
+        Err(ContactError::PhoneLetters)
+    } else {
+        Ok(())
     }
 }
 
@@ -219,6 +254,29 @@ mod tests {
     }
 
     #[test]
+    fn numbers_that_cannot_exist_are_refused_whatever_their_length() {
+        let us = country("US").unwrap();
+        // A UK mobile typed with the United States chosen: +1 740 012 3456 has no such exchange.
+        assert_eq!(PhoneE164::parse_national("07400 123456", us), Err(ContactError::InvalidPhone));
+        assert_eq!(
+            PhoneE164::parse_national("07400 123456", country("GB").unwrap()).unwrap().as_str(),
+            "+447400123456"
+        );
+        // Ofcom's range for drama, which no phone answers.
+        assert_eq!(PhoneE164::parse_national("07700 900123", country("GB").unwrap()), Err(ContactError::InvalidPhone));
+        assert_eq!(PhoneE164::parse_national("555-CALL-NOW", us), Err(ContactError::PhoneLetters));
+        assert_eq!(typed_phone("555-CALL"), Err(ContactError::PhoneLetters));
+        assert_eq!(typed_phone("(202) 555"), Ok(()));
+    }
+
+    #[test]
+    fn numbers_are_shown_as_people_write_them() {
+        assert_eq!(PhoneE164::parse("+12025550188").unwrap().for_people(), "+1 202-555-0188");
+        assert_eq!(for_people("+442079460958"), "+44 20 7946 0958");
+        assert_eq!(for_people("not a number"), "not a number");
+    }
+
+    #[test]
     fn phones_are_normalised_to_e164() {
         assert_eq!(PhoneE164::parse("+1 (202) 555-1234").unwrap().as_str(), "+12025551234");
         assert_eq!(PhoneE164::parse("+44 20 7946 0958").unwrap().as_str(), "+442079460958");
@@ -236,8 +294,9 @@ mod tests {
 
     #[test]
     fn phones_without_country_code_or_with_letters_are_rejected() {
-        for bad in ["2025551234", "+0 202 555 1234", "+1 202 CALL NOW", "+1234", "+1234567890123456"] {
+        for bad in ["2025551234", "+0 202 555 1234", "+1234", "+1234567890123456"] {
             assert_eq!(PhoneE164::parse(bad), Err(ContactError::InvalidPhone), "{bad}");
         }
+        assert_eq!(PhoneE164::parse("+1 202 CALL NOW"), Err(ContactError::PhoneLetters));
     }
 }

@@ -34,6 +34,8 @@ pub enum SeedError {
     Storage(#[from] sqlx::Error),
     #[error("cannot create demo staff: {0}")]
     Users(#[from] UserError),
+    #[error("cannot make the demo's ticket-signing key: {0}")]
+    Key(#[from] crate::tickets::signed::KeyError),
 }
 
 fn schedule() -> DailySchedule {
@@ -54,6 +56,8 @@ pub async fn seed_demo(db: &Db, clock: &dyn Clock) -> Result<DemoReport, SeedErr
     let today = venue.today(now);
     let first = today - Duration::days(DAYS_BEHIND as i64);
     let slots_created = ensure_slots(db, &venue, schedule(), first, DAYS_BEHIND + DAYS_AHEAD, now).await?;
+    // Made now rather than at the first ticket shown; a second run keeps the key it finds.
+    crate::tickets::signed::keys::active_key(db, venue.orq, now).await?;
     let new_credentials = if created {
         let credentials = create_staff(db, venue.orq, now).await?;
         create_tickets(db, &venue, today, now).await?;
@@ -125,7 +129,7 @@ async fn create_tickets(
     };
     let mut codes = codes.into_iter();
     let mut tx = db.begin_write().await?;
-    let done = on_tx!(&mut tx, conn => async {
+    on_tx!(&mut tx, conn => async {
         let (product_id,): (ProductId,) = sqlx::query_as("SELECT id FROM products WHERE orq = $1 ORDER BY id LIMIT 1")
             .bind(venue.orq).fetch_one(&mut *conn).await?;
         let (operator_id,): (UserId,) = sqlx::query_as("SELECT id FROM users WHERE orq = $1 AND role = 'OPERATOR' ORDER BY id LIMIT 1")
@@ -178,7 +182,7 @@ async fn create_tickets(
         Ok::<_, sqlx::Error>(())
     }.await)?;
     tx.commit().await?;
-    Ok(done)
+    Ok(())
 }
 
 /// A few demo ticket codes in `status`, to try the flows with.

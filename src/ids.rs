@@ -44,4 +44,6 @@ ids!(
     ProductId,
     /// A staff account (operator or admin).
     UserId,
+    /// One of an organization's ticket-signing keys: named in every signed QR payload.
+    SigningKeyId,
 );

@@ -2,12 +2,17 @@
 //! The plain types compile to WASM for the browser; storage and operations sit behind `ssr`.
 //! Each folder owns its rules and their SQL; `store` batches and commits what they write.
 pub mod admission;
+pub mod analytics;
+pub mod audit;
 pub mod clock;
 pub mod contact;
 pub mod error;
 pub mod ics;
 pub mod ids;
+pub mod ops;
 pub mod reservation;
+pub mod scanning;
+pub mod secret;
 pub mod slots;
 pub mod staff;
 pub mod tickets;
@@ -21,9 +26,9 @@ mod engine;
 #[cfg(feature = "ssr")]
 pub mod events;
 #[cfg(feature = "ssr")]
-pub mod org;
+pub mod measures;
 #[cfg(feature = "ssr")]
-pub mod secret;
+pub mod org;
 #[cfg(feature = "ssr")]
 pub mod store;
 

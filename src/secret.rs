@@ -1,9 +1,11 @@
 //! Bearer secrets (API tokens, a reservation's management token): random, shown once, stored
 //! only as a SHA-256 digest so a database leak hands out nothing that works. No slow hash is
 //! needed: the secrets have full entropy, unlike passwords.
+#[cfg(feature = "ssr")]
 use sha2::{Digest, Sha256};
 
 /// `prefix` followed by `bytes` random bytes in lower-case hex.
+#[cfg(feature = "ssr")]
 pub fn random_token(prefix: &str, bytes: usize) -> String {
     let mut raw = vec![0u8; bytes];
     rand::fill(raw.as_mut_slice());
@@ -11,22 +13,29 @@ pub fn random_token(prefix: &str, bytes: usize) -> String {
 }
 
 /// What is stored in place of a secret.
+#[cfg(feature = "ssr")]
 pub fn digest(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
 }
 
 /// Whether `secret` is the one whose digest was stored, compared in constant time.
+#[cfg(feature = "ssr")]
 pub fn matches(secret: &str, stored_digest: &str) -> bool {
-    let given = digest(secret);
-    given.len() == stored_digest.len()
-        && given.bytes().zip(stored_digest.bytes()).fold(0u8, |diff, (a, b)| diff | (a ^ b)) == 0
+    same(&digest(secret), stored_digest)
+}
+
+/// Whether two secrets are equal, in a time that does not depend on where they differ; an empty
+/// secret equals nothing.
+pub fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    !a.is_empty() && a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
 }
 
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
 

@@ -9,7 +9,8 @@ fn digits(s: &[u8], at: usize, n: usize) -> Option<u32> {
     s.get(at..at + n)?.iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
 }
 
-fn parse_date(s: &str) -> Option<NaiveDate> {
+/// `YYYY-MM-DD`, the form pages' addresses carry dates in too (`/reserve?date=2026-11-25`).
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;

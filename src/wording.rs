@@ -1,7 +1,7 @@
 //! Dates and times as the pages say them ("Wednesday, November 25", "2:00 PM"). Written out
 //! by hand rather than with chrono's strftime because the browser renders them too, and the
 //! formatter would add its weight to every page's WASM.
-use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};
 
 const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 const MONTHS: [&str; 12] = [
@@ -68,6 +68,60 @@ pub fn visit(date: NaiveDate, start: NaiveTime, end: NaiveTime) -> String {
     format!("{}, {}", day_and_date(date), time_range(start, end))
 }
 
+/// How far `date` is from `today`: "today", "tomorrow", "6 days from now", "yesterday", "3 days ago".
+pub fn days_from(date: NaiveDate, today: NaiveDate) -> String {
+    match (date - today).num_days() {
+        0 => "today".into(),
+        1 => "tomorrow".into(),
+        -1 => "yesterday".into(),
+        n if n > 0 => format!("{n} days from now"),
+        n => format!("{} days ago", -n),
+    }
+}
+
+/// Days of the week as a sign on a door says them: "every day", "Tuesday–Sunday", "every day
+/// except Thursday", "Saturday and Sunday", "Monday, Wednesday and Friday". Three days or more in
+/// a row make a range, across the weekend too ("Friday–Monday"); but one or two days closed
+/// mid-week are said as such, not as "Friday–Wednesday". Empty when `days` is.
+pub fn weekdays(days: &[Weekday]) -> String {
+    let open = |i: usize| days.iter().any(|d| d.num_days_from_monday() as usize == i % 7);
+    let closed: Vec<usize> = (0..7).filter(|&i| !open(i)).collect();
+    let Some(&first_closed) = closed.first() else { return "every day".to_string() };
+    // Runs are read from the day after a closed one, so that a run across Sunday stays whole.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for i in first_closed + 1..first_closed + 8 {
+        if !open(i) {
+            continue;
+        }
+        match runs.last_mut() {
+            Some((first, length)) if *first + *length == i => *length += 1,
+            _ => runs.push((i, 1)),
+        }
+    }
+    let name = |i: usize| WEEKDAYS[i % 7].to_string();
+    let within_the_week = matches!(runs.as_slice(), [(first, length)] if first % 7 + length <= 7);
+    if closed.len() <= 2 && !within_the_week {
+        return format!("every day except {}", and_list(closed.into_iter().map(name).collect()));
+    }
+    runs.sort_by_key(|&(first, _)| first % 7);
+    and_list(
+        runs.into_iter()
+            .flat_map(|(first, length)| match length {
+                3.. => vec![format!("{}–{}", name(first), name(first + length - 1))],
+                _ => (first..first + length).map(name).collect(),
+            })
+            .collect(),
+    )
+}
+
+/// "A", "A and B", "A, B and C".
+fn and_list(mut items: Vec<String>) -> String {
+    match items.pop() {
+        Some(last) if !items.is_empty() => format!("{} and {last}", items.join(", ")),
+        last => last.unwrap_or_default(),
+    }
+}
+
 /// A venue's time zone as visitors say it: `America/New_York` is "New York time".
 pub fn zone(name: &str) -> String {
     let city = name.rsplit('/').next().unwrap_or(name).replace('_', " ");
@@ -117,6 +171,67 @@ mod tests {
             assert_eq!(full_date(d), d.format("%A, %B %-d, %Y").to_string());
             assert_eq!(short_date(d), d.format("%a %b %-d").to_string());
         }
+    }
+
+    #[test]
+    fn a_day_is_said_by_its_distance_from_today() {
+        let today = date(2026, 12, 31);
+        assert_eq!(days_from(date(2027, 1, 6), today), "6 days from now");
+        assert_eq!(days_from(date(2027, 1, 1), today), "tomorrow");
+        assert_eq!(days_from(today, today), "today");
+        assert_eq!(days_from(date(2026, 12, 30), today), "yesterday");
+        assert_eq!(days_from(date(2026, 12, 28), today), "3 days ago");
+    }
+
+    #[test]
+    fn every_day_of_the_week_is_every_day() {
+        use Weekday::*;
+        assert_eq!(weekdays(&[Mon, Tue, Wed, Thu, Fri, Sat, Sun]), "every day");
+        assert_eq!(weekdays(&[Sun, Sat, Fri, Thu, Wed, Tue, Mon]), "every day");
+    }
+
+    #[test]
+    fn three_days_or_more_in_a_row_are_a_range() {
+        use Weekday::*;
+        assert_eq!(weekdays(&[Tue, Wed, Thu, Fri, Sat, Sun]), "Tuesday–Sunday");
+        assert_eq!(weekdays(&[Mon, Tue, Wed, Thu, Fri]), "Monday–Friday");
+        assert_eq!(weekdays(&[Wed, Thu, Fri]), "Wednesday–Friday");
+    }
+
+    #[test]
+    fn two_days_in_a_row_are_said_apart() {
+        use Weekday::*;
+        assert_eq!(weekdays(&[Sat, Sun]), "Saturday and Sunday");
+        assert_eq!(weekdays(&[Thu]), "Thursday");
+    }
+
+    #[test]
+    fn a_gap_lists_each_part_in_the_order_of_the_week() {
+        use Weekday::*;
+        assert_eq!(weekdays(&[Mon, Tue, Wed, Fri]), "Monday–Wednesday and Friday");
+        assert_eq!(weekdays(&[Fri, Wed, Mon]), "Monday, Wednesday and Friday");
+        assert_eq!(weekdays(&[Tue, Wed, Thu, Sat]), "Tuesday–Thursday and Saturday");
+    }
+
+    #[test]
+    fn one_or_two_days_closed_within_the_week_are_said_as_exceptions() {
+        use Weekday::*;
+        assert_eq!(weekdays(&[Mon, Tue, Wed, Fri, Sat, Sun]), "every day except Thursday");
+        assert_eq!(weekdays(&[Mon, Tue, Thu, Fri, Sat]), "every day except Wednesday and Sunday");
+        assert_eq!(weekdays(&[Mon, Tue, Wed, Thu, Fri]), "Monday–Friday", "closed at the weekend only");
+    }
+
+    #[test]
+    fn a_run_across_the_weekend_stays_one_range() {
+        use Weekday::*;
+        assert_eq!(weekdays(&[Fri, Sat, Sun, Mon]), "Friday–Monday");
+        assert_eq!(weekdays(&[Thu, Sat, Sun, Mon]), "Thursday and Saturday–Monday");
+        assert_eq!(weekdays(&[Sun, Mon]), "Sunday and Monday");
+    }
+
+    #[test]
+    fn no_days_say_nothing() {
+        assert_eq!(weekdays(&[]), "");
     }
 
     #[test]

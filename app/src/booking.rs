@@ -51,6 +51,16 @@ pub fn ticket_page(ticket: &str, manage: Option<&str>) -> String {
     }
 }
 
+/// What a step of the flow shows, or where the visitor belongs instead.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Step {
+    Show(Box<BookingState>),
+    /// The ticket cannot be booked or moved from here (booked already, unpaid, used, too close to
+    /// the visit): its own page says its state in words and offers only what can succeed. The
+    /// answer redirects there (a page load gets a 302; a hydrated page's call, the redirect hook).
+    Elsewhere(String),
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BookingState {
     pub ticket_code: String,
@@ -65,8 +75,10 @@ pub struct BookingState {
     pub today: NaiveDate,
     /// The reservation being changed, when the ticket is already booked.
     pub current: Option<ReservedSlot>,
-    /// Email and phone saved on the ticket, once given.
+    /// Email and phone saved on the ticket, once given (the phone as people write it).
     pub contact: Option<(String, String)>,
+    /// What was typed into the contact form and refused, to show again (`crate::draft`).
+    pub draft: Option<crate::draft::ContactDraft>,
     pub month: Month,
     pub previous_month: Option<Month>,
     pub next_month: Option<Month>,
@@ -89,7 +101,7 @@ pub async fn booking_step(
     date: Option<String>,
     slot: Option<SlotId>,
     edit_contact: bool,
-) -> Result<BookingState, AppError> {
+) -> Result<Step, AppError> {
     use crate::server::ssr::{engine, no_venue, storage};
     use gatehouse::reservation::ReserveError;
     use gatehouse::slots::calendar;
@@ -98,19 +110,25 @@ pub async fn booking_step(
     let engine = engine()?;
     let now = engine.now();
     let code = TicketCode::parse(&ticket)?;
+    let elsewhere = |to: String| {
+        leptos_axum::redirect(&to);
+        Ok(Step::Elsewhere(to))
+    };
     let t = match reservation::ticket_to_book_or_move(&engine, &code, manage.as_deref()).await {
         Ok(t) => t,
         // The ticket exists but cannot be booked or moved now (booked without its management
-        // link, too close to the visit, unpaid, used): the booking form could only lead back
-        // here, so the visitor goes to the ticket's page, which says its state in words and
-        // offers only what can succeed.
+        // link, too close to the visit, unpaid, used): the booking form could only lead back here.
         Err(e) if !matches!(e, ReserveError::TicketNotFound | ReserveError::Storage(_)) => {
             let manage = manage.filter(|_| !matches!(e, ReserveError::ManageTokenInvalid));
-            leptos_axum::redirect(&ticket_page(code.as_str(), manage.as_deref()));
-            return Err(e.into());
+            return elsewhere(ticket_page(code.as_str(), manage.as_deref()));
         }
         Err(e) => return Err(e.into()),
     };
+    // The visit is already at the chosen time (Back after a change, or a second tab): a summary
+    // offering to "move" it there could only fail.
+    if slot.is_some() && t.reservation.as_ref().map(|r| r.slot_id) == slot {
+        return elsewhere(ticket_page(code.as_str(), manage.as_deref()));
+    }
     let venue = org::main_venue(&engine.db, t.orq).await.map_err(storage)?.ok_or_else(no_venue)?;
     let today = venue.today(now);
     let date = date.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()).filter(|d| *d >= today);
@@ -136,7 +154,7 @@ pub async fn booking_step(
         None => false,
     };
     let holder = Holder { ticket: t.ticket_code.clone(), manage: t.reservation.as_ref().and(manage) };
-    Ok(BookingState {
+    Ok(Step::Show(Box::new(BookingState {
         holder,
         ticket_code: t.ticket_code,
         orq: t.orq,
@@ -148,8 +166,10 @@ pub async fn booking_step(
         contact: if edit_contact {
             None
         } else {
-            tickets::contact_of(&engine.db, t.ticket_id).await.map_err(storage)?
+            let saved = tickets::contact_of(&engine.db, t.ticket_id).await.map_err(storage)?;
+            saved.map(|(email, phone)| (email, gatehouse::contact::for_people(&phone)))
         },
+        draft: crate::draft::ssr::recall(code.as_str()),
         month,
         previous_month: (month != current).then(|| month.plus(-1)),
         next_month: (current.months_until(month) < MONTHS_AHEAD).then(|| month.plus(1)),
@@ -163,27 +183,47 @@ pub async fn booking_step(
                 engine.change_cutoff.num_hours()
             )
         }),
-    })
+    })))
 }
 
 #[server(prefix = "/sfn", endpoint = "save_contact")]
-pub async fn save_contact(ticket: String, email: String, phone: String, country: String) -> Result<(), AppError> {
+pub async fn save_contact(
+    ticket: String,
+    email: String,
+    phone: String,
+    country: String,
+    #[server(default)] date: String,
+) -> Result<(), AppError> {
+    use crate::draft::{ssr as draft, ContactDraft};
     use crate::server::ssr::{engine, storage};
-    use gatehouse::contact::{country as find_country, Email, PhoneE164};
+    use gatehouse::contact::{Email, PhoneE164};
     use gatehouse::tickets::code::TicketCode;
     use gatehouse::{reservation, tickets};
     let engine = engine()?;
     let code = TicketCode::parse(&ticket)?;
-    let email = Email::parse(&email)?;
-    let phone = match find_country(&country) {
-        Some(c) => PhoneE164::parse_national(&phone, c),
-        None => PhoneE164::parse(&phone),
-    }?;
+    let parsed = Email::parse(&email).and_then(|email| Ok((email, PhoneE164::parse_with_country(&phone, &country)?)));
+    let (email, phone) = match parsed {
+        Ok(valid) => valid,
+        Err(e) => {
+            draft::remember(code.as_str(), ContactDraft { email, phone, country });
+            return Err(e.into());
+        }
+    };
     if !tickets::save_contact(&engine.db, &code, &email, &phone).await.map_err(storage)? {
         reservation::ticket_for_reservation(&engine.db, &code).await?;
     }
-    leptos_axum::redirect(&format!("/reserve?ticket={code}"));
+    draft::forget();
+    // A day chosen before this step (on the start page): the calendar opens on it.
+    let day = gatehouse::wire::parse_date(&date).map(|d| format!("&date={d}"));
+    leptos_axum::redirect(&format!("/reserve?ticket={code}{}", day.unwrap_or_default()));
     Ok(())
+}
+
+/// A phone number checked as the contact form's field is left: the numbering plans live on the
+/// server. The number as people write it, or why it cannot be dialled.
+#[server(prefix = "/sfn", endpoint = "check_phone")]
+pub async fn check_phone(phone: String, country: String) -> Result<String, AppError> {
+    Ok(gatehouse::contact::PhoneE164::parse_with_country(&phone, &country)?.for_people())
 }
 
 /// Books the slot, or moves the booked visit there when `change` is given (a hidden field of
@@ -198,24 +238,41 @@ pub async fn book(
     manage: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::ssr::{engine, storage};
-    use gatehouse::reservation::{self, Booking};
+    use gatehouse::reservation::{self, Booking, ReserveError};
     use gatehouse::tickets::{self, code::TicketCode};
     let engine = engine()?;
     let code = TicketCode::parse(&ticket)?;
+    // Booked meanwhile (in another tab, or by Back and Confirm again): not an error to show but
+    // a page to go to, the ticket's, which shows the visit as it now stands and only what can
+    // still be done with it. (A redirect answered with an error is not followed by the client.)
+    let already = |e: &ReserveError| matches!(e, ReserveError::TicketAlreadyReserved { .. } | ReserveError::SameSlot);
+    let go = |to: String| {
+        leptos_axum::redirect(&to);
+        Ok(())
+    };
+    let to_ticket = || go(format!("{}&already=1", ticket_page(code.as_str(), manage.as_deref())));
     if change.is_some() {
-        let moved = reservation::reschedule(&engine, &code, manage.as_deref(), slot).await?;
-        leptos_axum::redirect(&format!("{}&changed=1", ticket_page(code.as_str(), Some(&moved.manage_token))));
-        return Ok(());
+        return match reservation::reschedule(&engine, &code, manage.as_deref(), slot).await {
+            Ok(moved) => go(format!("{}&changed=1", ticket_page(code.as_str(), Some(&moved.manage_token)))),
+            Err(e) if already(&e) => to_ticket(),
+            Err(e) => Err(e.into()),
+        };
     }
-    let t = reservation::ticket_for_reservation(&engine.db, &code).await?;
+    let t = match reservation::ticket_for_reservation(&engine.db, &code).await {
+        Ok(t) => t,
+        Err(e) if already(&e) => return to_ticket(),
+        Err(e) => return Err(e.into()),
+    };
     let (email, phone) = tickets::contact_of(&engine.db, t.ticket_id)
         .await
         .map_err(storage)?
         .ok_or_else(|| AppError::new("CONTACT_MISSING", crate::error::CONTACT_MISSING))?;
     let booking = Booking::parse(code.clone(), Some(t.ticket_id), slot, &email, &phone)?;
-    let booked = reservation::reserve(&engine, &booking).await?;
-    leptos_axum::redirect(&format!("{}&booked=1", ticket_page(code.as_str(), Some(&booked.manage_token))));
-    Ok(())
+    match reservation::reserve(&engine, &booking).await {
+        Ok(booked) => go(format!("{}&booked=1", ticket_page(code.as_str(), Some(&booked.manage_token)))),
+        Err(e) if already(&e) => to_ticket(),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Cancels a booked visit; the ticket can be booked again.

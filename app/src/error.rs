@@ -66,10 +66,39 @@ impl AppError {
             "CHANGE_CUTOFF_PASSED" => "This visit is too close to be changed or cancelled online.".into(),
             "INVALID_EMAIL" => ContactError::InvalidEmail.to_string(),
             "INVALID_PHONE" => ContactError::InvalidPhone.to_string(),
+            "PHONE_LETTERS" => ContactError::PhoneLetters.to_string(),
             "INVALID_TICKET_CODE" => "This is not a ticket code: check it against your ticket.".into(),
             "TICKET_CODE_CHECK_FAILED" => TicketCodeError::CheckFailed.to_string(),
             "CONTACT_MISSING" => CONTACT_MISSING.into(),
+            "WRONG_CREDENTIALS" => "Wrong username or password.".into(),
+            "ACCOUNT_LOCKED" => {
+                "This account is locked after too many failed sign-ins. Try again in 15 minutes.".into()
+            }
+            "WRONG_ROLE" => "This account cannot sign in here.".into(),
+            "CSRF_INVALID" => "This form has expired. Reload the page and try again.".into(),
             "RATE_LIMITED" => "Too many attempts from your connection. Please wait a minute and try again.".into(),
+            // The dashboard's refusals, for its forms sent without JavaScript (with it, the
+            // server's own message, with its numbers, is shown).
+            "CAPACITY_BELOW_BOOKED" => "More places are booked than that capacity. Nothing was changed.".into(),
+            "INVALID_CAPACITY" => "Capacity must be a whole number from 0 to 100000.".into(),
+            "SLOT_ALREADY_CLOSED" => "This slot is closed already.".into(),
+            "SLOT_NOT_CLOSED" => "This slot is open already.".into(),
+            "NOTHING_TO_CHANGE" => "Choose a new capacity, or to close or reopen the slots.".into(),
+            "NO_MATCHING_SLOTS" => "No slot matches: nothing was changed.".into(),
+            "INVALID_RULES_FIELD" => "A field is not filled in as the form asks: check it and try again.".into(),
+            "INVALID_TICKET_COUNT" => "Issue between 1 and 5000 tickets at a time.".into(),
+            "PRODUCT_NOT_FOUND" => "That product does not exist.".into(),
+            "ORDER_NOT_FOUND" => "That order does not exist.".into(),
+            "ORDER_NOT_PENDING" => "This order has no ticket awaiting payment.".into(),
+            "IMPORT_BAD_ROWS" => "Some rows are not tickets that can be imported, so nothing was imported. \
+                                 With JavaScript on, the page names each row and why."
+                .into(),
+            "IMPORT_TOO_LARGE" | "IMPORT_TOO_MANY_ROWS" => {
+                "The file is too large: at most 5000 tickets and 1 MiB at once. Nothing was imported.".into()
+            }
+            "IMPORT_NOT_TEXT" | "IMPORT_MALFORMED" => {
+                "The file is not a CSV of tickets (code,email,phone,status). Nothing was imported.".into()
+            }
             _ => return Self::unavailable(),
         };
         let mut error = Self::new(code, message);
@@ -124,7 +153,9 @@ impl AppError {
     }
 }
 
-gatehouse::answered_as_domain_errors!(AppError: ReserveError, TicketCodeError, ContactError);
+gatehouse::answered_as_domain_errors!(AppError: ReserveError, TicketCodeError, ContactError, gatehouse::admission::EntryError, gatehouse::admission::offline::SyncError);
+#[cfg(feature = "ssr")]
+gatehouse::answered_as_domain_errors!(AppError: gatehouse::staff::sign_in::SignInError);
 
 #[cfg(test)]
 mod tests {

@@ -11,8 +11,9 @@ pub struct StartPage {
     pub organization: String,
     pub venue: String,
     pub address: String,
-    /// The venue's time zone in words ("New York time"), worded on the server.
-    pub time_zone: String,
+    /// "Open Tuesday–Sunday, 10:00 AM–6:00 PM (New York time)", as the coming weeks' slots make
+    /// it; `None` without slots. Worded on the server.
+    pub opening_hours: Option<String>,
     #[serde(with = "gatehouse::wire::date")]
     pub today: NaiveDate,
     pub days: Vec<DaySummary>,
@@ -31,11 +32,18 @@ pub async fn venue_overview() -> Result<StartPage, AppError> {
     let slots = slots::availability::availability_between(&engine.db, organization.id, today, to, now)
         .await
         .map_err(ssr::storage)?;
+    // Four weeks show each weekday four times: a day closed once does not close its weekday.
+    let hours_to = today + chrono::Duration::days(28);
+    let opening = slots::availability::day_hours_between(&engine.db, organization.id, today, hours_to)
+        .await
+        .map_err(ssr::storage)?;
+    let zone = gatehouse::wording::zone(&venue.time_zone);
+    let opening_hours = slots::hours::opening_hours(&opening).map(|hours| format!("{hours} ({zone})"));
     Ok(StartPage {
         organization: organization.name,
         venue: venue.name,
         address: venue.address,
-        time_zone: gatehouse::wording::zone(&venue.time_zone),
+        opening_hours,
         today,
         days: slots::day_summaries(&slots),
     })
@@ -45,6 +53,7 @@ pub async fn venue_overview() -> Result<StartPage, AppError> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketView {
     pub ticket: TicketSummary,
+    /// The QR code of the ticket's signed payload (`gatehouse::tickets::signed`).
     pub qr_svg: Option<String>,
     pub venue: String,
     pub address: String,
@@ -78,12 +87,26 @@ pub async fn lookup_ticket(code: String, manage: Option<String>) -> Result<Ticke
         Some(m) => reservation::may_manage(&engine.db, ticket.ticket_id, m).await.map_err(ssr::storage)?,
         None => false,
     };
-    let contact = tickets::contact_of(&engine.db, ticket.ticket_id)
-        .await
-        .map_err(ssr::storage)?
-        .filter(|_| reserved)
-        .map(|(email, phone)| if manageable { (email, phone) } else { contact::masked(&email, &phone) });
-    let qr_svg = reserved.then(|| gatehouse::tickets::qr::svg(&code)).flatten();
+    let contact =
+        tickets::contact_of(&engine.db, ticket.ticket_id).await.map_err(ssr::storage)?.filter(|_| reserved).map(
+            |(email, phone)| {
+                if manageable {
+                    (email, contact::for_people(&phone))
+                } else {
+                    contact::masked(&email, &phone)
+                }
+            },
+        );
+    // Signed from the ticket as it stands, so a changed visit's QR code carries its new date.
+    let qr_svg = match ticket.reservation.as_ref().filter(|_| reserved) {
+        Some(slot) => {
+            let payload = tickets::signed::sign_ticket(&engine.db, &code, ticket.orq, Some(slot.date), engine.now())
+                .await
+                .map_err(ssr::storage)?;
+            tickets::qr::svg(&payload)
+        }
+        None => None,
+    };
     let changeable = reserved && ticket.reservation.as_ref().is_some_and(|r| engine.can_still_change(r.starts_at));
     Ok(TicketView {
         ticket,
@@ -104,9 +127,23 @@ pub mod ssr {
     use super::AppError;
     use gatehouse::Engine;
     use leptos::prelude::use_context;
+    use std::net::{IpAddr, Ipv4Addr};
 
     pub fn engine() -> Result<Engine, AppError> {
         use_context::<Engine>().ok_or_else(AppError::unavailable)
+    }
+
+    /// The client's address as the server worked it out (behind trusted proxies, from
+    /// `X-Forwarded-For`), put on each request by its middleware.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct ClientAddress(pub IpAddr);
+
+    /// The address of the client being answered; unspecified when served without one (tests that
+    /// call the router directly).
+    pub fn client_address() -> IpAddr {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<ClientAddress>().copied())
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |ClientAddress(ip)| ip)
     }
 
     /// Storage details go to the log, never to the client.

@@ -1,7 +1,7 @@
 //! Command-line options, parsed by hand: a dozen flags do not justify an argument-parser crate.
 use std::path::PathBuf;
 
-pub const USAGE: &str = "usage: gatehouse-bench [--server PATH] [--scenario spread|hot|scan|month|all]
+pub const USAGE: &str = "usage: gatehouse-bench [--server PATH] [--scenario spread|hot|scan|month|live|all]
                        [--clients N] [--seconds S] [--rate N] [--tickets N] [--activated N]
                        [--postgres ADMIN_URL] [--instances 1|2]
 
@@ -22,10 +22,11 @@ pub enum Scenario {
     Hot,
     Scan,
     Month,
+    Live,
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 4] = [Scenario::Spread, Scenario::Hot, Scenario::Scan, Scenario::Month];
+    pub const ALL: [Scenario; 5] = [Scenario::Spread, Scenario::Hot, Scenario::Scan, Scenario::Month, Scenario::Live];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -33,6 +34,7 @@ impl Scenario {
             Scenario::Hot => "hot",
             Scenario::Scan => "scan",
             Scenario::Month => "month",
+            Scenario::Live => "live",
         }
     }
 
@@ -43,6 +45,8 @@ impl Scenario {
             Scenario::Spread | Scenario::Hot => None,
             Scenario::Scan => Some(500),
             Scenario::Month => Some(1000),
+            // A venue's bookings as a live page sees them: a few a second, one at a time.
+            Scenario::Live => Some(4),
         }
     }
 }
@@ -142,7 +146,7 @@ mod tests {
     fn no_flags_gives_the_documented_defaults() {
         let o = parse_str("").unwrap();
         assert_eq!((o.clients, o.seconds, o.tickets), (1000, 10, 1_000_000));
-        assert_eq!(o.scenarios.len(), 4);
+        assert_eq!(o.scenarios.len(), 5);
         assert_eq!(o.rate_for(Scenario::Scan), Some(500));
         assert_eq!(o.rate_for(Scenario::Spread), None);
     }

@@ -29,6 +29,8 @@ pub struct Fixtures {
     /// One future slot at its seeded capacity (200), for `hot`.
     pub hot_slot: i64,
     pub hot_capacity: i64,
+    /// A future slot and its day (`YYYY-MM-DD`), for `live`.
+    pub live: (i64, String),
 }
 
 pub struct Sizes {
@@ -76,6 +78,11 @@ pub async fn prepare(url: &str, sizes: &Sizes) -> Result<Fixtures, String> {
 
     let (spread_slots, hot_slot, hot_capacity) = booking_slots(&db, museum.id.0, today).await?;
 
+    let live_slot = *spread_slots.first().ok_or("no future slot for live")?;
+    let (live_day,): (NaiveDate,) = on_pool!(&db, pool => sqlx::query_as(
+        "SELECT date FROM reservation_slots WHERE id = $1").bind(live_slot).fetch_one(pool).await)
+    .map_err(storage("live slot"))?;
+
     let today_slots = scan_slots(&db, museum.id.0, today, now + sizes.run_length).await?;
     let batch = Batch { status: "RESERVED", contact: Some((EMAIL, PHONE)), ..batch };
     let scan_order =
@@ -106,6 +113,7 @@ pub async fn prepare(url: &str, sizes: &Sizes) -> Result<Fixtures, String> {
         spread_slots,
         hot_slot,
         hot_capacity,
+        live: (live_slot, live_day.to_string()),
     })
 }
 

@@ -7,11 +7,13 @@
 //! ```
 //! Run from the repository root (the server finds its assets under `target/site`). It is not part
 //! of the test suite: it takes minutes and its numbers depend on the machine. See bench/README.md.
+mod analytics;
 mod args;
 mod bulk;
 mod checks;
 mod database;
 mod fixtures;
+mod live;
 mod load;
 mod scenarios;
 mod server;
@@ -29,7 +31,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 fn main() -> ExitCode {
-    let options = match args::parse(std::env::args().skip(1)) {
+    let mut arguments = std::env::args().skip(1).peekable();
+    if arguments.peek().map(String::as_str) == Some("analytics") {
+        return analytics_main(arguments.skip(1));
+    }
+    let options = match args::parse(arguments) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("{e}");
@@ -56,6 +62,23 @@ fn main() -> ExitCode {
     }
 }
 
+fn analytics_main(arguments: impl Iterator<Item = String>) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("gatehouse-bench: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(analytics::run(arguments)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("gatehouse-bench analytics: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 async fn run(options: Options) -> Result<bool, String> {
     if !options.server.is_file() {
         return Err(format!(
@@ -76,7 +99,11 @@ async fn run_on(options: &Options, database: &BenchDatabase) -> Result<bool, Str
     let backend = if database.is_postgres() { "PostgreSQL" } else { "SQLite" };
     println!("preparing a {backend} database");
     let sizes = Sizes {
-        activated: if wants(Scenario::Spread) || wants(Scenario::Hot) { options.activated } else { 0 },
+        activated: if wants(Scenario::Spread) || wants(Scenario::Hot) || wants(Scenario::Live) {
+            options.activated
+        } else {
+            0
+        },
         scan: if wants(Scenario::Scan) { options.tickets } else { 0 },
         run_length: chrono::Duration::seconds((options.seconds * 4 + 600) as i64),
     };
@@ -175,6 +202,20 @@ async fn run_scenarios(
                 let (tally, elapsed) = scenarios::month(load, &fx.month, fx.orq, rate).await?;
                 note_errors(&tally);
                 rows.push(Row::new("month", tally, elapsed));
+            }
+            Scenario::Live => {
+                let run = live::live(load, tickets.clone(), (fx.orq, fx.live.0, &fx.live.1), rate).await?;
+                let bookings = expected.bookings.get_or_insert(Bookings {
+                    order_id: fx.activated_order,
+                    booked: Vec::new(),
+                    errors: 0,
+                });
+                bookings.booked.extend(&run.booked);
+                bookings.errors += run.book.errors;
+                note_errors(&run.book);
+                note_errors(&run.stream);
+                rows.push(Row::new("live.book", run.book, run.elapsed));
+                rows.push(Row::new("live.stream", run.stream, run.elapsed));
             }
         }
         stats::print_table(&rows[start..]);

@@ -3,7 +3,7 @@
 // only fail, and words instead of machine names. Hydrated and without JavaScript.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, shot, venueDate, DEFAULT_NOW } from './harness.js';
+import { startServer, launchBrowser, shot, venueDate, bookableDay, DEFAULT_NOW } from './harness.js';
 import { customerFlows } from './flows.js';
 
 let browser;
@@ -68,6 +68,103 @@ for (const javaScriptEnabled of [true, false]) {
       await shot(page, `clarity-${tag}-booked-ticket-entry`);
       assert.deepEqual(page.errors, []);
       await page.context().close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test(`a second tab's booking lands on the ticket as it stands, dates in words (${tag})`, async () => {
+    const server = await startServer();
+    try {
+      const flows = customerFlows(server, browser);
+      const first = await flows.phonePage(javaScriptEnabled);
+      const code = flows.activated();
+      await flows.giveContact(first, code);
+      const day = await bookableDay(first, server);
+      await day.click();
+      await first.locator('.slot a.button').first().click();
+      await first.getByRole('button', { name: 'Confirm reservation' }).waitFor();
+      // The same summary open in a second tab, then the first one confirms.
+      const second = await first.context().newPage();
+      await second.goto(first.url());
+      await second.getByRole('button', { name: 'Confirm reservation' }).waitFor();
+      if (javaScriptEnabled) await flows.hydrated(second);
+      await first.getByRole('button', { name: 'Confirm reservation' }).click();
+      await first.waitForURL(/booked=1/);
+      await second.getByRole('button', { name: 'Confirm reservation' }).click();
+      await second.waitForURL(/already=1/);
+      await second.locator('.notice').waitFor();
+      assert.match(await second.locator('.notice').textContent(), /already booked/);
+      assert.equal(await second.locator('.status').textContent(), 'Visit booked');
+      assert.equal(await second.locator('.confirmed').count(), 0, 'no second "confirmed"');
+      assert.equal(await second.getByRole('button', { name: /Confirm/ }).count(), 0);
+      assert.doesNotMatch(await second.locator('main').textContent(), /\d{4}-\d{2}-\d{2}/, 'dates in words');
+      await shot(second, `clarity-${tag}-second-tab`);
+      assert.deepEqual(first.errors, []);
+      await first.context().close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test(`Back after moving a visit shows the visit where it now is, with nothing to confirm (${tag})`, async () => {
+    const server = await startServer();
+    try {
+      const flows = customerFlows(server, browser);
+      const page = await flows.phonePage(javaScriptEnabled);
+      await flows.giveContact(page, flows.activated());
+      await (await bookableDay(page, server)).click();
+      await page.locator('.slot a.button').first().click();
+      await page.getByRole('button', { name: 'Confirm reservation' }).click();
+      await page.waitForURL(/booked=1/);
+      await page.getByRole('link', { name: 'Change date or time' }).click();
+      await (await bookableDay(page, server)).click();
+      await page.locator('.slot a.button').last().click();
+      await page.getByRole('button', { name: 'Confirm change' }).click();
+      await page.waitForURL(/changed=1/);
+      const moved = await page.locator('.facts').textContent();
+      await page.goBack();
+      await page.waitForURL(/\/ticket\?code=/);
+      await page.locator('.status').waitFor();
+      assert.doesNotMatch(page.url(), /changed=1/);
+      assert.equal(await page.locator('.facts').textContent(), moved, 'the visit as it now stands');
+      assert.equal(await page.getByRole('button', { name: 'Confirm change' }).count(), 0);
+      assert.equal(await page.locator('s').count(), 0, 'no struck-out "was" time');
+      await shot(page, `clarity-${tag}-back-after-change`);
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test(`on a desktop the calendar and the day's times sit side by side; Cancel looks destructive (${tag})`, async () => {
+    const server = await startServer();
+    try {
+      const flows = customerFlows(server, browser);
+      const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await flows.giveContact(page, flows.activated());
+      await (await bookableDay(page, server)).click();
+      await page.locator('.slots').waitFor();
+      const calendar = await page.locator('section:has(table.calendar)').boundingBox();
+      const times = await page.locator('section:has(.slots)').boundingBox();
+      assert.ok(calendar.x + calendar.width <= times.x, 'the times are to the right of the calendar');
+      assert.ok(Math.abs(calendar.y - times.y) < 2, 'both start at the same height');
+      assert.ok(calendar.width + times.width > 900, `together they use the window (${calendar.width + times.width} px)`);
+      assert.equal(await page.locator('.stages [aria-current=step]').textContent(), 'Time');
+      await shot(page, `clarity-${tag}-desktop-pick`);
+      await page.locator('.slot a.button').first().click();
+      await page.getByRole('button', { name: 'Confirm reservation' }).click();
+      await page.waitForURL(/booked=1/);
+      const cancel = page.getByRole('link', { name: 'Cancel reservation' });
+      const colour = await cancel.evaluate((e) => getComputedStyle(e).color);
+      const change = await page.getByRole('link', { name: 'Change date or time' }).evaluate((e) => getComputedStyle(e).color);
+      assert.notEqual(colour, change, 'Cancel is not dressed like Change');
+      assert.equal(colour, 'rgb(161, 26, 26)', 'Cancel is in the colour of loss');
+      assert.match(await page.locator('.brand').first().textContent(), /Harbor Museum of Light/, "the venue's name on the ticket page");
+      await shot(page, `clarity-${tag}-desktop-ticket`);
+      await context.close();
     } finally {
       await server.stop();
     }

@@ -1,6 +1,8 @@
 // Starts the real Gatehouse binary on a fresh SQLite database with demo data, on a free port,
 // and Debian's Chromium through playwright-core. Screenshots land in end2end/artifacts/.
+import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
+import { createPublicKey, verify } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,11 +17,19 @@ export const artifacts = join(repo, 'end2end', 'artifacts');
 export const siteDir = join(targetDir, 'site');
 mkdirSync(artifacts, { recursive: true });
 
-/// The client's file names under /pkg, as scripts/build.sh named them by their content.
-export function clientFiles() {
-  const hashes = Object.fromEntries(readFileSync(join(siteDir, 'hash.txt'), 'utf8').trim().split('\n')
-    .map((line) => line.split(':').map((s) => s.trim())));
-  return Object.fromEntries(['js', 'wasm', 'css'].map((kind) => [kind, `gatehouse.${hashes[kind]}.${kind}`]));
+/// The surfaces the build made (each its own client bundle), from the build's hash.txt.
+export function surfaces() {
+  return [...new Set(hashLines().map(([key]) => key.split('.')[0]))];
+}
+
+/// A surface's client files under /pkg, by kind: `{ js: 'portal.<hash>.js', wasm, css }`.
+export function clientFiles(surface = 'portal') {
+  const hashes = Object.fromEntries(hashLines());
+  return Object.fromEntries(['js', 'wasm', 'css'].map((kind) => [kind, `${surface}.${hashes[`${surface}.${kind}`]}.${kind}`]));
+}
+
+function hashLines() {
+  return readFileSync(join(siteDir, 'hash.txt'), 'utf8').trim().split('\n').map((line) => line.split(':').map((s) => s.trim()));
 }
 
 /// The instant the test servers' clocks start at unless a test picks another: tests never depend
@@ -89,12 +99,72 @@ export function demoCodes(server, status) {
     .split('\n').filter((l) => l.startsWith(status + ' ')).map((l) => l.split(' ')[1]);
 }
 
-export async function launchBrowser() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/// `extraArgs`: more Chromium switches (a fake camera, say).
+export async function launchBrowser(extraArgs = []) {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] });
+}
+
+/// Chromium with a profile on disk and a phone's screen: what installing an app and a service
+/// worker need (an incognito context is never installable). `close()` also removes the profile.
+export async function launchProfile() {
+  const profile = mkdtempSync(join(tmpdir(), 'gatehouse-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 360, height: 800 },
   });
+  const page = context.pages()[0] ?? await context.newPage();
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/// A demo staff account's password, as the demo wrote it for `server`.
+export function staffPassword(server, username) {
+  const text = readFileSync(join(server.dataDir, 'demo-credentials.txt'), 'utf8');
+  // One "role  username  password" line per account.
+  const fields = text.split('\n').map((l) => l.trim().split(/\s+/)).find((f) => f[0] === username);
+  if (fields?.length !== 3) throw new Error(`no ${username} line in demo-credentials.txt`);
+  return fields[2];
+}
+
+/// Signs the demo operator in on `page` (hydrated); resolves once the scanner shows.
+export async function signInOperator(page, server) {
+  await signIn(page, server, 'operator');
+  await page.getByRole('heading', { name: 'Scan a ticket' }).waitFor();
+}
+
+/// What a keyboard-wedge scanner does with a code: its keys in one burst, then Enter. The keys are
+/// sent from inside the page in one go, as the device's are: typed one by one from here, a busy
+/// test machine could pause between two keys longer than a scanner ever does.
+export async function wedgeScan(page, text) {
+  await page.evaluate((keys) => {
+    for (const key of [...keys, 'Enter']) {
+      document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+    }
+  }, text);
+}
+
+/// Signs the demo admin in on `page` (hydrated); resolves once the dashboard's overview shows.
+export async function signInAdmin(page, server) {
+  await signIn(page, server, 'admin');
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+}
+
+/// `page.noJs`: a page of a context without JavaScript, which never hydrates.
+async function signIn(page, server, role) {
+  await page.goto(`${server.base}/${role}/login`);
+  if (!page.noJs) await page.locator('body[data-hydrated]').waitFor();
+  await page.getByLabel('Username').fill(role);
+  await page.getByLabel('Password').fill(staffPassword(server, role));
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 /// What loading `url` in `page` moved over the network until the page had hydrated and every
@@ -170,6 +240,43 @@ export async function decodeQrPng(page, bytes) {
     const pixels = ctx.getImageData(0, 0, img.width, img.height);
     return window.jsQR(pixels.data, img.width, img.height)?.data ?? null;
   }, Buffer.from(bytes).toString('base64'));
+}
+
+/// Reads a signed ticket payload off a QR code as a scanner does (`GH1:CODE:ORG:DATE:KEY:SIG`,
+/// see `src/tickets/signed/mod.rs`): checks its Ed25519 signature against the organization's
+/// public keys (`GET /api/operator/keys`) and answers its fields, the ticket code as printed.
+export async function verifiedPayload(server, payload) {
+  const fields = payload.split(':');
+  assert.equal(fields.length, 6, `a payload of six fields: ${payload}`);
+  const [version, compact, orq, date, keyId, signature] = fields;
+  assert.equal(version, 'GH1');
+  const { status, body } = await server.api('GET', '/api/operator/keys', undefined, server.token('operator'));
+  assert.equal(status, 200, JSON.stringify(body));
+  const key = body.data.find((k) => String(k.key_id) === keyId && String(k.orq) === orq);
+  assert.ok(key, `key ${keyId} of organization ${orq} is listed`);
+  const publicKey = createPublicKey({
+    key: { kty: 'OKP', crv: 'Ed25519', x: base32(key.public_key).toString('base64url') },
+    format: 'jwk',
+  });
+  const signed = Buffer.from(fields.slice(0, 5).join(':'), 'ascii');
+  assert.ok(verify(null, signed, publicKey, base32(signature)), `the signature verifies: ${payload}`);
+  const code = `TKT-${compact.slice(0, 4)}-${compact.slice(4, 10)}-${compact.slice(10, 16)}-${compact.slice(16)}`;
+  return { code, orq: Number(orq), date: date === '-' ? null : `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6)}`, keyId: Number(keyId) };
+}
+
+/// RFC 4648 base32 without padding, to bytes.
+function base32(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0, value = 0;
+  const out = [];
+  for (const c of text) {
+    const v = alphabet.indexOf(c);
+    if (v < 0) throw new Error(`not base32: ${c}`);
+    value = (value << 5) | v;
+    bits += 5;
+    if (bits >= 8) { out.push((value >>> (bits - 8)) & 0xff); bits -= 8; }
+  }
+  return Buffer.from(out);
 }
 
 /// A bookable day of the calendar at least two days after the server's today (so its visit is

@@ -22,14 +22,68 @@ test('the same flow completes with JavaScript disabled', async () => {
   await flows.bookWholeFlow(false, flows.activated());
 });
 
-test('contact details are checked as they are typed', async () => {
+test('contact details are checked as they are typed, the phone against its country as the field is left', async () => {
   const page = await flows.phonePage();
   await page.goto(`${server.base}/reserve?ticket=${flows.activated()}`);
   await flows.hydrated(page);
   await page.fill('#email', 'ada@');
   assert.match(await page.locator('#email-hint').textContent(), /Enter an email address/);
+  await page.fill('#phone', '555-CALL-NOW');
+  assert.match(await page.locator('#phone-hint').textContent(), /in digits/, 'letters are flagged as typed');
   await page.fill('#phone', '(202) 555-0143');
-  assert.match(await page.locator('#phone-hint').textContent(), /\+12025550143/);
+  await page.press('#phone', 'Tab');
+  await page.locator('#phone-hint .ok').waitFor();
+  assert.equal(await page.locator('#phone-hint').textContent(), '✓ +1 202-555-0143', 'shown as people write it');
+  // A British mobile with the United States chosen is no number: the plans say so, not the length.
+  await page.fill('#phone', '07400 123456');
+  await page.press('#phone', 'Tab');
+  await page.locator('#phone-hint .problem').waitFor();
+  assert.match(await page.locator('#phone-hint').textContent(), /cannot be dialled/);
+  await page.selectOption('#country', 'GB');
+  await page.locator('#phone-hint .ok').waitFor();
+  assert.equal(await page.locator('#phone-hint').textContent(), '✓ +44 7400 123456');
+  await page.context().close();
+});
+
+for (const javaScriptEnabled of [true, false]) {
+  const tag = javaScriptEnabled ? 'js' : 'nojs';
+  test(`a refusal from the server shows at its field and keeps what was typed (${tag})`, async () => {
+    const page = await flows.phonePage(javaScriptEnabled);
+    const code = flows.activated();
+    await page.goto(`${server.base}/reserve?ticket=${code}`);
+    if (javaScriptEnabled) await flows.hydrated(page);
+    await page.fill('#email', 'ada@example.com');
+    await page.fill('#phone', '07400 123456');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.locator('#phone-hint .problem').waitFor();
+    assert.match(await page.locator('#phone-hint').textContent(), /cannot be dialled/);
+    assert.equal(await page.locator('#phone').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.locator('#email').inputValue(), 'ada@example.com', 'the email is still there');
+    assert.equal(await page.locator('#phone').inputValue(), '07400 123456', 'the number is still there');
+    assert.equal(await page.locator('.card > .problem[role=alert]').count(), 0, 'no banner above the form');
+    const url = new URL(page.url());
+    assert.doesNotMatch(url.search, /ada|example|07400/, `nothing typed travels in the address: ${url.search}`);
+    await shot(page, `contact-${tag}-refused-phone`);
+    // Fixed, it goes through; the summary shows the number as people write it.
+    await page.selectOption('#country', 'GB');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.locator('table.calendar').waitFor();
+    assert.match(await page.locator('.contact-summary').textContent(), /\+44 7400 123456/);
+    await page.context().close();
+  });
+}
+
+test('an address the browser would let through is refused by the server at the email field', async () => {
+  const page = await flows.phonePage(false);
+  await page.goto(`${server.base}/reserve?ticket=${flows.activated()}`);
+  // Older browsers ignore the field's pattern: the server's answer must still land at the field.
+  await page.evaluate(() => document.querySelector('#email').removeAttribute('pattern'));
+  await page.fill('#email', 'a@b');
+  await page.fill('#phone', '(202) 555-0143');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.locator('#email-hint .problem').waitFor();
+  assert.match(await page.locator('#email-hint').textContent(), /Enter an email address like name@example\.com/);
+  assert.equal(await page.locator('#email').inputValue(), 'a@b');
   await page.context().close();
 });
 
@@ -85,6 +139,58 @@ test('the calendar is driven by the keyboard: arrows move between days, Enter pi
   await page.keyboard.press('Enter');
   await page.locator('.slots').waitFor();
   assert.match(page.url(), /date=\d{4}-\d{2}-\d{2}/);
+  await page.context().close();
+});
+
+test('the whole flow by keyboard: one Tab stop for the calendar, focus on each step, at most 25 key presses', async () => {
+  const page = await flows.phonePage();
+  const code = flows.activated();
+  await page.goto(`${server.base}/reserve`);
+  await flows.hydrated(page);
+  let presses = 0;
+  const press = async (key) => { presses += 1; await page.keyboard.press(key); };
+  const active = () => page.evaluate(() => {
+    const e = document.activeElement;
+    return `${e.tagName.toLowerCase()}#${e.id}|${e.textContent.trim().slice(0, 40)}|${e.getAttribute('data-day') ?? ''}`;
+  });
+  /// Tab until `matches` holds for the focused element; each Tab counts.
+  const tabTo = async (what, matches) => {
+    for (let i = 0; i < 40; i++) {
+      if (matches(await active())) return;
+      await press('Tab');
+    }
+    assert.fail(`Tab never reached ${what} (at ${await active()})`);
+  };
+  const focusedHeading = async (id) => {
+    await page.waitForFunction((id) => document.activeElement?.id === id, id, { timeout: 10_000 });
+  };
+  await tabTo('the code field', (a) => a.startsWith('input#ticket-code'));
+  await page.keyboard.type(code);
+  await press('Enter');
+  await page.locator('#email').waitFor();
+  await tabTo('the email field', (a) => a.startsWith('input#email'));
+  await page.keyboard.type('ada@example.com');
+  await tabTo('the phone field', (a) => a.startsWith('input#phone'));
+  await page.keyboard.type('(202) 555-0143');
+  await press('Enter');
+  await focusedHeading('calendar-title');
+  // One Tab into the grid (past the month links), landing on the first day with places.
+  await tabTo('a day of the calendar', (a) => a.startsWith('a#') && a.endsWith(a.split('|')[2]) && a.split('|')[2] !== '');
+  const tabStops = await page.locator('table.calendar [data-day]:not([tabindex="-1"])').count();
+  assert.equal(tabStops, 1, 'the calendar is one Tab stop');
+  await press('Enter');
+  await focusedHeading('slots-title');
+  const times = await page.locator('#slots-title').boundingBox();
+  assert.ok(times.y >= 0 && times.y < 800, `the day's times are in view (heading at ${times.y} px)`);
+  await tabTo('a time to select', (a) => a.startsWith('a#|Select'));
+  await press('Enter');
+  await focusedHeading('confirm-title');
+  await tabTo('the confirm button', (a) => a.startsWith('button#|Confirm reservation'));
+  await press('Enter');
+  await page.waitForURL(/booked=1/);
+  console.log(`# the whole flow by keyboard: ${presses} key presses (besides typing the code, email and phone)`);
+  assert.ok(presses <= 25, `${presses} key presses`);
+  assert.deepEqual(page.errors, []);
   await page.context().close();
 });
 

@@ -73,7 +73,7 @@ test('pages name the hashed client files, which are kept for a year; pages are n
 });
 
 test('a missing client file is a bare 404; an unknown page is the 404 page', async () => {
-  const asset = await raw('/pkg/gatehouse.0000000000000000.js');
+  const asset = await raw('/pkg/portal.0000000000000000.js');
   assert.equal(asset.status, 404);
   assert.doesNotMatch(asset.headers['content-type'] ?? '', /html/);
   assert.equal(asset.body.length, 0);

@@ -2,7 +2,7 @@
 //! (sent by the request's Accept-Encoding): the client under `/pkg`, named by its content and
 //! kept by browsers for a year, and public files such as the favicon, which keep their names and
 //! are kept for an hour. Everything else the server writes is compressed as it is sent.
-use app::ClientFiles;
+use app::surface::ClientFiles;
 use axum::extract::{Request, State};
 use axum::http::header::{CACHE_CONTROL, VARY};
 use axum::http::{HeaderValue, StatusCode};
@@ -19,10 +19,10 @@ use tower_http::services::ServeDir;
 const FOR_A_YEAR: &str = "public, max-age=31536000, immutable";
 const FOR_AN_HOUR: &str = "public, max-age=3600";
 
-/// The client's names from the `hash.txt` the build writes in the site root, in cargo-leptos's
-/// format (`js: <hash>` a line; files `<output>.<hash>.<ext>`). Without it, the names wasm-bindgen
+/// A surface's client names from the `hash.txt` the build writes in the site root
+/// (`portal.js: <hash>` a line; files `portal.<hash>.js`). Without it, the names wasm-bindgen
 /// gives, so an unhashed build still works.
-pub fn client_files(site_root: &Path, output_name: &str) -> ClientFiles {
+pub fn client_files(site_root: &Path, surface: &str) -> ClientFiles {
     let path = site_root.join("hash.txt");
     let hashes = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         tracing::warn!("cannot read {} ({e}): the client is served under its unhashed names", path.display());
@@ -31,20 +31,22 @@ pub fn client_files(site_root: &Path, output_name: &str) -> ClientFiles {
     let named = |kind: &str, unhashed: String| {
         let hash = hashes.lines().find_map(|line| {
             let (k, hash) = line.split_once(':')?;
-            (k.trim() == kind).then(|| hash.trim()).filter(|h| !h.is_empty())
+            (k.trim().strip_prefix(surface)?.strip_prefix('.')? == kind).then(|| hash.trim()).filter(|h| !h.is_empty())
         });
-        hash.map_or(unhashed, |hash| format!("{output_name}.{hash}.{kind}"))
+        hash.map_or(unhashed, |hash| format!("{surface}.{hash}.{kind}"))
     };
     ClientFiles {
-        js: named("js", format!("{output_name}.js")),
-        wasm: named("wasm", format!("{output_name}_bg.wasm")),
-        css: named("css", format!("{output_name}.css")),
+        js: named("js", format!("{surface}.js")),
+        wasm: named("wasm", format!("{surface}_bg.wasm")),
+        css: named("css", format!("{surface}.css")),
     }
 }
 
-/// `/pkg`. A file missing here is a bare 404: a page in its place would be read as a script.
-pub fn client<S: Clone + Send + Sync + 'static>(site_root: &Path, files: &ClientFiles) -> Router<S> {
-    let hashed: Arc<[String]> = Arc::from([files.js.clone(), files.wasm.clone(), files.css.clone()]);
+/// `/pkg`, every surface's client. A file missing here is a bare 404: a page in its place would be
+/// read as a script.
+pub fn client<S: Clone + Send + Sync + 'static>(site_root: &Path, surfaces: &[ClientFiles]) -> Router<S> {
+    let hashed: Arc<[String]> =
+        surfaces.iter().flat_map(|files| [files.js.clone(), files.wasm.clone(), files.css.clone()]).collect();
     Router::new()
         .fallback_service(ServeDir::new(site_root.join("pkg")).precompressed_br().precompressed_gzip())
         .layer(axum::middleware::from_fn_with_state(hashed, keep_client))
@@ -102,21 +104,23 @@ mod tests {
     #[test]
     fn the_hash_file_names_each_client_file() {
         let site = tempfile::tempdir().expect("temp dir");
-        std::fs::write(site.path().join("hash.txt"), "js: 0123abcd\nwasm: 4567ef01\ncss: 89abcdef\n").expect("write");
-        let files = client_files(site.path(), "gatehouse");
+        let hashes = "portal.js: 0123abcd\nportal.wasm: 4567ef01\nportal.css: 89abcdef\nscan.js: 11112222\n";
+        std::fs::write(site.path().join("hash.txt"), hashes).expect("write");
+        let files = client_files(site.path(), "portal");
         assert_eq!(
             (files.js.as_str(), files.wasm.as_str(), files.css.as_str()),
-            ("gatehouse.0123abcd.js", "gatehouse.4567ef01.wasm", "gatehouse.89abcdef.css")
+            ("portal.0123abcd.js", "portal.4567ef01.wasm", "portal.89abcdef.css")
         );
+        assert_eq!(client_files(site.path(), "scan").js, "scan.11112222.js");
     }
 
     #[test]
     fn without_a_hash_file_the_client_keeps_the_names_wasm_bindgen_gives() {
         let site = tempfile::tempdir().expect("temp dir");
-        let files = client_files(site.path(), "gatehouse");
+        let files = client_files(site.path(), "portal");
         assert_eq!(
             (files.js.as_str(), files.wasm.as_str(), files.css.as_str()),
-            ("gatehouse.js", "gatehouse_bg.wasm", "gatehouse.css")
+            ("portal.js", "portal_bg.wasm", "portal.css")
         );
     }
 }

@@ -1,4 +1,5 @@
 //! Configuration from environment variables, each with a default that works on a laptop.
+use crate::tls::TlsSetting;
 use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
 use std::ops::RangeInclusive;
@@ -13,13 +14,52 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub site_root: PathBuf,
     pub log: String,
-    /// 32 bytes for signing sessions and QR payloads.
+    /// 32 bytes for signing sessions. (QR codes are signed with each organization's Ed25519 keys,
+    /// kept in the database: `gatehouse::tickets::signed`.)
     pub secret_key: Vec<u8>,
     /// Until how many hours before a visit customers may change or cancel it.
     pub change_cutoff_hours: i64,
     /// Test builds only: the instant the server's clock starts at instead of now.
     pub test_clock_start: Option<chrono::DateTime<chrono::Utc>>,
     pub http: HttpLimits,
+    /// `GATEHOUSE_PUBLIC_URL`: the address browsers use when a proxy sits in front.
+    pub public_url: Option<String>,
+    pub tls: TlsSetting,
+    pub metrics: MetricsAccess,
+}
+
+/// Who may read `/metrics`: with a token, requests carrying it as a Bearer token; with a listen
+/// address, whoever reaches that address (and, with both, carries the token). Neither: nobody.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MetricsAccess {
+    pub token: Option<String>,
+    pub listen: Option<SocketAddr>,
+}
+
+/// Shorter tokens are too easily guessed.
+const MIN_METRICS_TOKEN: usize = 16;
+
+impl MetricsAccess {
+    fn from_env() -> Result<MetricsAccess, ConfigError> {
+        let token = var("GATEHOUSE_METRICS_TOKEN").map(|t| t.trim().to_string());
+        if token.as_ref().is_some_and(|t| t.len() < MIN_METRICS_TOKEN || t.contains(char::is_whitespace)) {
+            return Err(ConfigError {
+                var: "GATEHOUSE_METRICS_TOKEN",
+                problem: format!(
+                    "must be at least {MIN_METRICS_TOKEN} characters without spaces; generate one with `openssl rand -hex 24`"
+                ),
+            });
+        }
+        let listen = var("GATEHOUSE_METRICS_LISTEN")
+            .map(|text| {
+                text.trim().parse().map_err(|_| ConfigError {
+                    var: "GATEHOUSE_METRICS_LISTEN",
+                    problem: format!("'{text}' is not an address like 127.0.0.1:9100"),
+                })
+            })
+            .transpose()?;
+        Ok(MetricsAccess { token, listen })
+    }
 }
 
 /// What one client may ask of the server, and how long a connection may hold it up.
@@ -180,10 +220,25 @@ impl Config {
                 }
             })?;
         let test_clock_start = var("GATEHOUSE_TEST_CLOCK_START").map(|text| test_clock_start(&text)).transpose()?;
+        let tls = TlsSetting::parse(
+            var("GATEHOUSE_TLS").as_deref(),
+            var("GATEHOUSE_TLS_CERT").as_deref(),
+            var("GATEHOUSE_TLS_KEY").as_deref(),
+        )?;
+        let public_url = var("GATEHOUSE_PUBLIC_URL");
+        if tls != TlsSetting::Off && public_url.as_deref().is_some_and(|url| !url.trim().starts_with("https://")) {
+            return Err(ConfigError {
+                var: "GATEHOUSE_PUBLIC_URL",
+                problem: "must be an https:// address when Gatehouse serves HTTPS itself (GATEHOUSE_TLS…)".into(),
+            });
+        }
         Ok(Config {
+            public_url,
+            tls,
             change_cutoff_hours,
             test_clock_start,
             http: HttpLimits::from_env()?,
+            metrics: MetricsAccess::from_env()?,
             database_url,
             listen,
             site_root: PathBuf::from(var("GATEHOUSE_SITE_ROOT").unwrap_or_else(|| "target/site".into())),

@@ -17,3 +17,24 @@ pub fn spawn_expiry(engine: Engine) -> tokio::task::JoinHandle<()> {
         }
     })
 }
+
+/// What live pages need running: the bridge to the other instances on the same PostgreSQL
+/// (`gatehouse::events::bridge`; nothing on SQLite), and the booking-attempt counts written
+/// once a second (`gatehouse::events::tally`). Both end when the engine's events close.
+pub fn spawn_live(engine: Engine) -> tokio::task::JoinHandle<()> {
+    gatehouse::events::bridge::spawn(&engine.events, &engine.db);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                () = engine.events.closed() => break,
+            }
+            if let Err(e) = gatehouse::events::tally::flush(&engine).await {
+                tracing::warn!(error = %e, "booking attempts could not be counted; kept for the next try");
+            }
+        }
+        // What was counted since the last tick.
+        let _ = gatehouse::events::tally::flush(&engine).await;
+    })
+}

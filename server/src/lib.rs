@@ -1,5 +1,7 @@
 //! The axum server: configuration, router, jobs and the command line, around the core.
 #![recursion_limit = "256"]
+pub mod admin_downloads;
+pub mod admin_exports;
 pub mod api;
 pub mod assets;
 pub mod config;
@@ -7,10 +9,14 @@ pub mod demo_credentials;
 pub mod downloads;
 pub mod jobs;
 pub mod live;
+pub mod live_ops;
 pub mod panics;
+pub mod prometheus;
 pub mod rate_limit;
 pub mod router;
 pub mod security;
 pub mod serve;
+pub mod sessions;
 pub mod sfn_errors;
 pub mod state;
+pub mod tls;

@@ -8,19 +8,23 @@ use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use chrono::{Days, NaiveDate};
 use futures_util::Stream;
-use gatehouse::events::SlotChanged;
+use gatehouse::events::{Change, StreamGuard};
 use gatehouse::ids::{OrgId, SlotId};
 use gatehouse::{slots, Engine};
 use serde::Deserialize;
 use std::convert::Infallible;
 use std::time::Duration;
 use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::time::Instant;
 
-/// How long changes gather before the counts are read again: a burst of bookings costs one read.
+/// The counts are read at most once in this long: a burst of bookings costs one read, and a
+/// lone booking is read at once.
 const SETTLE: Duration = Duration::from_millis(250);
-/// Changes made by other server instances (several on one PostgreSQL) raise no local event;
-/// without one for this long, the day is read again anyway.
-const REREAD: Duration = Duration::from_secs(3);
+/// Changes reach the page as events, other instances' too (`gatehouse::events::bridge`); and
+/// when some may have been missed (the bridge reconnecting) an `Unknown` change says so. The day
+/// is still read again after this long without one, for what no event announces: time passing
+/// (a slot that starts stops being bookable), a slot added to the day, a hand-edited row.
+const REREAD: Duration = Duration::from_secs(30);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -39,25 +43,30 @@ pub async fn day_slots(
         .checked_add_days(Days::new(1))
         .ok_or_else(|| ApiError::new(400, "INVALID_PARAMETER", "date is out of range."))?;
     // Subscribed before the first read, so no change between the two is missed.
-    let changes = s.engine.events.watch_slots();
+    let changes = s.engine.events.watch();
+    let open = s.engine.events.stream_opened();
+    let day = (q.date, next_day);
+    let read_at = Instant::now();
     let watch =
-        DayWatch { engine: s.engine, orq: q.venue, day: (q.date, next_day), changes, ids: Vec::new(), shown: None };
+        DayWatch { engine: s.engine, orq: q.venue, day, changes, ids: Vec::new(), shown: None, read_at, _open: open };
     let stream = futures_util::stream::unfold(watch, |mut watch| async move {
         let event = watch.next_event().await?;
         Some((Ok(event), watch))
     });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+    Ok(Sse::new(crate::prometheus::counted(stream)).keep_alive(KeepAlive::default()))
 }
 
 struct DayWatch {
     engine: Engine,
     orq: OrgId,
     day: (NaiveDate, NaiveDate),
-    changes: broadcast::Receiver<SlotChanged>,
+    changes: broadcast::Receiver<Change>,
     /// The day's slots, to tell which changes concern this page.
     ids: Vec<SlotId>,
     /// The last state sent; `None` before the first.
     shown: Option<String>,
+    read_at: Instant,
+    _open: StreamGuard,
 }
 
 impl DayWatch {
@@ -68,6 +77,7 @@ impl DayWatch {
             if self.shown.is_some() {
                 self.changed().await?;
             }
+            self.read_at = Instant::now();
             let slots = match slots::availability::availability_between(
                 &self.engine.db,
                 self.orq,
@@ -93,15 +103,16 @@ impl DayWatch {
         }
     }
 
-    /// Waits for a change to one of the day's slots (or for the re-read interval), then lets a
-    /// burst settle.
+    /// Waits for a change to one of the day's slots (or for the re-read interval), and for the
+    /// settle time since the last read.
     async fn changed(&mut self) -> Option<()> {
         let reread = tokio::time::sleep(REREAD);
         tokio::pin!(reread);
         loop {
             tokio::select! {
                 change = self.changes.recv() => match change {
-                    Ok(c) if self.ids.contains(&c.slot_id) => break,
+                    Ok(Change::Slot(id)) if self.ids.contains(&id) => break,
+                    Ok(Change::Unknown) => break,
                     Ok(_) => continue,
                     // Fell behind: something may have changed; read again.
                     Err(RecvError::Lagged(_)) => break,
@@ -112,9 +123,10 @@ impl DayWatch {
             }
         }
         tokio::select! {
-            () = tokio::time::sleep(SETTLE) => {}
+            () = tokio::time::sleep_until(self.read_at + SETTLE) => {}
             () = self.engine.events.closed() => return None,
         }
+        // What came meanwhile is in the read about to be made.
         self.changes = self.changes.resubscribe();
         Some(())
     }

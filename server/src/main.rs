@@ -1,14 +1,20 @@
 use gatehouse::clock::{Clock, ShiftedClock, SystemClock};
+use gatehouse::ids::SigningKeyId;
 use gatehouse::store::Db;
 use gatehouse::tickets::lifecycle::TicketStatus;
+use gatehouse::tickets::signed;
 use gatehouse::{demo, Engine};
 use server::config::Config;
 use server::demo_credentials;
 use server::router;
+use server::security::Site;
+use server::tls::Tls;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-const USAGE: &str = "usage: gatehouse [serve [--demo] | migrate | seed-demo | token USERNAME]";
+const USAGE: &str = "usage: gatehouse [serve [--demo] | migrate | seed-demo | token USERNAME |
+                       keys list ORG | keys rotate ORG | keys retire ORG KEY_ID | staff-networks ORG [NETWORKS]]
+                       (ORG: the organization's slug)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -54,6 +60,19 @@ fn main() -> ExitCode {
             ["token", username] => {
                 let engine = open(&config).await?;
                 issue_token(&engine, username).await
+            }
+            ["staff-networks", organization, networks @ ..] => {
+                let engine = open(&config).await?;
+                staff_networks(&engine, organization, networks).await
+            }
+            ["keys", action @ ("list" | "rotate"), org] => {
+                let engine = open(&config).await?;
+                signing_keys(&engine, org, action, None).await
+            }
+            ["keys", "retire", org, key_id] => {
+                let engine = open(&config).await?;
+                let key_id = key_id.parse().map_err(|_| format!("'{key_id}' is not a key id"))?;
+                signing_keys(&engine, org, "retire", Some(key_id)).await
             }
             _ => Err(USAGE.to_string()),
         }
@@ -117,21 +136,82 @@ async fn issue_token(engine: &Engine, username: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Shows, or with NETWORKS sets, where an organization's staff may sign in and work from
+/// (`""` lets them work from anywhere again).
+async fn staff_networks(engine: &Engine, slug: &str, networks: &[&str]) -> Result<(), String> {
+    use gatehouse::staff::networks::{self, StaffNetworks};
+    let organization = gatehouse::org::organization_by_slug(&engine.db, slug)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no organization is named '{slug}'"))?;
+    if !networks.is_empty() {
+        let list = StaffNetworks::parse(&networks.join(",")).map_err(|e| e.to_string())?;
+        networks::set_for(&engine.db, organization.id, None, &list, engine.now()).await.map_err(|e| e.to_string())?;
+    }
+    let list =
+        networks::of(&engine.db, organization.id).await.map_err(|e| e.to_string())?.unwrap_or_default().to_list();
+    println!("{}", if list.is_empty() { "any network".to_string() } else { list });
+    Ok(())
+}
+
+/// Lists, rotates or retires an organization's ticket-signing keys; prints public keys only.
+async fn signing_keys(engine: &Engine, slug: &str, action: &str, key_id: Option<SigningKeyId>) -> Result<(), String> {
+    let orq = gatehouse::org::organization_by_slug(&engine.db, slug)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no organization has the slug '{slug}'"))?
+        .id;
+    let now = engine.now();
+    match (action, key_id) {
+        ("rotate", _) => {
+            let key = signed::rotate(&engine.db, orq, None, now).await.map_err(|e| e.to_string())?;
+            println!("key {} signs new tickets from now on; earlier keys verify until retired", key.key_id);
+        }
+        ("retire", Some(id)) => {
+            signed::retire(&engine.db, orq, None, id, now).await.map_err(|e| e.to_string())?;
+            println!("key {id} is retired: QR codes it signed are refused from now on");
+        }
+        _ => {}
+    }
+    signed::keys::active_key(&engine.db, orq, now).await.map_err(|e| e.to_string())?;
+    println!("keys that verify {slug}'s tickets (id, created, public key; the last one signs):");
+    for key in signed::public_keys(&engine.db, orq).await.map_err(|e| e.to_string())? {
+        println!("    {}  {}  {}", key.key_id, key.created_at.to_rfc3339(), key.public_key_base32());
+    }
+    Ok(())
+}
+
 async fn serve(config: Config, demo: bool) -> Result<(), String> {
     let engine = open(&config).await?;
     if demo {
         seed(&engine, &config).await?;
     }
     server::jobs::spawn_expiry(engine.clone());
+    server::sessions::spawn_sweep(engine.clone());
+    server::jobs::spawn_live(engine.clone());
     let options = router::leptos_options(&config.site_root, config.listen);
     let events = engine.events.clone();
-    let app = router::router(engine, options, &config.http);
+    let tls = Tls::load(&config.tls, &config.data_dir, config.listen).map_err(|e| e.to_string())?;
+    let site = Site::new(config.public_url.as_deref(), tls.is_some());
+    let app = router::router(engine, options, &config.http, site);
+    let app = server::prometheus::on_main_listener(app, &config.metrics);
+    let metrics_apart = server::prometheus::serve_apart(&config.metrics, &config.http).await?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {} (GATEHOUSE_LISTEN): {e}", config.listen))?;
-    let base = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let base = format!("{scheme}://{local}");
     println!("Gatehouse is serving at {base}/");
+    if let Some(tls) = &tls {
+        print_tls(tls, local);
+    }
     println!("  customer portal  {base}/");
+    match (metrics_apart, &config.metrics.token) {
+        (Some(addr), _) => println!("  metrics          http://{addr}/metrics"),
+        (None, Some(_)) => println!("  metrics          {base}/metrics (Bearer token)"),
+        (None, None) => {}
+    }
     let activated = std::fs::read_to_string(config.data_dir.join("demo-tickets.txt"))
         .ok()
         .and_then(|t| t.lines().find_map(|l| l.strip_prefix("ACTIVATED ").map(str::to_string)));
@@ -143,11 +223,31 @@ async fn serve(config: Config, demo: bool) -> Result<(), String> {
     if credentials.exists() {
         println!("  demo staff       passwords in {}", credentials.display());
     }
-    server::serve::serve(listener, app, config.http, async move {
+    server::serve::serve_with(listener, app, config.http, tls.map(|tls| tls.acceptor), async move {
         let _ = tokio::signal::ctrl_c().await;
         // Open live-availability streams would otherwise hold the shutdown until they close.
         events.close();
     })
     .await;
     Ok(())
+}
+
+/// How to reach the server from a phone, and the certificate to expect: a self-signed one makes
+/// the browser warn once, and the fingerprint is what to compare before accepting it.
+fn print_tls(tls: &Tls, local: std::net::SocketAddr) {
+    println!("  TLS certificate  SHA-256 {}", tls.fingerprint);
+    if tls.names.is_empty() {
+        return;
+    }
+    let port = local.port();
+    let urls: Vec<String> = tls
+        .names
+        .iter()
+        .filter(|name| name.parse::<std::net::IpAddr>().is_ok_and(|ip| !ip.is_loopback()))
+        .map(|ip| if ip.contains(':') { format!("https://[{ip}]:{port}/") } else { format!("https://{ip}:{port}/") })
+        .collect();
+    println!("  (self-signed for {}; the browser warns once)", tls.names.join(", "));
+    for url in urls {
+        println!("  on this network  {url}");
+    }
 }

@@ -4,6 +4,8 @@
 //!   anonymous ticket check `POST /api/tickets/validate` share one budget per client address
 //!   (`GATEHOUSE_RESERVE_RATE`): the check answers whether a code exists, so alternating
 //!   endpoints must buy a code guesser nothing.
+//! - Staff sign-in shares it too, so that one address cannot guess passwords across accounts
+//!   faster than it could book (each account also locks after five failures).
 //! - An operator's validate and verify: one budget per Bearer token, i.e. per staff token and
 //!   device (`GATEHOUSE_VALIDATE_RATE`), so a whole crew behind one gateway is not limited as one.
 //!
@@ -12,16 +14,19 @@
 use crate::api::error::ApiError;
 use crate::config::HttpLimits;
 use app::booking::{Book, CancelVisit, SaveContact};
+use app::server::ssr::ClientAddress;
+use app::staff::account::StaffSignIn;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use gatehouse::staff::networks::subscriber as per_subscriber;
 use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota};
 use ipnet::IpNet;
 use leptos::server_fn::ServerFn;
 use std::hash::{BuildHasher, Hash, RandomState};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -60,6 +65,8 @@ fn budget_of(path: &str) -> Option<Budget> {
         "/api/tickets/validate" => Some(Budget::Reserve),
         "/api/operator/validate-ticket" | "/api/operator/verify-ticket" => Some(Budget::Validate),
         _ if [Book::PATH, SaveContact::PATH, CancelVisit::PATH].contains(&path) => Some(Budget::Reserve),
+        // Password guessing across many accounts from one address: the same per-address budget.
+        _ if path == StaffSignIn::PATH => Some(Budget::Reserve),
         _ => None,
     }
 }
@@ -140,8 +147,11 @@ fn sweep<K: Hash + Eq + Clone>(limiter: &Option<DefaultKeyedRateLimiter<K>>) {
     }
 }
 
-/// The middleware: a request over its budget is answered 429 before any handler runs.
-pub async fn limit(State(limits): State<RateLimits>, request: Request, next: Next) -> Response {
+/// The middleware: a request over its budget is answered 429 before any handler runs. Every
+/// request leaves with its client's address, for the server functions that need it.
+pub async fn limit(State(limits): State<RateLimits>, mut request: Request, next: Next) -> Response {
+    let client = limits.client(&request);
+    request.extensions_mut().insert(ClientAddress(client));
     match limits.check(&request) {
         Ok(()) => next.run(request).await,
         Err(wait) => too_many(wait),
@@ -185,14 +195,6 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
     let hop = hop.trim();
     let ip = hop.parse::<IpAddr>().ok().or_else(|| hop.parse::<SocketAddr>().ok().map(|s| s.ip()))?;
     Some(ip.to_canonical())
-}
-
-/// IPv4 as is; IPv6 by its /64 network, since one subscriber commonly holds a whole /64.
-fn per_subscriber(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from_bits(v6.to_bits() & !u128::from(u64::MAX))),
-        v4 => v4,
-    }
 }
 
 #[cfg(test)]
@@ -242,12 +244,6 @@ mod tests {
     fn ipv4_mapped_peers_match_ipv4_proxies() {
         let trusted = nets(&["10.0.0.0/8"]);
         assert_eq!(client_address(ip("::ffff:10.0.0.2"), &["198.51.100.7"], &trusted), ip("198.51.100.7"));
-    }
-
-    #[test]
-    fn ipv6_clients_are_counted_per_64_block() {
-        assert_eq!(per_subscriber(ip("2001:db8:1:2:aaaa::1")), ip("2001:db8:1:2::"));
-        assert_eq!(per_subscriber(ip("198.51.100.7")), ip("198.51.100.7"));
     }
 
     #[test]

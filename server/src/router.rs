@@ -1,16 +1,17 @@
 //! The HTTP surface: Leptos pages and server functions, the REST API, health and static files.
 use crate::config::HttpLimits;
 use crate::rate_limit::RateLimits;
+use crate::security::Site;
 use crate::state::AppState;
-use app::{shell, App};
+use app::surface::{shell, ClientFiles};
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, on, MethodFilter};
 use axum::{Json, Router};
 use gatehouse::Engine;
-use leptos::prelude::{provide_context, LeptosOptions};
-use leptos_axum::{generate_route_list, render_app_async_with_context, LeptosRoutes};
+use leptos::prelude::{provide_context, AnyView, IntoAny, IntoView, LeptosOptions};
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, render_app_async_with_context, LeptosRoutes};
 use std::path::{Path, PathBuf};
 
 pub fn leptos_options(site_root: &Path, listen: std::net::SocketAddr) -> LeptosOptions {
@@ -22,24 +23,29 @@ pub fn leptos_options(site_root: &Path, listen: std::net::SocketAddr) -> LeptosO
         .build()
 }
 
-/// `limits` sets the request budgets; the connection limits are `crate::serve`'s.
-pub fn router(engine: Engine, leptos_options: LeptosOptions, limits: &HttpLimits) -> Router {
+/// `limits` sets the request budgets; the connection limits are `crate::serve`'s. `site` says how
+/// browsers reach the server (public URL, TLS).
+pub fn router(engine: Engine, leptos_options: LeptosOptions, limits: &HttpLimits, site: Site) -> Router {
     let state = AppState { leptos_options, engine: engine.clone() };
+    let secure = site.is_https();
     let context = move || {
         provide_context(engine.clone());
+        provide_context(app::cookies::ssr::SecureCookies(secure));
         crate::security::provide_request_nonce();
     };
-    let routes = generate_route_list(App);
     let site_root = PathBuf::from(state.leptos_options.site_root.as_ref());
-    let client = crate::assets::client_files(&site_root, &state.leptos_options.output_name);
-    let page = {
-        let client = client.clone();
-        move || shell(client.clone())
-    };
+    let portal = crate::assets::client_files(&site_root, app::portal::SURFACE);
+    let (portal_pages, portal_page) = surface(&portal, app::portal::Portal, None, context.clone());
+    let staff = crate::assets::client_files(&site_root, app::staff::SURFACE);
+    let (staff_pages, _) = surface(&staff, app::staff::Staff, None, context.clone());
+    let scanner = crate::assets::client_files(&site_root, app::scanner::SURFACE);
+    let (scanner_pages, _) = surface(&scanner, app::scanner::Scanner, Some(app::scanner::MANIFEST), context.clone());
+    let admin = crate::assets::client_files(&site_root, app::admin::SURFACE);
+    let (admin_pages, _) = surface(&admin, app::admin::Admin, None, context.clone());
     let not_found = {
-        let render = render_app_async_with_context(context.clone(), page.clone());
-        // Only the app's routes are pages; the app's fallback renders the 404 page, and this
-        // makes sure the status says so.
+        let render = render_app_async_with_context(context.clone(), portal_page);
+        // Only the surfaces' routes are pages; the portal's fallback renders the 404 page, and
+        // this makes sure the status says so.
         move |req: Request| {
             let rendered = render(req);
             async move {
@@ -51,21 +57,59 @@ pub fn router(engine: Engine, leptos_options: LeptosOptions, limits: &HttpLimits
             }
         }
     };
-    Router::new()
+    let db = state.engine.db.clone();
+    let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/tickets/{code}/visit.ics", get(crate::downloads::visit_ics))
         .route("/tickets/{code}/qr.png", get(crate::downloads::qr_png))
+        .route("/tickets/{code}/card.png", get(crate::downloads::card_png))
         .route("/live/slots", get(crate::live::day_slots))
+        .route("/admin/live/stream", get(crate::live_ops::stream))
+        .route("/admin/analytics/{file}", get(crate::admin_exports::analytics_csv))
+        .merge(crate::admin_downloads::routes())
         .merge(crate::api::routes())
-        .leptos_routes_with_context(&state, routes, context, page.clone())
-        .nest_service("/pkg", crate::assets::client(&site_root, &client))
+        .merge(server_functions(context))
+        .merge(portal_pages)
+        .merge(staff_pages)
+        .merge(scanner_pages)
+        .merge(admin_pages)
+        .nest_service("/pkg", crate::assets::client(&site_root, &[portal, staff, scanner, admin]))
         .fallback_service(crate::assets::public(&site_root, not_found))
         .layer(crate::panics::as_page())
         .layer(axum::middleware::from_fn(crate::sfn_errors::shape))
         .layer(crate::assets::compression())
-        .with_state(state)
+        .with_state(state);
+    crate::sessions::with_sessions(router, &db, secure)
         .layer(axum::middleware::from_fn_with_state(RateLimits::new(limits), crate::rate_limit::limit))
-        .layer(axum::middleware::from_fn_with_state(crate::security::Site::from_env(), crate::security::guard))
+        .layer(axum::middleware::from_fn_with_state(site, crate::security::guard))
+}
+
+/// A surface's pages, each rendered in the surface's shell (which loads the surface's own client),
+/// and that shell for other uses (the 404 page).
+fn surface<V: IntoView + 'static>(
+    client: &ClientFiles,
+    root: fn() -> V,
+    manifest: Option<&'static str>,
+    context: impl Fn() + Clone + Send + Sync + 'static,
+) -> (Router<AppState>, impl Fn() -> AnyView + Clone + Send + 'static) {
+    let client = client.clone();
+    let page = move || shell(client.clone(), root, manifest).into_any();
+    let pages = Router::new()
+        .leptos_routes_with_handler(generate_route_list(root), render_app_async_with_context(context, page.clone()));
+    (pages, page)
+}
+
+/// Every surface's server functions, once: each surface's pages are routed on their own, so that
+/// each page is rendered in its own surface's shell.
+fn server_functions<S: Clone + Send + Sync + 'static>(context: impl Fn() + Clone + Send + Sync + 'static) -> Router<S> {
+    let mut router = Router::new();
+    for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+        let context = context.clone();
+        let handler = move |req: Request| handle_server_fns_with_context(context, req);
+        let method = MethodFilter::try_from(method).expect("server functions use plain HTTP methods");
+        router = router.route(path, on(method, handler));
+    }
+    router
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {

@@ -2,8 +2,10 @@
 //! request's headers, connections closed when nothing moves on them, a cap on open connections,
 //! and a graceful shutdown. Handlers see the peer as `ConnectInfo<SocketAddr>`.
 //!
-//! HTTP/1.1 only: browsers speak HTTP/2 only over TLS, which a proxy in front terminates, and
-//! hyper-util's HTTP/1-or-2 detection reads the first bytes before any header deadline runs.
+//! With `tls`, each connection's TLS handshake runs in its own task under the header deadline.
+//!
+//! HTTP/1.1 only, over TLS too (ALPN offers only http/1.1): hyper-util's HTTP/1-or-2 detection
+//! reads the first bytes before any header deadline runs.
 use crate::api::error::ApiError;
 use crate::config::HttpLimits;
 use axum::extract::{ConnectInfo, State};
@@ -26,13 +28,26 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 /// Descriptors kept back from connections for the database pool, files and the listener.
 const RESERVED_FILES: usize = 64;
 
-/// Serves `router` until `shutdown` completes, then lets requests in flight finish.
+/// Serves `router` over plain HTTP until `shutdown` completes, then lets requests in flight finish.
 pub async fn serve(listener: TcpListener, router: Router, limits: HttpLimits, shutdown: impl Future<Output = ()>) {
+    serve_with(listener, router, limits, None, shutdown).await
+}
+
+/// As [`serve`], over TLS when `tls` is given: then a client that does not complete a handshake
+/// within the header deadline is dropped, and plain HTTP gets no answer.
+pub async fn serve_with(
+    listener: TcpListener,
+    router: Router,
+    limits: HttpLimits,
+    tls: Option<TlsAcceptor>,
+    shutdown: impl Future<Output = ()>,
+) {
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
     // At the cap nothing more is accepted: new connections wait in the kernel's backlog and are
@@ -65,15 +80,26 @@ pub async fn serve(listener: TcpListener, router: Router, limits: HttpLimits, sh
                 }
             })
         };
-        let io = TokioIo::new(Watched { stream, activity: activity.clone() });
-        let connection = graceful.watch(http.serve_connection(io, service));
-        let idle_timeout = limits.idle_timeout;
+        let watched = Watched { stream, activity: activity.clone() };
+        let (http, watcher, tls) = (http.clone(), graceful.watcher(), tls.clone());
+        let (idle_timeout, header_timeout) = (limits.idle_timeout, limits.header_timeout);
         tokio::spawn(async move {
             let _permit = permit;
-            tokio::select! {
-                result = connection => if let Err(e) = result {
+            let served = async {
+                let result = match tls {
+                    None => watcher.watch(http.serve_connection(TokioIo::new(watched), service)).await,
+                    Some(tls) => match tokio::time::timeout(header_timeout, tls.accept(watched)).await {
+                        Ok(Ok(stream)) => watcher.watch(http.serve_connection(TokioIo::new(stream), service)).await,
+                        Ok(Err(e)) => return tracing::debug!(%peer, error = %e, "TLS handshake failed"),
+                        Err(_) => return tracing::debug!(%peer, "TLS handshake timed out"),
+                    },
+                };
+                if let Err(e) = result {
                     tracing::debug!(%peer, error = %e, "connection ended with an error");
-                },
+                }
+            };
+            tokio::select! {
+                () = served => {},
                 () = activity.idle_for(idle_timeout) => tracing::debug!(%peer, "closed an idle connection"),
             }
         });

@@ -25,6 +25,7 @@ pub async fn validate_entry(engine: &Engine, door: &Door, ticket: TicketRef<'_>)
     let outcome = verdict.as_ref().map_or_else(|e| e.code(), |_| "VALID");
     let ticket_id = facts.as_ref().map(|f| f.ticket_id);
     Attempt { door: door.clone(), ticket_id, input, action: "VALIDATE", outcome, at: now }.record(engine).await?;
+    crate::measures::door_check("VALIDATE", outcome);
     verdict?;
     facts.ok_or(EntryError::TicketNotFound)
 }
@@ -34,7 +35,10 @@ pub async fn validate_entry(engine: &Engine, door: &Door, ticket: TicketRef<'_>)
 /// and changes nothing but the log.
 pub async fn verify(engine: &Engine, door: &Door, ticket_id: TicketId) -> Result<Admitted, EntryError> {
     let now = engine.now();
+    let started = std::time::Instant::now();
     let result = admit(engine, door, ticket_id, now).await;
+    crate::measures::admission(started.elapsed());
+    crate::measures::door_check("VERIFY", result.as_ref().map_or_else(|e| e.code(), |_| "VERIFIED"));
     // A success is logged with the admission itself, in the same transaction.
     if let Err(e) = &result {
         if !matches!(e, EntryError::Storage(_)) {
@@ -53,7 +57,10 @@ async fn admit(engine: &Engine, door: &Door, ticket_id: TicketId, now: DateTime<
     let facts = facts.ok_or(EntryError::TicketNotFound)?;
     let today = entry_verdict(&facts)?.venue_today;
     match engine.batcher.write(Admit { door: door.clone(), ticket_id, today, now }).await? {
-        Some(ticket_code) => Ok(Admitted { ticket_id, ticket_code, verified_at: now, verified_by: door.operator_id }),
+        Some(ticket_code) => {
+            engine.events.door(door.orq);
+            Ok(Admitted { ticket_id, ticket_code, verified_at: now, verified_by: door.operator_id })
+        }
         // Someone admitted it between our read and our write: say so, from fresh facts.
         None => {
             let fresh = entry_facts(&engine.db, door.orq, &TicketRef::Id(ticket_id), now).await?;
@@ -78,28 +85,7 @@ impl Write for Admit {
 
     async fn apply(&self, tx: &mut Tx) -> Result<Option<String>, sqlx::Error> {
         let Admit { door, ticket_id, today, now } = self;
-        let code = on_tx!(&mut *tx, conn => async {
-            // The reservation first, conditioned on its slot being today's: a change moving it
-            // at the same moment either waits for this admission and is then refused, or
-            // commits first and this re-checks the moved row and refuses.
-            let admitted: Option<(ReservationId,)> = sqlx::query_as(
-                "UPDATE ticket_reservations SET status = 'VERIFIED', updated_at = $2
-                 WHERE ticket_id = $1 AND orq = $3 AND status = 'RESERVED'
-                   AND slot_id IN (SELECT id FROM reservation_slots WHERE orq = $3 AND date = $4)
-                 RETURNING id")
-                .bind(ticket_id).bind(now).bind(door.orq).bind(today).fetch_optional(&mut *conn).await?;
-            let Some((reservation_id,)) = admitted else { return Ok::<_, sqlx::Error>(None) };
-            let code: Option<(String,)> = sqlx::query_as(
-                "UPDATE tickets SET status = $4, verified_at = $2, verified_by = $3
-                 WHERE id = $1 AND status = $5 RETURNING ticket_code")
-                .bind(ticket_id).bind(now).bind(door.operator_id).bind(ADMIT.to).bind(ADMIT.from)
-                .fetch_optional(&mut *conn).await?;
-            if code.is_none() {
-                sqlx::query("UPDATE ticket_reservations SET status = 'RESERVED' WHERE id = $1")
-                    .bind(reservation_id).execute(&mut *conn).await?;
-            }
-            Ok(code.map(|(c,)| c))
-        }.await)?;
+        let code = take_admission(tx, door, *ticket_id, *today, *now).await?;
         if code.is_some() {
             let input = format!("#{ticket_id}");
             let success = Attempt {
@@ -114,4 +100,38 @@ impl Write for Admit {
         }
         Ok(code)
     }
+}
+
+/// The statements that admit: the ticket's reservation for a slot on `today` and the ticket
+/// itself, RESERVED → VERIFIED at `at`, by `door`'s operator. The ticket's code, or `None`
+/// (nothing changed) when it was not admissible.
+pub(super) async fn take_admission(
+    tx: &mut Tx,
+    door: &Door,
+    ticket_id: TicketId,
+    today: NaiveDate,
+    at: DateTime<Utc>,
+) -> Result<Option<String>, sqlx::Error> {
+    on_tx!(tx, conn => async {
+        // The reservation first, conditioned on its slot being today's: a change moving it
+        // at the same moment either waits for this admission and is then refused, or
+        // commits first and this re-checks the moved row and refuses.
+        let admitted: Option<(ReservationId,)> = sqlx::query_as(
+            "UPDATE ticket_reservations SET status = 'VERIFIED', updated_at = $2
+             WHERE ticket_id = $1 AND orq = $3 AND status = 'RESERVED'
+               AND slot_id IN (SELECT id FROM reservation_slots WHERE orq = $3 AND date = $4)
+             RETURNING id")
+            .bind(ticket_id).bind(at).bind(door.orq).bind(today).fetch_optional(&mut *conn).await?;
+        let Some((reservation_id,)) = admitted else { return Ok::<_, sqlx::Error>(None) };
+        let code: Option<(String,)> = sqlx::query_as(
+            "UPDATE tickets SET status = $4, verified_at = $2, verified_by = $3
+             WHERE id = $1 AND status = $5 RETURNING ticket_code")
+            .bind(ticket_id).bind(at).bind(door.operator_id).bind(ADMIT.to).bind(ADMIT.from)
+            .fetch_optional(&mut *conn).await?;
+        if code.is_none() {
+            sqlx::query("UPDATE ticket_reservations SET status = 'RESERVED' WHERE id = $1")
+                .bind(reservation_id).execute(&mut *conn).await?;
+        }
+        Ok(code.map(|(c,)| c))
+    }.await)
 }

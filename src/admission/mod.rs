@@ -1,21 +1,33 @@
 //! At the door: is this ticket good for entry today, and admitting its holder exactly once.
-//! Every attempt, whatever its outcome, is written to the check-in log.
+//! Every attempt, whatever its outcome, is written to the check-in log; so is every scan a
+//! scanner made offline and synced later ([`offline`]).
 #[cfg(feature = "ssr")]
 mod admit;
 #[cfg(feature = "ssr")]
 mod facts;
 #[cfg(feature = "ssr")]
 mod log;
+pub mod offline;
+mod scan;
+pub mod shift;
+#[cfg(feature = "ssr")]
+mod sync;
+pub mod verdict;
 
 #[cfg(feature = "ssr")]
 pub use admit::{validate_entry, verify};
 #[cfg(feature = "ssr")]
 pub use facts::{entry_facts, TicketRef};
+#[cfg(feature = "ssr")]
+pub use scan::scanned_ticket_code;
+pub use scan::{ticket_code_from_scan, ScanError};
+#[cfg(feature = "ssr")]
+pub use sync::{door_keys, sync};
 
 use crate::error::{detail, details, DomainError};
 use crate::ids::{OrgId, TicketId, UserId};
 use crate::tickets::lifecycle::TicketStatus;
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -31,6 +43,8 @@ pub struct EntryFacts {
     pub reservation: Option<EntryReservation>,
     pub verified_at: Option<DateTime<Utc>>,
     pub verified_by: Option<UserId>,
+    /// When it was admitted, on the venue's clock (what the operator's screen shows).
+    pub verified_at_venue: Option<NaiveDateTime>,
     pub operator_name: Option<String>,
 }
 
@@ -56,7 +70,12 @@ pub enum EntryError {
     #[error("Ticket is activated but has no reservation")]
     NoReservation { ticket_status: TicketStatus },
     #[error("This ticket was already verified")]
-    AlreadyVerified { verified_at: Option<DateTime<Utc>>, verified_by: Option<UserId>, operator_name: Option<String> },
+    AlreadyVerified {
+        verified_at: Option<DateTime<Utc>>,
+        verified_at_venue: Option<NaiveDateTime>,
+        verified_by: Option<UserId>,
+        operator_name: Option<String>,
+    },
     #[error("Ticket reserved for {reservation_date}, not today")]
     WrongDate { reservation_date: NaiveDate, today: NaiveDate, days_away: i64 },
     #[error("storage failure")]
@@ -88,8 +107,9 @@ impl DomainError for EntryError {
     fn details(&self) -> Map<String, Value> {
         match self {
             Self::NoReservation { ticket_status } => details([("ticket_status", detail(ticket_status))]),
-            Self::AlreadyVerified { verified_at, verified_by, operator_name } => details([
+            Self::AlreadyVerified { verified_at, verified_at_venue, verified_by, operator_name } => details([
                 ("verified_at", detail(verified_at)),
+                ("verified_at_venue", detail(verified_at_venue)),
                 ("verified_by", detail(verified_by)),
                 ("operator_name", detail(operator_name)),
             ]),
@@ -117,6 +137,7 @@ pub fn entry_verdict(facts: &EntryFacts) -> Result<&EntryReservation, EntryError
         TicketStatus::Expired => Err(EntryError::TicketExpired),
         TicketStatus::Verified => Err(EntryError::AlreadyVerified {
             verified_at: facts.verified_at,
+            verified_at_venue: facts.verified_at_venue,
             verified_by: facts.verified_by,
             operator_name: facts.operator_name.clone(),
         }),
@@ -174,6 +195,7 @@ mod tests {
             }),
             verified_at: None,
             verified_by: None,
+            verified_at_venue: None,
             operator_name: None,
         }
     }

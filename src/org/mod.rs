@@ -53,6 +53,11 @@ pub async fn organization_by_slug(db: &Db, slug: &str) -> Result<Option<Organiza
         .bind(slug).fetch_optional(pool).await)
 }
 
+pub async fn organization(db: &Db, id: OrgId) -> Result<Option<Organization>, sqlx::Error> {
+    on_pool!(db, pool => sqlx::query_as("SELECT id, slug, name FROM organizations WHERE id = $1")
+        .bind(id).fetch_optional(pool).await)
+}
+
 /// The organization a single-tenant install shows on its public pages: the first one created.
 pub async fn default_organization(db: &Db) -> Result<Option<Organization>, sqlx::Error> {
     on_pool!(db, pool => sqlx::query_as("SELECT id, slug, name FROM organizations ORDER BY id LIMIT 1")

@@ -1,6 +1,7 @@
 //! Booking a slot for an ACTIVATED ticket: the batcher's hottest write.
 use super::alternatives::alternatives;
 use super::{Booking, Confirmed, ReserveError};
+use crate::error::DomainError;
 use crate::ids::{OrgId, ReservationId, SlotId, TicketId};
 use crate::slots::seats::FREE_SEAT;
 use crate::slots::SlotTimes;
@@ -31,9 +32,16 @@ pub async fn reserve(engine: &Engine, booking: &Booking) -> Result<Confirmed, Re
     match engine.batcher.write(write).await? {
         Some(confirmed) => {
             engine.events.slot_changed(confirmed.slot.slot_id);
+            engine.events.booking_attempt(booking.slot_id, "RESERVED", now);
+            crate::measures::reservation_created();
             Ok(Confirmed { manage_token, ..confirmed })
         }
-        None => Err(explain_refusal(engine, booking, now).await),
+        None => {
+            let refusal = explain_refusal(engine, booking, now).await;
+            engine.events.booking_attempt(booking.slot_id, refusal.code(), now);
+            crate::measures::reservation_refused(refusal.code());
+            Err(refusal)
+        }
     }
 }
 

@@ -30,7 +30,8 @@ pub async fn reschedule(
     if slot_orq.map(|(o,)| o) != Some(live.orq) {
         return Err(ReserveError::SlotNotFound);
     }
-    let write = Reschedule { reservation_id: live.reservation_id, from: live.slot_id, to: new_slot_id, now };
+    let write =
+        Reschedule { orq: live.orq, reservation_id: live.reservation_id, from: live.slot_id, to: new_slot_id, now };
     match engine.batcher.write(write).await? {
         Some((date, start_time, end_time)) => {
             engine.events.slot_changed(live.slot_id);
@@ -52,6 +53,7 @@ pub async fn reschedule(
 }
 
 struct Reschedule {
+    orq: OrgId,
     reservation_id: ReservationId,
     from: SlotId,
     to: SlotId,
@@ -68,7 +70,7 @@ impl Write for Reschedule {
     type Output = Option<(NaiveDate, NaiveTime, NaiveTime)>;
 
     async fn apply(&self, tx: &mut Tx) -> Result<Self::Output, sqlx::Error> {
-        let Reschedule { reservation_id, from, to, now } = self;
+        let Reschedule { orq, reservation_id, from, to, now } = self;
         on_tx!(tx, conn => async {
             let seat: Option<(NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(TAKE_SEAT_FOR_MOVE)
                 .bind(to).bind(now).bind(reservation_id).bind(from).fetch_optional(&mut *conn).await?;
@@ -83,6 +85,11 @@ impl Write for Reschedule {
                 return Ok(None);
             }
             sqlx::query(FREE_SEAT).bind(from).bind(now).execute(&mut *conn).await?;
+            // The slot it left, for the ticket's history (the row now names the new one).
+            sqlx::query(
+                "INSERT INTO reservation_changes (orq, reservation_id, from_slot_id, to_slot_id, created_at)
+                 VALUES ($1, $2, $3, $4, $5)")
+                .bind(orq).bind(reservation_id).bind(from).bind(to).bind(now).execute(&mut *conn).await?;
             Ok(Some(seat))
         }.await)
     }

@@ -189,6 +189,7 @@ pub struct Booking {
     pub phone: PhoneE164,
 }
 
+#[cfg(feature = "ssr")]
 impl Booking {
     pub fn parse(
         ticket: TicketCode,

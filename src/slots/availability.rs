@@ -1,5 +1,7 @@
-//! Reading slots as customers see them: a month, a range of days, one slot.
+//! Reading slots as customers see them: a month, a range of days, one slot, the opening hours.
 use super::capacity::CapacityStatus;
+use super::hours::DayHours;
+use super::overview::AdminSlot;
 use super::{is_bookable, Month, SlotAvailability, SlotStatus};
 use crate::ids::{OrgId, SlotId};
 use crate::store::Db;
@@ -22,6 +24,42 @@ pub(crate) struct SlotRow {
 }
 
 impl SlotRow {
+    pub(crate) fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    pub(crate) fn start_time(&self) -> NaiveTime {
+        self.start_time
+    }
+
+    pub(crate) fn id(&self) -> SlotId {
+        self.id
+    }
+
+    pub(crate) fn total_capacity(&self) -> i64 {
+        self.total_capacity
+    }
+
+    pub(crate) fn booked_count(&self) -> i64 {
+        self.booked_count
+    }
+
+    pub(crate) fn status(&self) -> SlotStatus {
+        self.status
+    }
+
+    pub(crate) fn into_admin(self) -> AdminSlot {
+        AdminSlot {
+            id: self.id,
+            date: self.date,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            total_capacity: self.total_capacity,
+            booked_count: self.booked_count,
+            status: self.status,
+        }
+    }
+
     pub(crate) fn into_availability(self, now: DateTime<Utc>) -> SlotAvailability {
         let status = self.status;
         let available_count = (self.total_capacity - self.booked_count).max(0);
@@ -99,4 +137,21 @@ pub async fn first_bookable_day(db: &Db, orq: OrgId, now: DateTime<Utc>) -> Resu
         "SELECT date FROM reservation_slots WHERE orq = $1 AND ", bookable!("$2"), " ORDER BY date, start_time LIMIT 1"))
         .bind(orq).bind(now).fetch_optional(pool).await)?;
     Ok(row.map(|(d,)| d))
+}
+
+/// Each venue-local day in `from..to` with an open slot of organization `orq`, from its first
+/// start to its last end: the opening hours the slots make. Closed slots are left out: a day
+/// whose slots are all closed is a day the venue is closed.
+pub async fn day_hours_between(
+    db: &Db,
+    orq: OrgId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<DayHours>, sqlx::Error> {
+    let rows: Vec<(NaiveDate, NaiveTime, NaiveTime)> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT date, MIN(start_time), MAX(end_time) FROM reservation_slots
+         WHERE orq = $1 AND date >= $2 AND date < $3 AND status <> 'CLOSED'
+         GROUP BY date ORDER BY date")
+        .bind(orq).bind(from).bind(to).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(|(date, opens, closes)| DayHours { date, opens, closes }).collect())
 }

@@ -53,39 +53,46 @@ pub struct CalendarDay {
     pub available: i64,
 }
 
-/// Weeks (Monday first) covering `month`, every day classified against `today` and `days`.
-pub fn month_grid(month: Month, today: NaiveDate, days: &[DaySummary]) -> Vec<Vec<CalendarDay>> {
+/// The dates of the weeks (Monday first) covering `month`, padded with the days around it.
+pub fn weeks_of(month: Month) -> Vec<[NaiveDate; 7]> {
     let Some(first) = month.first_day() else { return Vec::new() };
-    let start = first - Duration::days(first.weekday().num_days_from_monday() as i64);
+    let mut date = first - Duration::days(first.weekday().num_days_from_monday() as i64);
     let mut weeks = Vec::new();
-    let mut date = start;
     while Month::of(date) == month || date < first {
-        let week: Vec<CalendarDay> = (0..7)
-            .map(|i| {
-                let d = date + Duration::days(i);
-                let summary = days.iter().find(|s| s.date == d);
-                let state = if Month::of(d) != month {
-                    DayState::OtherMonth
-                } else if d < today {
-                    DayState::Past
-                } else {
-                    match summary {
-                        Some(s) if s.bookable_slots > 0 && s.capacity_status == CapacityStatus::Available => {
-                            DayState::Available
-                        }
-                        Some(s) if s.bookable_slots > 0 && s.capacity_status == CapacityStatus::Limited => {
-                            DayState::Limited
-                        }
-                        _ => DayState::Unavailable,
-                    }
-                };
-                CalendarDay { date: d, state, available: summary.map_or(0, |s| s.available) }
-            })
-            .collect();
-        weeks.push(week);
+        weeks.push(std::array::from_fn(|i| date + Duration::days(i as i64)));
         date += Duration::days(7);
     }
     weeks
+}
+
+/// Weeks (Monday first) covering `month`, every day classified against `today` and `days`.
+pub fn month_grid(month: Month, today: NaiveDate, days: &[DaySummary]) -> Vec<Vec<CalendarDay>> {
+    weeks_of(month)
+        .into_iter()
+        .map(|week| {
+            week.into_iter()
+                .map(|d| {
+                    let summary = days.iter().find(|s| s.date == d);
+                    let state = if Month::of(d) != month {
+                        DayState::OtherMonth
+                    } else if d < today {
+                        DayState::Past
+                    } else {
+                        match summary {
+                            Some(s) if s.bookable_slots > 0 && s.capacity_status == CapacityStatus::Available => {
+                                DayState::Available
+                            }
+                            Some(s) if s.bookable_slots > 0 && s.capacity_status == CapacityStatus::Limited => {
+                                DayState::Limited
+                            }
+                            _ => DayState::Unavailable,
+                        }
+                    };
+                    CalendarDay { date: d, state, available: summary.map_or(0, |s| s.available) }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
 //! How full a slot looks to a customer.
 use serde::{Deserialize, Serialize};
 
+/// The most places one slot can have; guards against a typo of a few extra digits.
+pub const MAX_CAPACITY: i64 = 100_000;
+
 /// The PRD's three badges. Between 1 % and 9 % left a slot still shows `LIMITED`: it can be
 /// booked, so it must never look full, and the "available_count" beside the badge already says
 /// how few seats are left.

@@ -4,14 +4,22 @@
 pub mod calendar;
 pub mod capacity;
 pub mod days;
+pub mod hours;
 pub mod month;
+pub mod overview;
+pub mod rules;
+pub mod schedule;
 
 #[cfg(feature = "ssr")]
 pub mod availability;
 #[cfg(feature = "ssr")]
-pub mod resize;
+pub mod bulk;
 #[cfg(feature = "ssr")]
-pub mod schedule;
+pub mod closure;
+#[cfg(feature = "ssr")]
+pub mod generate;
+#[cfg(feature = "ssr")]
+pub mod resize;
 #[cfg(feature = "ssr")]
 pub mod seats;
 

@@ -1,8 +1,10 @@
 //! Changing how many places a slot has.
 use super::availability::{slot_availability, SlotRow, SLOT_COLUMNS};
+pub use super::capacity::MAX_CAPACITY;
 use super::SlotAvailability;
+use crate::audit::{self, Action, Change, Subject};
 use crate::error::{detail, details, DomainError};
-use crate::ids::{OrgId, SlotId};
+use crate::ids::{OrgId, SlotId, UserId};
 use crate::on_tx;
 use crate::store::batch::Write;
 use crate::store::Tx;
@@ -55,14 +57,13 @@ impl DomainError for CapacityError {
     }
 }
 
-/// The most places one slot can have; guards against a typo of a few extra digits.
-pub const MAX_CAPACITY: i64 = 100_000;
-
 /// Sets how many places a slot has. One conditional statement, so it can never go below what
 /// is booked, even while bookings arrive; FULL follows the new capacity, CLOSED stays closed.
+/// `actor`: the staff member making the change, for the audit log (`None` from the command line).
 pub async fn set_capacity(
     engine: &crate::Engine,
     orq: OrgId,
+    actor: Option<UserId>,
     slot_id: SlotId,
     capacity: i64,
 ) -> Result<SlotAvailability, CapacityError> {
@@ -70,7 +71,7 @@ pub async fn set_capacity(
         return Err(CapacityError::OutOfRange { max: MAX_CAPACITY });
     }
     let now = engine.now();
-    if let Some(row) = engine.batcher.write(Resize { orq, slot_id, capacity, now }).await? {
+    if let Some(row) = engine.batcher.write(Resize { orq, actor, slot_id, capacity, now }).await? {
         engine.events.slot_changed(slot_id);
         return Ok(row.into_availability(now));
     }
@@ -82,6 +83,7 @@ pub async fn set_capacity(
 
 struct Resize {
     orq: OrgId,
+    actor: Option<UserId>,
     slot_id: SlotId,
     capacity: i64,
     now: DateTime<Utc>,
@@ -91,6 +93,10 @@ impl Write for Resize {
     type Output = Option<SlotRow>;
 
     async fn apply(&self, tx: &mut Tx) -> Result<Option<SlotRow>, sqlx::Error> {
+        let before: Option<(i64,)> = on_tx!(tx, conn => sqlx::query_as(
+            "SELECT total_capacity FROM reservation_slots WHERE id = $1 AND orq = $2")
+            .bind(self.slot_id).bind(self.orq).fetch_optional(&mut *conn).await)?;
+        let Some((before,)) = before else { return Ok(None) };
         let sql = format!(
             "UPDATE reservation_slots
              SET total_capacity = $3,
@@ -99,7 +105,24 @@ impl Write for Resize {
              WHERE id = $1 AND orq = $2 AND booked_count <= $3
              RETURNING {SLOT_COLUMNS}"
         );
-        on_tx!(tx, conn => sqlx::query_as(&sql)
-            .bind(self.slot_id).bind(self.orq).bind(self.capacity).bind(self.now).fetch_optional(&mut *conn).await)
+        let row: Option<SlotRow> = on_tx!(tx, conn => sqlx::query_as(&sql)
+            .bind(self.slot_id).bind(self.orq).bind(self.capacity).bind(self.now).fetch_optional(&mut *conn).await)?;
+        if let Some(row) = &row {
+            let change = Change {
+                actor: self.actor,
+                action: Action::SlotCapacity,
+                subject: Subject::Slot(self.slot_id.0),
+                summary: format!(
+                    "Capacity {before} → {} for {}, {}",
+                    self.capacity,
+                    crate::wording::short_date(row.date()),
+                    crate::wording::clock_time(row.start_time())
+                ),
+                before: Some(serde_json::json!({ "total_capacity": before })),
+                after: Some(serde_json::json!({ "total_capacity": self.capacity })),
+            };
+            audit::record(tx, self.orq, &change, self.now).await?;
+        }
+        Ok(row)
     }
 }

@@ -2,6 +2,13 @@
 use crate::ids::{OrgId, UserId};
 use serde::{Deserialize, Serialize};
 
+pub mod lockout;
+#[cfg(feature = "ssr")]
+pub mod networks;
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod sign_in;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Role {
@@ -31,6 +38,7 @@ impl std::str::FromStr for Role {
 crate::stored_as_text!(Role);
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct StaffUser {
     pub id: UserId,
     pub orq: OrgId,
@@ -63,23 +71,14 @@ mod store {
 
     #[derive(sqlx::FromRow)]
     struct UserRow {
-        id: UserId,
-        orq: OrgId,
-        username: String,
-        display_name: String,
-        role: Role,
+        #[sqlx(flatten)]
+        user: StaffUser,
         password_hash: String,
     }
 
     impl UserRow {
         fn into_user(self) -> StaffUser {
-            StaffUser {
-                id: self.id,
-                orq: self.orq,
-                username: self.username,
-                display_name: self.display_name,
-                role: self.role,
-            }
+            self.user
         }
     }
 
@@ -94,7 +93,7 @@ mod store {
         hasher().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|_| UserError::Hashing)
     }
 
-    fn password_matches(password: &str, hash: &str) -> bool {
+    pub(super) fn password_matches(password: &str, hash: &str) -> bool {
         PasswordHash::new(hash).is_ok_and(|h| hasher().verify_password(password.as_bytes(), &h).is_ok())
     }
 
@@ -150,6 +149,13 @@ mod store {
 
     pub async fn user_by_username(db: &Db, username: &str) -> Result<Option<StaffUser>, sqlx::Error> {
         Ok(row_by_username(db, username).await?.map(UserRow::into_user))
+    }
+
+    pub async fn user_by_id(db: &Db, id: UserId) -> Result<Option<StaffUser>, sqlx::Error> {
+        let row: Option<UserRow> = on_pool!(db, pool => sqlx::query_as(
+            "SELECT id, orq, username, display_name, role, password_hash FROM users WHERE id = $1")
+            .bind(id).fetch_optional(pool).await)?;
+        Ok(row.map(UserRow::into_user))
     }
 
     async fn row_by_username(db: &Db, username: &str) -> Result<Option<UserRow>, sqlx::Error> {

@@ -99,6 +99,7 @@ async fn run(db: Db, mut jobs: mpsc::Receiver<Box<dyn Queued>>) {
                 Err(_) => break,
             }
         }
+        crate::measures::write_batch(batch.len());
         match apply_all(&db, &mut batch).await {
             Ok(()) => batch.drain(..).for_each(|job| job.answer(None)),
             Err(e) => {

@@ -122,6 +122,12 @@ impl TicketCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The 21 significant characters (year, random part, check) without `TKT` and dashes: how
+    /// a signed QR payload carries the code. [`TicketCode::parse`] reads it back.
+    pub fn compact(&self) -> String {
+        self.0[4..].chars().filter(|c| *c != '-').collect()
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -174,6 +180,14 @@ mod tests {
         assert!(c.as_str().starts_with("TKT-2026-012345-6789AB-CDEZ"), "{c}");
         assert_eq!(c.as_str().len(), "TKT-2026-XXXXXX-XXXXXX-XXXXX".len());
         assert_eq!(TicketCode::parse(c.as_str()), Ok(c));
+    }
+
+    #[test]
+    fn the_compact_form_is_the_significant_characters_and_parses_back() {
+        let c = code([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 31]);
+        assert_eq!(c.compact().len(), BODY_LEN);
+        assert!(c.compact().starts_with("2026012345"), "{}", c.compact());
+        assert_eq!(TicketCode::parse(&c.compact()), Ok(c));
     }
 
     #[test]

@@ -1,7 +1,17 @@
-//! Tickets: their codes, their lifecycle, looking one up, paying for it, its QR code.
+//! Tickets: their codes, their lifecycle, looking one up, paying for it, its signed QR code and
+//! the card a visitor keeps.
 pub mod code;
+pub mod history;
+pub mod import;
+pub mod issue;
 pub mod lifecycle;
+pub mod order;
+pub mod product;
+pub mod search;
+pub mod signed;
 
+#[cfg(feature = "ssr")]
+pub mod card;
 #[cfg(feature = "ssr")]
 pub mod expiry;
 #[cfg(feature = "ssr")]
@@ -10,6 +20,8 @@ pub mod lookup;
 pub mod payment;
 #[cfg(feature = "ssr")]
 pub mod qr;
+#[cfg(feature = "ssr")]
+pub mod sheet;
 
 #[cfg(feature = "ssr")]
 pub use lookup::{contact_of, find_by_code, save_contact, TicketRecord};

@@ -4,7 +4,7 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use gatehouse::admission::EntryError;
+use gatehouse::admission::{EntryError, ScanError};
 use gatehouse::contact::ContactError;
 use gatehouse::error::DomainError;
 use gatehouse::reservation::ReserveError;
@@ -12,6 +12,7 @@ use gatehouse::slots::resize::CapacityError;
 use gatehouse::slots::MonthError;
 use gatehouse::tickets::code::TicketCodeError;
 use gatehouse::tickets::payment::ActivateError;
+use gatehouse::tickets::signed::KeyError;
 use serde_json::{json, Map, Value};
 
 #[derive(Debug)]
@@ -68,6 +69,8 @@ impl ApiError {
 gatehouse::answered_as_domain_errors!(ApiError:
     ReserveError,
     EntryError,
+    ScanError,
+    KeyError,
     ActivateError,
     CapacityError,
     TicketCodeError,

@@ -3,6 +3,7 @@
 mod customer;
 pub mod error;
 pub(crate) mod extract;
+mod keys;
 mod operator;
 
 use crate::state::AppState;
@@ -31,6 +32,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/reservations/cancel", post(customer::cancel_reservation))
         .route("/api/operator/validate-ticket", post(operator::validate_ticket))
         .route("/api/operator/verify-ticket", post(operator::verify_ticket))
+        .route("/api/operator/keys", get(keys::list))
+        .route("/api/admin/keys/rotate", post(keys::rotate))
+        .route("/api/admin/keys/{id}/retire", post(keys::retire))
         .route("/api/admin/slots/{id}/capacity", put(operator::set_slot_capacity))
         .route("/api/{*rest}", any(unknown_endpoint))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -5,7 +5,8 @@ use super::ok;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
-use gatehouse::admission::{self, Door, TicketRef};
+use gatehouse::admission::{self, Door, ScanError, TicketRef};
+use gatehouse::error::DomainError;
 use gatehouse::ids::{TicketId, UserId};
 use gatehouse::tickets::code::TicketCode;
 use gatehouse::{slots, tickets};
@@ -19,6 +20,7 @@ fn door(staff: &Staff) -> Door {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValidateBody {
+    /// What the scanner read: a signed QR payload (`GH1:…`) or a ticket code.
     ticket_code: String,
 }
 
@@ -27,7 +29,13 @@ pub async fn validate_ticket(
     staff: Staff,
     ApiJson(body): ApiJson<ValidateBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let code = TicketCode::parse(&body.ticket_code)?;
+    // A signed QR payload or a typed code; a payload not signed by the organization is refused
+    // here, before any look-up, and changes nothing.
+    let scanned = admission::scanned_ticket_code(&s.engine.db, staff.user.orq, &body.ticket_code).await;
+    if let Err(e @ (ScanError::Signature(_) | ScanError::WrongOrganization)) = &scanned {
+        tracing::warn!(code = e.code(), operator = %staff.user.id, device = %staff.device, "refused a scanned ticket");
+    }
+    let code = scanned?;
     let f = admission::validate_entry(&s.engine, &door(&staff), TicketRef::Code(code.as_str())).await?;
     let r = f.reservation.as_ref();
     Ok(ok(json!({
@@ -96,6 +104,6 @@ pub async fn set_slot_capacity(
 ) -> Result<Json<Value>, ApiError> {
     let slot_id =
         slot_id.parse().map_err(|_| ApiError::new(400, "INVALID_PARAMETER", "The slot id must be a number."))?;
-    let slot = slots::resize::set_capacity(&s.engine, admin.orq, slot_id, body.total_capacity).await?;
+    let slot = slots::resize::set_capacity(&s.engine, admin.orq, Some(admin.id), slot_id, body.total_capacity).await?;
     Ok(ok(slot))
 }

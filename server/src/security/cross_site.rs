@@ -13,8 +13,12 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+/// A scanner's offline sync carries up to `MAX_SYNC_BATCH` (200) scans of a signed payload (142
+/// characters) and a nonce (up to 64): about 53 KiB of JSON at most.
+const SYNC_BODY_LIMIT: usize = 64 * 1024;
+
 /// The request back when it may go on to its handler (a server function's body read into memory,
-/// at most 16 KiB), or the answer refusing it.
+/// at most 16 KiB, 64 KiB for a scanner's sync), or the answer refusing it.
 pub(super) async fn check(site: &Site, req: Request) -> Result<Request, Response> {
     if !req.uri().path().starts_with("/sfn/") {
         return Ok(req);
@@ -27,19 +31,17 @@ pub(super) async fn check(site: &Site, req: Request) -> Result<Request, Response
         ));
     }
     // The REST API's bound: server function arguments are a few short fields too.
+    let limit = if req.uri().path() == "/sfn/door_sync" { SYNC_BODY_LIMIT } else { BODY_LIMIT };
     let too_large = || {
-        refuse(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "PAYLOAD_TOO_LARGE",
-            "The request body is larger than Gatehouse accepts (16 KiB).",
-        )
+        let message = format!("The request body is larger than Gatehouse accepts ({} KiB).", limit / 1024);
+        refuse(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", &message)
     };
     let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > BODY_LIMIT) {
+    if declared.is_some_and(|length| length > limit) {
         return Err(too_large());
     }
     let (parts, body) = req.into_parts();
-    match axum::body::to_bytes(body, BODY_LIMIT).await {
+    match axum::body::to_bytes(body, limit).await {
         Ok(bytes) => Ok(Request::from_parts(parts, Body::from(bytes))),
         // Past the limit without a Content-Length (chunked); a broken upload has no one to answer.
         Err(_) => Err(too_large()),
@@ -51,7 +53,7 @@ fn changes_state(method: &Method) -> bool {
 }
 
 /// Browsers send `Sec-Fetch-Site` on every request, and it is the signal to trust: under
-/// `Referrer-Policy: no-referrer` a same-origin form post carries `Origin: null`. Only without it
+/// a stricter `Referrer-Policy` a same-origin form post can carry `Origin: null`. Only without it
 /// (an older browser) is `Origin` compared; a client that sends neither (curl) is no browser being
 /// abused and passes.
 fn is_cross_site(req: &Request, site: &Site) -> bool {
@@ -98,7 +100,7 @@ mod tests {
 
     #[test]
     fn behind_a_proxy_the_public_url_is_our_own_origin_too() {
-        let proxied = Site::new(Some("https://tickets.example.org/"));
+        let proxied = Site::new(Some("https://tickets.example.org/"), false);
         assert!(is_own_origin("https://tickets.example.org", Some("127.0.0.1:3000"), &proxied));
         assert!(!is_own_origin("https://evil.example", Some("127.0.0.1:3000"), &proxied));
     }

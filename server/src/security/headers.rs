@@ -24,6 +24,10 @@ fn page_policy(nonce: &Nonce) -> String {
 /// JSON, downloads, static files: nothing in them may run or load anything if opened as a page.
 const DOCUMENT_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
+/// A script's own policy matters only where it runs as a worker (the scanner's service worker),
+/// which keeps this origin's page and files: it may fetch from here, and nothing else.
+const WORKER_POLICY: &str = "default-src 'self'; frame-ancestors 'none'";
+
 /// A year, the usual value once a site is known to work over TLS.
 const HSTS: &str = "max-age=31536000";
 
@@ -62,8 +66,14 @@ pub(super) fn plan(req: &mut Request) -> Plan {
 }
 
 pub(super) fn apply(plan: Plan, site: &Site, headers: &mut HeaderMap) {
-    let is_page = headers.get(CONTENT_TYPE).and_then(|t| t.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
-    let policy = if is_page { page_policy(&plan.nonce) } else { DOCUMENT_POLICY.to_string() };
+    let content_type = headers.get(CONTENT_TYPE).and_then(|t| t.to_str().ok()).unwrap_or_default();
+    let policy = if content_type.starts_with("text/html") {
+        page_policy(&plan.nonce)
+    } else if content_type.contains("javascript") {
+        WORKER_POLICY.to_string()
+    } else {
+        DOCUMENT_POLICY.to_string()
+    };
     if let Ok(policy) = HeaderValue::from_str(&policy) {
         headers.insert(CONTENT_SECURITY_POLICY, policy);
     }
@@ -71,7 +81,9 @@ pub(super) fn apply(plan: Plan, site: &Site, headers: &mut HeaderMap) {
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     // Ticket codes travel in URLs (/ticket?code=…); no other site may learn them from a link.
-    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // Gatehouse's own forms keep theirs: a form posted without JavaScript and refused is sent
+    // back to the page it came from, which the server knows only from the Referer.
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     match plan.caching {
         Caching::NoStore => {
             headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -100,9 +112,15 @@ mod tests {
 
     #[test]
     fn pages_and_downloads_that_show_a_ticket_are_never_stored() {
-        for path in
-            ["/ticket", "/reserve", "/tickets/TKT-1/visit.ics", "/tickets/TKT-1/qr.png", "/api/tickets/X", "/sfn/book"]
-        {
+        for path in [
+            "/ticket",
+            "/reserve",
+            "/tickets/TKT-1/visit.ics",
+            "/tickets/TKT-1/qr.png",
+            "/tickets/TKT-1/card.png",
+            "/api/tickets/X",
+            "/sfn/book",
+        ] {
             assert_eq!(caching(path), Caching::NoStore, "{path}");
         }
         assert_eq!(caching("/"), Caching::NoCache);

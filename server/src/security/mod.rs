@@ -11,31 +11,31 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-/// How browsers reach this server: directly over plain HTTP, or through a proxy at a public URL.
+/// How browsers reach this server: directly, over plain HTTP or HTTPS served here, or through a
+/// proxy at a public URL. The one place that decides whether they reach it over TLS.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Site {
     /// `scheme://host[:port]` of `GATEHOUSE_PUBLIC_URL`, when set.
     public_origin: Option<String>,
+    /// Gatehouse itself serves HTTPS (`crate::tls`).
+    serves_tls: bool,
 }
 
 impl Site {
-    /// From `GATEHOUSE_PUBLIC_URL` (e.g. `https://tickets.example.org`).
-    pub fn from_env() -> Site {
-        Site::new(std::env::var("GATEHOUSE_PUBLIC_URL").ok().as_deref())
-    }
-
-    pub fn new(public_url: Option<&str>) -> Site {
+    /// `public_url` is `GATEHOUSE_PUBLIC_URL` (e.g. `https://tickets.example.org`).
+    pub fn new(public_url: Option<&str>, serves_tls: bool) -> Site {
         let public_origin = public_url.map(str::trim).filter(|u| !u.is_empty()).map(|url| {
             let authority_end = url.find("://").map_or(0, |i| i + 3);
             let end = url[authority_end..].find('/').map_or(url.len(), |i| authority_end + i);
             url[..end].to_ascii_lowercase()
         });
-        Site { public_origin }
+        Site { public_origin, serves_tls }
     }
 
-    /// Only a server reached over TLS may ask browsers to insist on TLS (Strict-Transport-Security).
-    fn is_https(&self) -> bool {
-        self.public_origin.as_deref().is_some_and(|o| o.starts_with("https://"))
+    /// Browsers reach the server over TLS: session cookies are then `Secure`, and the server may
+    /// ask browsers to insist on TLS (Strict-Transport-Security).
+    pub fn is_https(&self) -> bool {
+        self.serves_tls || self.public_origin.as_deref().is_some_and(|o| o.starts_with("https://"))
     }
 }
 
@@ -64,16 +64,17 @@ mod tests {
     use super::Site;
 
     #[test]
-    fn only_an_https_public_url_turns_on_strict_transport_security() {
-        assert!(Site::new(Some("https://Tickets.example.org/gate/")).is_https());
-        assert!(!Site::new(Some("http://tickets.example.org")).is_https());
-        assert!(!Site::new(Some("  ")).is_https());
-        assert!(!Site::new(None).is_https());
+    fn only_an_https_public_url_or_tls_served_here_is_https() {
+        assert!(Site::new(Some("https://Tickets.example.org/gate/"), false).is_https());
+        assert!(!Site::new(Some("http://tickets.example.org"), false).is_https());
+        assert!(!Site::new(Some("  "), false).is_https());
+        assert!(!Site::new(None, false).is_https());
+        assert!(Site::new(None, true).is_https());
     }
 
     #[test]
     fn the_public_origin_is_the_urls_scheme_and_authority() {
-        let site = Site::new(Some("https://Tickets.example.org:8443/gate/"));
+        let site = Site::new(Some("https://Tickets.example.org:8443/gate/"), false);
         assert_eq!(site.public_origin.as_deref(), Some("https://tickets.example.org:8443"));
     }
 }

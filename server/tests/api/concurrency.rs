@@ -213,7 +213,7 @@ backend_tests! {
         let orq = app.orq().await;
         let held = app.booked(a).await;
         assert!(held >= 2, "the bystanders' seats in A: {held}");
-        gatehouse::slots::resize::set_capacity(&app.engine, orq, a, held).await.expect("capacity");
+        gatehouse::slots::resize::set_capacity(&app.engine, orq, None, a, held).await.expect("capacity");
         let (_, late) = app.ticket("ACTIVATED").await;
         let outcome = reservation::reserve(&app.engine, &booking(&late, a)).await;
         assert_eq!(outcome.err().map(|e| e.code()), Some("SLOT_FULL"));

@@ -29,7 +29,7 @@ backend_tests! {
         let app = TestApp::spawn(backend).await;
         let html = start_page(&app).await;
         assert!(html.contains("Harbor Museum of Light"), "venue name missing");
-        assert!(html.contains("/pkg/gatehouse.js"), "hydration script missing");
+        assert!(html.contains("/pkg/portal.js"), "the portal's hydration script missing");
     }
 }
 
@@ -37,7 +37,7 @@ backend_tests! {
     async fn the_start_page_shows_the_places_left_on_a_day(backend: Backend) {
         let app = TestApp::spawn(backend).await;
         let html = start_page(&app).await;
-        assert!(html.contains("Available · 700 places"), "the day with 100 of 800 places booked is not shown");
+        assert!(html.contains("700 places left"), "the day with 100 of 800 places booked is not shown");
     }
 }
 

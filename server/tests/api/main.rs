@@ -2,10 +2,21 @@
 //! (one link of the server) with a module per area.
 mod support;
 
+mod admin_tickets;
 mod admission;
+mod analytics;
+mod calendar;
 mod concurrency;
+mod door;
 mod edge;
 mod foundation;
 mod hygiene;
+mod live_ops;
+mod metrics;
+mod offline;
 mod portal;
 mod reservations;
+mod signed_tickets;
+mod staff;
+mod start_page;
+mod tls;

@@ -26,6 +26,7 @@ async fn every_kind_of_answer(app: &TestApp) -> Vec<Answer> {
         ("ticket page", format!("/ticket?code={code}"), 200, "no-store"),
         ("booking page", format!("/reserve?ticket={code}"), 200, "no-store"),
         ("QR code download", format!("/tickets/{code}/qr.png"), 200, "no-store"),
+        ("ticket card download", format!("/tickets/{code}/card.png"), 200, "no-store"),
         ("calendar download", format!("/tickets/{code}/visit.ics"), 200, "no-store"),
         ("API answer", "/api/reservation-slots/available?date=2026-11-25".to_string(), 0, "no-store"),
         ("API error", "/api/no-such-endpoint".to_string(), 404, "no-store"),

@@ -53,6 +53,7 @@ async fn non_ascii_ticket_codes_are_refused_on_every_path_never_a_panic() {
         assert_eq!((status, code_of(&body)), (400, "INVALID_TICKET_CODE"), "{odd}: {body}");
         for path in [
             format!("/tickets/{encoded}/qr.png"),
+            format!("/tickets/{encoded}/card.png"),
             format!("/tickets/{encoded}/visit.ics"),
             format!("/ticket?code={encoded}"),
             format!("/reserve?ticket={encoded}"),

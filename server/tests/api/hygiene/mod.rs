@@ -23,7 +23,7 @@ fn assert_security_headers(what: &str, headers: &HeaderMap) {
     assert!(csp.contains("frame-ancestors 'none'"), "{what}: CSP {csp}");
     assert_eq!(header(headers, "x-frame-options"), "DENY", "{what}");
     assert_eq!(header(headers, "x-content-type-options"), "nosniff", "{what}");
-    assert_eq!(header(headers, "referrer-policy"), "no-referrer", "{what}");
+    assert_eq!(header(headers, "referrer-policy"), "same-origin", "{what}");
     assert!(headers.get("strict-transport-security").is_none(), "{what}: HSTS over plain HTTP");
 }
 

@@ -1,6 +1,7 @@
-//! The ticket's page, its QR code and its visit as a calendar event.
+//! The ticket's page, its QR code, its ticket card and its visit as a calendar event.
 use super::ticket_page;
-use crate::support::{backend_tests, Backend, TestApp};
+use crate::support::{backend_tests, qr_codes_in, venue_day, Backend, TestApp};
+use gatehouse::tickets::signed::SignedTicket;
 
 backend_tests! {
     async fn a_ticket_page_shows_no_qr_code_before_a_reservation(backend: Backend) {
@@ -48,4 +49,35 @@ backend_tests! {
         let (_, unreserved) = app.ticket("ACTIVATED").await;
         assert_eq!(app.get(&format!("/tickets/{unreserved}/visit.ics")).await.status(), 404);
     }
+}
+
+backend_tests! {
+    async fn a_reserved_ticket_downloads_its_card_whose_qr_code_is_the_signed_ticket(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let (_, code) = app.reserved(5, 12).await;
+        let res = app.get(&format!("/tickets/{code}/card.png")).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "image/png");
+        let disposition = res.headers()["content-disposition"].to_str().expect("ascii").to_string();
+        assert_eq!(disposition, format!("attachment; filename=\"ticket-{code}.png\""));
+        let png = res.bytes().await.expect("body");
+        let read = qr_codes_in(&png);
+        assert_eq!(read.len(), 1, "{read:?}");
+        let payload = SignedTicket::parse(&read[0]).expect("a signed payload");
+        assert_eq!((payload.code(), payload.date()), (&code, Some(venue_day(5))));
+    }
+}
+
+backend_tests! {
+    async fn a_ticket_without_a_reservation_has_no_card(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let (_, unreserved) = app.ticket("ACTIVATED").await;
+        assert_eq!(app.get(&format!("/tickets/{unreserved}/card.png")).await.status(), 404);
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_code_has_no_card() {
+    let app = TestApp::with_demo(Backend::Sqlite).await;
+    assert_eq!(app.get("/tickets/TKT-NOPE/card.png").await.status(), 400);
 }

@@ -10,7 +10,7 @@ use gatehouse::clock::ManualClock;
 use gatehouse::ids::{OrgId, SlotId, TicketId};
 use gatehouse::tickets::code::TicketCode;
 use gatehouse::Engine;
-use server::config::HttpLimits;
+use server::config::{HttpLimits, MetricsAccess};
 use std::sync::Arc;
 
 /// The production limits with both request budgets off.
@@ -21,6 +21,11 @@ pub fn no_rate_limits() -> HttpLimits {
 /// A fixed instant tests start from: 2026-11-23 15:00 UTC (10:00 in New York).
 pub fn test_now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 15, 0, 0).single().expect("valid instant")
+}
+
+/// The demo venue's date `days` after its today at [`test_now`].
+pub fn venue_day(days: i64) -> chrono::NaiveDate {
+    test_now().with_timezone(&chrono_tz::America::New_York).date_naive() + chrono::Duration::days(days)
 }
 
 pub struct TestApp {
@@ -40,15 +45,52 @@ impl TestApp {
 
     /// Served as `gatehouse serve` serves: through `server::serve` with these limits.
     pub async fn spawn_with(backend: Backend, limits: HttpLimits) -> TestApp {
+        TestApp::spawn_exposing(backend, limits, &MetricsAccess::default()).await
+    }
+
+    /// With the demo organization, `/metrics` served as `access` says.
+    pub async fn with_metrics(backend: Backend, access: MetricsAccess) -> TestApp {
+        let app = TestApp::spawn_exposing(backend, no_rate_limits(), &access).await;
+        app.seed_demo().await;
+        app
+    }
+
+    async fn spawn_exposing(backend: Backend, limits: HttpLimits, metrics: &MetricsAccess) -> TestApp {
+        let test_db = TestDb::new(backend).await;
+        let clock = ManualClock::at(test_now());
+        let engine = Engine::new(test_db.db.clone(), Arc::new(clock.clone()));
+        server::jobs::spawn_live(engine.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let options = server::router::leptos_options(std::path::Path::new("target/site"), addr);
+        let app = server::router::router(engine.clone(), options, &limits, server::security::Site::default());
+        let app = server::prometheus::on_main_listener(app, metrics);
+        tokio::spawn(server::serve::serve(listener, app, limits, std::future::pending()));
+        TestApp { base: format!("http://{addr}"), http: reqwest::Client::new(), engine, clock, _test_db: test_db }
+    }
+
+    /// Served over HTTPS with a new self-signed certificate for 127.0.0.1, which `http` trusts;
+    /// the certificate's PEM comes back too.
+    pub async fn spawn_tls(backend: Backend) -> (TestApp, String) {
+        use tokio_rustls::rustls::pki_types::pem::PemObject;
+        use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        let (cert_pem, key_pem) = server::tls::self_signed(&["127.0.0.1".to_string()]).expect("self-signed pair");
+        let cert = CertificateDer::from_pem_slice(cert_pem.as_bytes()).expect("certificate PEM");
+        let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).expect("key PEM");
+        let tls = server::tls::Tls::new(vec![cert], key, Vec::new()).expect("TLS configuration");
         let test_db = TestDb::new(backend).await;
         let clock = ManualClock::at(test_now());
         let engine = Engine::new(test_db.db.clone(), Arc::new(clock.clone()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let options = server::router::leptos_options(std::path::Path::new("target/site"), addr);
-        let app = server::router::router(engine.clone(), options, &limits);
-        tokio::spawn(server::serve::serve(listener, app, limits, std::future::pending()));
-        TestApp { base: format!("http://{addr}"), http: reqwest::Client::new(), engine, clock, _test_db: test_db }
+        let limits = no_rate_limits();
+        let site = server::security::Site::new(None, true);
+        let app = server::router::router(engine.clone(), options, &limits, site);
+        tokio::spawn(server::serve::serve_with(listener, app, limits, Some(tls.acceptor), std::future::pending()));
+        let trusted = reqwest::Certificate::from_pem(cert_pem.as_bytes()).expect("certificate for the client");
+        let http = reqwest::Client::builder().add_root_certificate(trusted).build().expect("client");
+        (TestApp { base: format!("https://{addr}"), http, engine, clock, _test_db: test_db }, cert_pem)
     }
 
     pub async fn seed_demo(&self) -> gatehouse::demo::DemoReport {
@@ -118,7 +160,7 @@ impl TestApp {
 
     /// The demo slot `days` from today (venue time) starting at `hour`.
     pub async fn slot(&self, days: i64, hour: u32) -> SlotId {
-        let date = test_now().with_timezone(&chrono_tz::America::New_York).date_naive() + chrono::Duration::days(days);
+        let date = venue_day(days);
         let start = chrono::NaiveTime::from_hms_opt(hour, 0, 0).expect("time");
         let row: (SlotId,) = gatehouse::on_pool!(&self.engine.db, pool => sqlx::query_as(
             "SELECT id FROM reservation_slots WHERE date = $1 AND start_time = $2")
@@ -186,6 +228,21 @@ impl TestApp {
         (status, res.json().await.expect("json body"))
     }
 
+    pub async fn get_as(&self, token: &str, path: &str) -> (u16, serde_json::Value) {
+        let res = self.http.get(format!("{}{path}", self.base)).bearer_auth(token).send().await.expect("request");
+        let status = res.status().as_u16();
+        (status, res.json().await.expect("json body"))
+    }
+
+    /// The one QR code on a download (`/tickets/{code}/card.png` or `qr.png`), read as a phone does.
+    pub async fn qr_text(&self, path: &str) -> String {
+        let res = self.get(path).await;
+        assert_eq!(res.status(), 200, "{path}");
+        let codes = qr_codes_in(&res.bytes().await.expect("body"));
+        assert_eq!(codes.len(), 1, "{path}: {codes:?}");
+        codes.into_iter().next().unwrap_or_default()
+    }
+
     pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
         let res = self.get(path).await;
         let status = res.status().as_u16();
@@ -232,6 +289,59 @@ impl TestApp {
 
     pub async fn cancel(&self, code: &str, manage: &str) -> (u16, serde_json::Value) {
         self.post("/api/reservations/cancel", serde_json::json!({ "ticket_code": code, "manage_token": manage })).await
+    }
+}
+
+/// The texts of the QR codes a reader finds in a greyscale PNG (the card's 8 bits a pixel, or
+/// `qr.png`'s 1 bit).
+pub fn qr_codes_in(png_bytes: &[u8]) -> Vec<String> {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    decoder.set_transformations(png::Transformations::EXPAND);
+    let mut reader = decoder.read_info().expect("a PNG");
+    let mut pixels = vec![0; reader.output_buffer_size()];
+    let frame = reader.next_frame(&mut pixels).expect("one frame");
+    assert_eq!((frame.color_type, frame.bit_depth), (png::ColorType::Grayscale, png::BitDepth::Eight));
+    let width = frame.width as usize;
+    let mut image =
+        rqrr::PreparedImage::prepare_from_greyscale(width, frame.height as usize, |x, y| pixels[y * width + x]);
+    image.detect_grids().iter().map(|grid| grid.decode().expect("a readable QR code").1).collect()
+}
+
+/// A server-sent-events stream, read as a browser reads it.
+pub struct EventStream {
+    res: reqwest::Response,
+    buffer: String,
+}
+
+impl EventStream {
+    pub async fn open(app: &TestApp, path: &str) -> EventStream {
+        EventStream::of(app.get(path).await)
+    }
+
+    /// The stream a request answered, which must be one.
+    pub fn of(res: reqwest::Response) -> EventStream {
+        assert_eq!(res.status().as_u16(), 200, "{}", res.url());
+        assert_eq!(res.headers()["content-type"], "text/event-stream");
+        EventStream { res, buffer: String::new() }
+    }
+
+    /// The next `name` event's data, or `None` once the server ends the stream.
+    pub async fn next(&mut self, name: &str) -> Option<serde_json::Value> {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let event: String = self.buffer.drain(..end + 2).collect();
+                if event.lines().any(|l| l.strip_prefix("event: ") == Some(name)) {
+                    let data: String = event.lines().filter_map(|l| l.strip_prefix("data: ")).collect();
+                    return Some(serde_json::from_str(&data).expect("json data"));
+                }
+                continue;
+            }
+            let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), self.res.chunk())
+                .await
+                .expect("an event within 10 s")
+                .expect("stream");
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk?));
+        }
     }
 }
 

@@ -1,0 +1,7 @@
+//! The customer portal's hydrate entry (`portal.<hash>.wasm`).
+#![cfg(target_arch = "wasm32")]
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    app::surface::hydrate(app::portal::Portal);
+}

@@ -1,0 +1,52 @@
+//! `/admin`: where the dashboard opens: its sections, and the latest changes staff made.
+use super::audit::admin_audit;
+use super::{AdminFrame, SECTIONS};
+use leptos::either::Either;
+use leptos::prelude::*;
+
+#[component]
+pub fn Overview() -> impl IntoView {
+    view! {
+        <AdminFrame title="Overview">
+            <Sections/>
+            <Latest/>
+        </AdminFrame>
+    }
+}
+
+#[component]
+fn Sections() -> impl IntoView {
+    view! {
+        <ul class="sections">
+            {SECTIONS.iter().skip(1).map(|&(href, name)| view! { <li><a class="button secondary" href=href>{name}</a></li> }).collect_view()}
+        </ul>
+    }
+}
+
+/// The five latest changes, as the audit log lists them.
+#[component]
+fn Latest() -> impl IntoView {
+    let latest = Resource::new(
+        || (),
+        |_| admin_audit(String::new(), String::new(), String::new(), String::new(), String::new()),
+    );
+    view! {
+        <section aria-labelledby="latest">
+            <h2 id="latest">"Latest changes"</h2>
+            <Suspense fallback=|| view! { <p aria-busy="true">"Loading…"</p> }>
+                {move || latest.get().map(|found| match found {
+                    Ok(page) if page.entries.is_empty() => Either::Left(view! { <p class="empty">"No changes yet."</p> }.into_any()),
+                    Ok(page) => Either::Left(view! {
+                        <ul class="latest">
+                            {page.entries.into_iter().take(5).map(|(e, when)| view! {
+                                <li><span class="when">{when}</span>" "<strong>{e.action.label()}</strong>": "{e.summary}" — "{e.actor}</li>
+                            }).collect_view()}
+                        </ul>
+                        <p><a href="/admin/audit">"The whole audit log"</a></p>
+                    }.into_any()),
+                    Err(e) => Either::Right(view! { <p class="problem" role="alert">{e.message}</p> }),
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,182 @@
+//! A ticket's status page, reached from the start page's form or a link with `?code=`.
+use super::ticket_code_field::TicketCodeField;
+use crate::booking::{ticket_page, CancelVisit};
+use crate::server::{lookup_ticket, TicketView};
+use crate::title::PageTitle;
+use gatehouse::tickets::lifecycle::TicketStatus;
+use gatehouse::wording::{self, time_range};
+use leptos::either::EitherOf3;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+fn explain(status: TicketStatus) -> &'static str {
+    match status {
+        TicketStatus::PendingPayment => "This ticket is not activated yet. Please complete payment.",
+        TicketStatus::Activated => "Paid and ready: choose a date and time for your visit.",
+        TicketStatus::Reserved => "Reserved. Show the QR code at the entrance on the day.",
+        TicketStatus::Verified => "Used: this ticket has been admitted.",
+        TicketStatus::Expired => "This ticket has expired.",
+    }
+}
+
+#[component]
+pub fn TicketStatusPage() -> impl IntoView {
+    let query = use_query_map();
+    let code = move || query.with(|q| q.get("code").unwrap_or_default());
+    let manage = move || query.with(|q| q.get("manage")).filter(|m| !m.is_empty());
+    let flag = move |key: &str| query.with(|q| q.get(key).as_deref() == Some("1"));
+    let cancel = ServerAction::<CancelVisit>::new();
+    // Cancelling redirects to this same page: its version forces a fresh look-up.
+    let summary = Resource::new(
+        move || (code(), manage(), cancel.version().get()),
+        |(code, manage, _)| lookup_ticket(code, manage),
+    );
+    view! {
+        <PageTitle text="Your ticket"/>
+        <section class="card">
+            <Suspense fallback=|| view! { <h1>"Your ticket"</h1><p>"Looking it up…"</p> }>
+                {move || summary.get().map(|found| {
+                    let venue = found.as_ref().map_or_else(|_| "Gatehouse".to_string(), |v| v.venue.clone());
+                    let page = match found {
+                        Ok(v) if flag("cancel") && v.changeable && v.manageable => EitherOf3::A(view! { <CancelForm view=v action=cancel/> }),
+                        Ok(v) => EitherOf3::B(view! {
+                            <Notice view=v.clone() booked=flag("booked") changed=flag("changed") cancelled=flag("cancelled") already=flag("already")/>
+                            <TicketDetails view=v/>
+                        }),
+                        Err(e) => EitherOf3::C(view! {
+                            <p class="problem" role="alert">{e.message}</p>
+                            <form method="get" action="/ticket" class="stack">
+                                <TicketCodeField name="code" value=code()/>
+                                <button type="submit">"Look up"</button>
+                            </form>
+                        }),
+                    };
+                    view! { <p class="brand no-print">{venue}</p> <h1>"Your ticket"</h1> {page} }
+                })}
+            </Suspense>
+            <p><a href="/">"Back to the start page"</a></p>
+        </section>
+    }
+}
+
+/// What just happened, after a booking, a change or a cancellation redirected here (never on a
+/// plain look-up).
+#[component]
+fn Notice(view: TicketView, booked: bool, changed: bool, cancelled: bool, already: bool) -> impl IntoView {
+    let status = view.ticket.status;
+    // A booking or change sent from a page that was out of date (Back, a second tab).
+    let already = already && status == TicketStatus::Reserved;
+    let confirmed = match (status == TicketStatus::Reserved, changed, booked) {
+        (true, true, _) => Some("✓ Your visit has been moved"),
+        (true, false, true) => Some("✓ Reservation confirmed"),
+        _ => None,
+    };
+    let cancelled = cancelled && status == TicketStatus::Activated;
+    view! {
+        {already.then(|| view! {
+            <p class="notice" role="status">"This ticket was already booked, perhaps in another tab or window. Here is its visit as it stands."</p>
+        })}
+        {confirmed.map(|text| view! { <p class="ok confirmed" role="status">{text}</p> })}
+        {cancelled.then(|| view! {
+            <p class="ok" role="status">"Your reservation is cancelled. Your ticket is still valid: book another time whenever you like."</p>
+        })}
+    }
+}
+
+#[component]
+fn TicketDetails(view: TicketView) -> impl IntoView {
+    let t = view.ticket;
+    let reserved = t.status == TicketStatus::Reserved;
+    let code = t.ticket_code.clone();
+    let page = ticket_page(&code, view.manage.as_deref());
+    // A reserved ticket prints as its card (`/tickets/{code}/card.png`): what is not on the card
+    // is `no-print`, and style/main.css lays the rest out in the card's order.
+    view! {
+        <div class=if reserved { "ticket-card" } else { "ticket" }>
+            {view.qr_svg.map(|svg| view! {
+                <div class="qr" role="img" aria-label=format!("QR code of ticket {}", t.ticket_code) inner_html=svg></div>
+            })}
+            <dl class="facts">
+                <dt>"Code"</dt><dd class="code">{t.ticket_code.clone()}</dd>
+                <dt class="no-print">"Status"</dt><dd class="no-print"><span class="status">{wording::ticket_status(t.status)}</span></dd>
+                {t.reservation.clone().map(|r| view! {
+                    <dt>"Date"</dt><dd class="date">{wording::full_date(r.date)}</dd>
+                    <dt>"Time"</dt><dd class="time">{time_range(r.start_time, r.end_time)}<span class="zone">" ("{view.time_zone.clone()}")"</span></dd>
+                    <dt>"Where"</dt><dd class="where">{view.venue.clone()}<span class="no-print">", "{view.address.clone()}</span></dd>
+                })}
+                {view.contact.clone().map(|(email, phone)| view! {
+                    <dt class="no-print">"Contact"</dt><dd class="no-print">{email}<br/>{phone}</dd>
+                })}
+            </dl>
+        </div>
+        <p>{explain(t.status)}</p>
+        {reserved.then(|| view! {
+            <div class="actions no-print">
+                <a class="button secondary" href=format!("/tickets/{code}/visit.ics") download="visit.ics">"Add to calendar (.ics)"</a>
+                <a class="button secondary" href=format!("/tickets/{code}/card.png") download=format!("ticket-{code}.png")>"Save ticket card (PNG)"</a>
+                <PrintButton/>
+            </div>
+            <section class="manage no-print" aria-labelledby="manage-title">
+                <h2 id="manage-title">"Change of plans?"</h2>
+                {match (view.changeable, view.manageable) {
+                    (true, true) => EitherOf3::A(view! {
+                        <p class="muted">"This page's address is your management link: keep it to come back. "
+                            "You can change or cancel until "{view.change_cutoff_hours}" hours before your visit."</p>
+                        <div class="actions">
+                            <a class="button secondary" href=format!("/reserve?ticket={code}&manage={}", view.manage.clone().unwrap_or_default())>"Change date or time"</a>
+                            <a class="button destructive" href=format!("{page}&cancel=1")>"Cancel reservation"</a>
+                        </div>
+                    }),
+                    (true, false) => EitherOf3::B(view! {
+                        <p class="muted">"To change or cancel this visit, open the management link: the address of the "
+                            "page shown right after booking. The ticket code alone cannot change a visit, so a photo "
+                            "of the QR code is not enough for anyone else to do it. Lost the link? Gatehouse cannot "
+                            "send it by message yet; the venue's staff can help."</p>
+                    }),
+                    (false, _) => EitherOf3::C(view! {
+                        <p class="muted">"Changes and cancellations close "{view.change_cutoff_hours}
+                            " hours before the visit, so this reservation can no longer be changed."</p>
+                    }),
+                }}
+            </section>
+        })}
+        {(t.status == TicketStatus::Activated).then(|| view! {
+            <p><a class="button" href=format!("/reserve?ticket={}", t.ticket_code)>"Book a date and time"</a></p>
+        })}
+    }
+}
+
+/// Printing needs JavaScript; without it the browser's own Print command does the same.
+#[component]
+fn PrintButton() -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    view! {
+        {move || hydrated.get().then(|| view! {
+            <button type="button" class="secondary" on:click=|_| { let _ = window().print(); }>"Print ticket"</button>
+        })}
+        <noscript><p class="muted">"To print, use your browser's Print command."</p></noscript>
+    }
+}
+
+/// Asks before cancelling: a cancelled visit's place goes back on sale at once.
+#[component]
+fn CancelForm(view: TicketView, action: ServerAction<CancelVisit>) -> impl IntoView {
+    let t = view.ticket;
+    let code = t.ticket_code.clone();
+    let back = ticket_page(&code, view.manage.as_deref());
+    let when = t.reservation.map(|r| wording::visit(r.date, r.start_time, r.end_time)).unwrap_or_default();
+    view! {
+        <h2>"Cancel your visit?"</h2>
+        <p>"Your visit on "<strong>{when}</strong>" will be cancelled and its place offered to others. "
+           "Your ticket stays valid: you can book another time later."</p>
+        {move || action.value().get().and_then(Result::err).map(|e| view! { <p class="problem" role="alert">{e.message}</p> })}
+        <ActionForm action=action attr:class="actions">
+            <input type="hidden" name="ticket" value=code.clone()/>
+            <input type="hidden" name="manage" value=view.manage.clone().unwrap_or_default()/>
+            <a class="button secondary" href=back>"Keep my reservation"</a>
+            <button type="submit" class="danger" disabled=move || action.pending().get()>"Yes, cancel it"</button>
+        </ActionForm>
+    }
+}
