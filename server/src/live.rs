@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use chrono::{Days, NaiveDate};
 use futures_util::Stream;
-use gatehouse::events::{Change, StreamGuard};
+use gatehouse::events::{Change, Events, StreamGuard};
 use gatehouse::ids::{OrgId, SlotId};
 use gatehouse::{slots, Engine};
 use serde::Deserialize;
@@ -17,14 +17,14 @@ use std::time::Duration;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::Instant;
 
-/// The counts are read at most once in this long: a burst of bookings costs one read, and a
-/// lone booking is read at once.
+/// A stream reads at most once in this long: a burst of changes costs one read, and a lone
+/// change is read at once.
 const SETTLE: Duration = Duration::from_millis(250);
 /// Changes reach the page as events, other instances' too (`gatehouse::events::bridge`); and
 /// when some may have been missed (the bridge reconnecting) an `Unknown` change says so. The day
 /// is still read again after this long without one, for what no event announces: time passing
 /// (a slot that starts stops being bookable), a slot added to the day, a hand-edited row.
-const REREAD: Duration = Duration::from_secs(30);
+const DAY_REREAD: Duration = Duration::from_secs(30);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -43,12 +43,10 @@ pub async fn day_slots(
         .checked_add_days(Days::new(1))
         .ok_or_else(|| ApiError::new(400, "INVALID_PARAMETER", "date is out of range."))?;
     // Subscribed before the first read, so no change between the two is missed.
-    let changes = s.engine.events.watch();
+    let pacer = Pacer::new(&s.engine.events, DAY_REREAD);
     let open = s.engine.events.stream_opened();
     let day = (q.date, next_day);
-    let read_at = Instant::now();
-    let watch =
-        DayWatch { engine: s.engine, orq: q.venue, day, changes, ids: Vec::new(), shown: None, read_at, _open: open };
+    let watch = DayWatch { engine: s.engine, orq: q.venue, day, pacer, ids: Vec::new(), shown: None, _open: open };
     let stream = futures_util::stream::unfold(watch, |mut watch| async move {
         let event = watch.next_event().await?;
         Some((Ok(event), watch))
@@ -56,16 +54,65 @@ pub async fn day_slots(
     Ok(Sse::new(crate::prometheus::counted(stream)).keep_alive(KeepAlive::default()))
 }
 
+/// When a live stream reads again: after a change that concerns it (or when some may have been
+/// missed), or after its re-read interval without one; never sooner than [`SETTLE`] after its
+/// last read. One pacer per open stream.
+pub(crate) struct Pacer {
+    events: Events,
+    changes: broadcast::Receiver<Change>,
+    reread: Duration,
+    read_at: Instant,
+}
+
+impl Pacer {
+    /// Subscribes at once: made before the stream's first read, it misses no change after it.
+    pub(crate) fn new(events: &Events, reread: Duration) -> Self {
+        Pacer { events: events.clone(), changes: events.watch(), reread, read_at: Instant::now() }
+    }
+
+    /// Notes that a read starts now.
+    pub(crate) fn reading(&mut self) {
+        self.read_at = Instant::now();
+    }
+
+    /// Waits for a change that `concerns` the stream, or for the re-read interval, then for the
+    /// settle time since the last read; `None` when the server shuts down.
+    pub(crate) async fn changed(&mut self, concerns: impl Fn(&Change) -> bool) -> Option<()> {
+        let reread = tokio::time::sleep(self.reread);
+        tokio::pin!(reread);
+        loop {
+            tokio::select! {
+                change = self.changes.recv() => match change {
+                    Ok(Change::Unknown) => break,
+                    Ok(change) if concerns(&change) => break,
+                    Ok(_) => continue,
+                    // Fell behind: something may have changed; read again.
+                    Err(RecvError::Lagged(_)) => break,
+                    Err(RecvError::Closed) => return None,
+                },
+                () = &mut reread => break,
+                () = self.events.closed() => return None,
+            }
+        }
+        tokio::select! {
+            () = tokio::time::sleep_until(self.read_at + SETTLE) => {}
+            () = self.events.closed() => return None,
+        }
+        // What came meanwhile is in the read about to be made.
+        self.changes = self.changes.resubscribe();
+        Some(())
+    }
+}
+
 struct DayWatch {
     engine: Engine,
     orq: OrgId,
     day: (NaiveDate, NaiveDate),
-    changes: broadcast::Receiver<Change>,
+    pacer: Pacer,
     /// The day's slots, to tell which changes concern this page.
     ids: Vec<SlotId>,
     /// The last state sent; `None` before the first.
     shown: Option<String>,
-    read_at: Instant,
     _open: StreamGuard,
 }
 
@@ -75,9 +122,10 @@ impl DayWatch {
     async fn next_event(&mut self) -> Option<Event> {
         loop {
             if self.shown.is_some() {
-                self.changed().await?;
+                let ids = &self.ids;
+                self.pacer.changed(|c| matches!(c, Change::Slot(id) if ids.contains(id))).await?;
             }
-            self.read_at = Instant::now();
+            self.pacer.reading();
             let slots = match slots::availability::availability_between(
                 &self.engine.db,
                 self.orq,
@@ -101,33 +149,5 @@ impl DayWatch {
                 return Some(Event::default().event("slots").data(json));
             }
         }
-    }
-
-    /// Waits for a change to one of the day's slots (or for the re-read interval), and for the
-    /// settle time since the last read.
-    async fn changed(&mut self) -> Option<()> {
-        let reread = tokio::time::sleep(REREAD);
-        tokio::pin!(reread);
-        loop {
-            tokio::select! {
-                change = self.changes.recv() => match change {
-                    Ok(Change::Slot(id)) if self.ids.contains(&id) => break,
-                    Ok(Change::Unknown) => break,
-                    Ok(_) => continue,
-                    // Fell behind: something may have changed; read again.
-                    Err(RecvError::Lagged(_)) => break,
-                    Err(RecvError::Closed) => return None,
-                },
-                () = &mut reread => return Some(()),
-                () = self.engine.events.closed() => return None,
-            }
-        }
-        tokio::select! {
-            () = tokio::time::sleep_until(self.read_at + SETTLE) => {}
-            () = self.engine.events.closed() => return None,
-        }
-        // What came meanwhile is in the read about to be made.
-        self.changes = self.changes.resubscribe();
-        Some(())
     }
 }

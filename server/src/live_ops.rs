@@ -4,6 +4,7 @@
 //! attempts — on this instance or another on the same PostgreSQL. Reads are at most one per
 //! [`SETTLE`], however busy the day; an unchanged snapshot is not sent again.
 use crate::api::error::ApiError;
+use crate::live::Pacer;
 use crate::state::AppState;
 use app::server::ssr::ClientAddress;
 use axum::extract::State;
@@ -18,12 +19,8 @@ use gatehouse::Engine;
 use std::convert::Infallible;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
-use tokio::sync::broadcast::{self, error::RecvError};
-use tokio::time::Instant;
 use tower_sessions::Session;
 
-/// Snapshots are read at most this often: a burst of changes costs one read.
-const SETTLE: Duration = Duration::from_millis(250);
 /// Read again after this long without a change: the last 15 minutes move on, slots start.
 const REREAD: Duration = Duration::from_secs(20);
 
@@ -35,15 +32,14 @@ pub async fn stream(
     let client = client.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |Extension(ClientAddress(ip))| ip);
     let admin = admin_of_request(&s.engine, &session, client).await?;
     // Subscribed before the first read, so no change between the two is missed.
-    let changes = s.engine.events.watch();
+    let pacer = Pacer::new(&s.engine.events, REREAD);
     let first = read(&s.engine, admin.orq).await?;
     let mut watch = OpsWatch {
         engine: s.engine.clone(),
         orq: admin.orq,
-        changes,
+        pacer,
         slots: Vec::new(),
         shown: String::new(),
-        read_at: Instant::now(),
         _open: s.engine.events.stream_opened(),
     };
     let first = watch.event(&first);
@@ -79,12 +75,11 @@ async fn read(engine: &Engine, orq: OrgId) -> Result<Snapshot, ApiError> {
 struct OpsWatch {
     engine: Engine,
     orq: OrgId,
-    changes: broadcast::Receiver<Change>,
+    pacer: Pacer,
     /// Today's slots, to tell which slot changes concern the page.
     slots: Vec<SlotId>,
     /// The last snapshot sent, as sent.
     shown: String,
-    read_at: Instant,
     _open: StreamGuard,
 }
 
@@ -103,43 +98,20 @@ impl OpsWatch {
     /// The next snapshot that differs from the last; `None` ends the stream (shutdown).
     async fn next_event(&mut self) -> Option<Event> {
         loop {
-            self.changed().await?;
-            self.read_at = Instant::now();
-            match read(&self.engine, self.orq).await {
-                Ok(snapshot) => {
-                    if let Some(event) = self.event(&snapshot) {
-                        return Some(event);
-                    }
+            let (slots, orq) = (&self.slots, self.orq);
+            self.pacer
+                .changed(|c| match *c {
+                    Change::Slot(id) => slots.contains(&id),
+                    Change::Door(o) | Change::Bookings(o) => o == orq,
+                    _ => false,
+                })
+                .await?;
+            self.pacer.reading();
+            if let Ok(snapshot) = read(&self.engine, self.orq).await {
+                if let Some(event) = self.event(&snapshot) {
+                    return Some(event);
                 }
-                Err(_) => continue,
             }
         }
-    }
-
-    /// Waits for a change the page shows (or for the re-read interval), and for the settle time
-    /// since the last read.
-    async fn changed(&mut self) -> Option<()> {
-        let reread = tokio::time::sleep(REREAD);
-        tokio::pin!(reread);
-        loop {
-            tokio::select! {
-                change = self.changes.recv() => match change {
-                    Ok(Change::Slot(id)) if self.slots.contains(&id) => break,
-                    Ok(Change::Door(orq) | Change::Bookings(orq)) if orq == self.orq => break,
-                    Ok(Change::Unknown) | Err(RecvError::Lagged(_)) => break,
-                    Ok(_) => continue,
-                    Err(RecvError::Closed) => return None,
-                },
-                () = &mut reread => break,
-                () = self.engine.events.closed() => return None,
-            }
-        }
-        tokio::select! {
-            () = tokio::time::sleep_until(self.read_at + SETTLE) => {}
-            () = self.engine.events.closed() => return None,
-        }
-        // What came meanwhile is in the read about to be made.
-        self.changes = self.changes.resubscribe();
-        Some(())
     }
 }
