@@ -11,29 +11,36 @@ use crate::store::Tx;
 use crate::{on_pool, on_tx};
 use chrono::{DateTime, Utc};
 
+/// Why a payment could not be recorded, for one ticket (by its code) or a whole order.
 #[derive(Debug, thiserror::Error)]
-pub enum ActivateError {
+pub enum PayError {
     #[error("Invalid ticket code. Please check and try again.")]
     TicketNotFound,
+    #[error("That order does not exist.")]
+    OrderNotFound,
     #[error("This ticket is already {0}; only a ticket awaiting payment can be activated.")]
-    NotPending(TicketStatus),
+    TicketNotPending(TicketStatus),
+    #[error("This order has no ticket awaiting payment (the order is {0}).")]
+    OrderNotPending(String),
     #[error("storage failure")]
     Storage(#[from] sqlx::Error),
 }
 
-impl DomainError for ActivateError {
+impl DomainError for PayError {
     fn code(&self) -> &'static str {
         match self {
             Self::TicketNotFound => "TICKET_NOT_FOUND",
-            Self::NotPending(_) => "TICKET_NOT_PENDING",
+            Self::OrderNotFound => "ORDER_NOT_FOUND",
+            Self::TicketNotPending(_) => "TICKET_NOT_PENDING",
+            Self::OrderNotPending(_) => "ORDER_NOT_PENDING",
             Self::Storage(_) => "INTERNAL",
         }
     }
 
     fn status(&self) -> u16 {
         match self {
-            Self::TicketNotFound => 404,
-            Self::NotPending(_) => 409,
+            Self::TicketNotFound | Self::OrderNotFound => 404,
+            Self::TicketNotPending(_) | Self::OrderNotPending(_) => 409,
             Self::Storage(_) => 500,
         }
     }
@@ -47,14 +54,14 @@ impl DomainError for ActivateError {
 }
 
 /// PENDING_PAYMENT → ACTIVATED, and the order is PAID.
-pub async fn activate(engine: &crate::Engine, orq: OrgId, code: &TicketCode) -> Result<TicketSummary, ActivateError> {
+pub async fn activate(engine: &crate::Engine, orq: OrgId, code: &TicketCode) -> Result<TicketSummary, PayError> {
     let now = engine.now();
     let changed = engine.batcher.write(Pay { orq, code: code.clone(), now }).await?;
-    let ticket = find_by_code(&engine.db, code).await?.filter(|t| t.orq == orq).ok_or(ActivateError::TicketNotFound)?;
+    let ticket = find_by_code(&engine.db, code).await?.filter(|t| t.orq == orq).ok_or(PayError::TicketNotFound)?;
     if changed {
         Ok(ticket)
     } else {
-        Err(ActivateError::NotPending(ticket.status))
+        Err(PayError::TicketNotPending(ticket.status))
     }
 }
 
@@ -82,41 +89,6 @@ impl Write for Pay {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum PayOrderError {
-    #[error("That order does not exist.")]
-    OrderNotFound,
-    #[error("This order has no ticket awaiting payment (the order is {0}).")]
-    NotPending(String),
-    #[error("storage failure")]
-    Storage(#[from] sqlx::Error),
-}
-
-impl DomainError for PayOrderError {
-    fn code(&self) -> &'static str {
-        match self {
-            Self::OrderNotFound => "ORDER_NOT_FOUND",
-            Self::NotPending(_) => "ORDER_NOT_PENDING",
-            Self::Storage(_) => "INTERNAL",
-        }
-    }
-
-    fn status(&self) -> u16 {
-        match self {
-            Self::OrderNotFound => 404,
-            Self::NotPending(_) => 409,
-            Self::Storage(_) => 500,
-        }
-    }
-
-    fn storage_failure(&self) -> Option<&dyn std::error::Error> {
-        match self {
-            Self::Storage(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
 /// An order marked paid by staff: the codes of the tickets it activated.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OrderPaid {
@@ -131,7 +103,7 @@ pub async fn mark_order_paid(
     orq: OrgId,
     actor: Option<UserId>,
     order_id: OrderId,
-) -> Result<OrderPaid, PayOrderError> {
+) -> Result<OrderPaid, PayError> {
     let now = engine.now();
     let activated = engine.batcher.write(PayOrder { orq, actor, order_id, now }).await?;
     if !activated.is_empty() {
@@ -140,8 +112,8 @@ pub async fn mark_order_paid(
     let status: Option<(String,)> = on_pool!(&engine.db, pool => sqlx::query_as(
         "SELECT status FROM orders WHERE id = $1 AND orq = $2").bind(order_id).bind(orq).fetch_optional(pool).await)?;
     match status {
-        Some((status,)) => Err(PayOrderError::NotPending(status)),
-        None => Err(PayOrderError::OrderNotFound),
+        Some((status,)) => Err(PayError::OrderNotPending(status)),
+        None => Err(PayError::OrderNotFound),
     }
 }
 

@@ -11,7 +11,7 @@ use gatehouse::reservation::ReserveError;
 use gatehouse::slots::resize::CapacityError;
 use gatehouse::slots::MonthError;
 use gatehouse::tickets::code::TicketCodeError;
-use gatehouse::tickets::payment::ActivateError;
+use gatehouse::tickets::payment::PayError;
 use gatehouse::tickets::signed::KeyError;
 use serde_json::{json, Map, Value};
 
@@ -71,7 +71,7 @@ gatehouse::answered_as_domain_errors!(ApiError:
     EntryError,
     ScanError,
     KeyError,
-    ActivateError,
+    PayError,
     CapacityError,
     TicketCodeError,
     ContactError,
