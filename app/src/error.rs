@@ -3,13 +3,14 @@
 //! never from raw storage errors.
 //!
 //! A form posted without JavaScript gets its error back in the address it is sent to
-//! (`__err`). An address is something anyone can forge and send as a link, so there the error
-//! travels as its code alone and the page words it itself ([`AppError::for_code`]); the server
-//! rewrites every such address to that form (`server::sfn_errors`).
+//! (`__err`). An address is something anyone can forge and send as a link, so the server seals
+//! each error it puts there and reduces any error without a valid seal to its code alone, which
+//! the page words itself ([`AppError::for_code`]) (`server::sfn_errors`).
 use gatehouse::contact::ContactError;
 use gatehouse::error::DomainError;
 use gatehouse::reservation::{AlternativeSlot, ReserveError};
 use gatehouse::tickets::code::TicketCodeError;
+use gatehouse::tickets::import::RowProblem;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -26,6 +27,9 @@ pub struct AppError {
     /// Slots to offer instead, when the chosen one could not be booked.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alternatives: Vec<AlternativeSlot>,
+    /// The rows of a file that were refused (an import), each with its line and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<RowProblem>,
 }
 
 fn bad_request() -> u16 {
@@ -34,7 +38,7 @@ fn bad_request() -> u16 {
 
 impl AppError {
     pub fn new(code: &str, message: impl Into<String>) -> Self {
-        Self { code: code.into(), message: message.into(), status: 400, alternatives: Vec::new() }
+        Self { code: code.into(), message: message.into(), status: 400, alternatives: Vec::new(), rows: Vec::new() }
     }
 
     pub fn with_status(mut self, status: u16) -> Self {
@@ -77,8 +81,8 @@ impl AppError {
             "WRONG_ROLE" => "This account cannot sign in here.".into(),
             "CSRF_INVALID" => "This form has expired. Reload the page and try again.".into(),
             "RATE_LIMITED" => "Too many attempts from your connection. Please wait a minute and try again.".into(),
-            // The dashboard's refusals, for its forms sent without JavaScript (with it, the
-            // server's own message, with its numbers, is shown).
+            // The dashboard's refusals, for an address whose error lost its seal (a sealed one
+            // keeps the server's own message, with its numbers).
             "CAPACITY_BELOW_BOOKED" => "More places are booked than that capacity. Nothing was changed.".into(),
             "INVALID_CAPACITY" => "Capacity must be a whole number from 0 to 100000.".into(),
             "SLOT_ALREADY_CLOSED" => "This slot is closed already.".into(),
@@ -90,9 +94,7 @@ impl AppError {
             "PRODUCT_NOT_FOUND" => "That product does not exist.".into(),
             "ORDER_NOT_FOUND" => "That order does not exist.".into(),
             "ORDER_NOT_PENDING" => "This order has no ticket awaiting payment.".into(),
-            "IMPORT_BAD_ROWS" => "Some rows are not tickets that can be imported, so nothing was imported. \
-                                 With JavaScript on, the page names each row and why."
-                .into(),
+            "IMPORT_BAD_ROWS" => "Some rows are not tickets that can be imported, so nothing was imported.".into(),
             "IMPORT_TOO_LARGE" | "IMPORT_TOO_MANY_ROWS" => {
                 "The file is too large: at most 5000 tickets and 1 MiB at once. Nothing was imported.".into()
             }
@@ -144,12 +146,16 @@ impl AppError {
             let _ = source;
             return Self::unavailable();
         }
-        let alternatives = e
-            .details()
-            .remove("alternative_slots")
-            .and_then(|slots| serde_json::from_value(slots).ok())
-            .unwrap_or_default();
-        Self { code: e.code().into(), message: e.to_string(), status: e.status(), alternatives }
+        fn listed<T: serde::de::DeserializeOwned>(
+            details: &mut serde_json::Map<String, serde_json::Value>,
+            key: &str,
+        ) -> Vec<T> {
+            details.remove(key).and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default()
+        }
+        let mut details = e.details();
+        let alternatives = listed(&mut details, "alternative_slots");
+        let rows = listed(&mut details, "rows");
+        Self { code: e.code().into(), message: e.to_string(), status: e.status(), alternatives, rows }
     }
 }
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  startServer, launchBrowser, shot, expectAccessible, signInAdmin, decodeQrPng, verifiedPayload, artifacts,
+  startServer, launchBrowser, shot, shotBothWidths, expectAccessible, signInAdmin, decodeQrPng, verifiedPayload, artifacts,
 } from './harness.js';
 
 let server, browser;
@@ -54,13 +54,13 @@ test('issue 3 tickets, download their CSV, print their QR cards: each card is it
   await page.getByLabel('Product').selectOption({ label: 'General admission' });
   await page.getByLabel(/How many/).fill('3');
   await expectAccessible(page, 'issue form');
-  await shot(page, 'admin-tickets-issue-1280');
+  await shotBothWidths(page, 'admin-tickets-issue');
   await page.getByRole('button', { name: 'Issue tickets' }).click();
   const heading = page.getByRole('heading', { name: /^Order \d+: 3 tickets for General admission$/ });
   await heading.waitFor();
   const order = (await heading.innerText()).match(/Order (\d+)/)[1];
   await expectAccessible(page, 'issued');
-  await shot(page, 'admin-tickets-issued-1280');
+  await shotBothWidths(page, 'admin-tickets-issued');
 
   const [download] = await Promise.all([
     page.waitForEvent('download'),
@@ -110,16 +110,38 @@ test('an import with a bad row is refused with a report naming it; a good one is
   assert.match(report, /3\s+not-a-code/);
   assert.match(report, /INVALID_EMAIL/);
   await expectAccessible(page, 'import report');
-  await shot(page, 'admin-tickets-import-report-768');
+  await shotBothWidths(page, 'admin-tickets-import-report');
 
   const [a, b] = [freshCode(), freshCode()];
   await page.getByLabel('Or paste the CSV').fill(`code,email,status\n${a},ann@example.com,\n${b},,PENDING_PAYMENT\n`);
   await page.getByRole('button', { name: 'Import' }).click();
   await page.getByRole('heading', { name: /^Imported as order \d+: 1 activated, 1 awaiting payment$/ }).waitFor();
   await expectAccessible(page, 'imported');
-  await shot(page, 'admin-tickets-imported-768');
+  await shotBothWidths(page, 'admin-tickets-imported');
   const { body } = await server.api('GET', `/api/tickets/${b}`);
   assert.equal(body.data.status, 'PENDING_PAYMENT');
+  await context.close();
+});
+
+test('without JavaScript an import with bad rows is refused with its report, and nothing is imported', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+  const page = await context.newPage();
+  page.noJs = true;
+  await signInAdmin(page, server);
+  await page.goto(server.base + '/admin/tickets/import');
+  await page.getByLabel('Product').selectOption({ label: 'General admission' });
+  const good = freshCode();
+  await page.getByLabel('Or paste the CSV').fill(`code,email\n${good},ann@example.com\nnot-a-code,bob@example\n`);
+  await page.getByRole('button', { name: 'Import' }).click();
+  await page.getByRole('heading', { name: /problem\(s\) in the file: nothing was imported/ }).waitFor();
+  const report = await page.locator('.report table').innerText();
+  assert.match(report, /3\s+not-a-code/);
+  assert.match(report, /INVALID_EMAIL/);
+  assert.doesNotMatch(report, new RegExp(good), 'the good row is not reported');
+  await expectAccessible(page, 'import report without JavaScript');
+  await shot(page, 'admin-tickets-import-report-nojs-1280');
+  const { status } = await server.api('GET', `/api/tickets/${good}`);
+  assert.equal(status, 404, 'nothing was imported');
   await context.close();
 });
 
@@ -130,16 +152,14 @@ test('a ticket is found by e-mail; its page shows its history; a pending order i
   const link = page.locator('table.results a.code').first();
   await link.waitFor();
   await expectAccessible(page, 'search results');
-  await shot(page, 'admin-tickets-search-1280');
+  await shotBothWidths(page, 'admin-tickets-search');
   await link.click();
   await page.getByRole('heading', { name: 'History' }).waitFor();
   const history = await page.locator('ol.history').innerText();
   assert.match(history, /Ticket created/);
   assert.match(history, /Visit booked: /);
   await expectAccessible(page, 'ticket history');
-  await shot(page, 'admin-tickets-history-1280');
-  await page.setViewportSize({ width: 768, height: 900 });
-  await shot(page, 'admin-tickets-history-768');
+  await shotBothWidths(page, 'admin-tickets-history');
 
   // A demo ticket awaiting payment: its order is marked paid from its page.
   await open(page, '/admin/tickets?q=' + encodeURIComponent(pendingCode()));

@@ -197,6 +197,17 @@ export async function shot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 }
 
+/// The page as a desktop (1280 px) and a tablet (768 px) show it: `<name>-1280.png` and
+/// `<name>-768.png`. The page is left at the width it had.
+export async function shotBothWidths(page, name) {
+  const viewport = page.viewportSize();
+  for (const [width, height] of [[1280, 900], [768, 1000]]) {
+    await page.setViewportSize({ width, height });
+    await shot(page, `${name}-${width}`);
+  }
+  await page.setViewportSize(viewport);
+}
+
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 

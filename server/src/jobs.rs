@@ -2,8 +2,9 @@
 use gatehouse::{tickets, Engine};
 use std::time::Duration;
 
-/// Expires RESERVED tickets whose slot has ended, once a minute. Safe on several instances at
-/// once: the statement is conditional, so each ticket expires exactly once.
+/// Expires RESERVED tickets whose slot has ended, and deletes booking-attempt counts past their
+/// keeping, once a minute. Safe on several instances at once: both statements are conditional,
+/// so each ticket expires exactly once.
 pub fn spawn_expiry(engine: Engine) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
@@ -13,6 +14,9 @@ pub fn spawn_expiry(engine: Engine) -> tokio::task::JoinHandle<()> {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(expired = n, "expired tickets whose slot has ended"),
                 Err(e) => tracing::warn!(error = %e, "expiry run failed; retrying next minute"),
+            }
+            if let Err(e) = gatehouse::events::tally::prune(&engine.db, engine.now()).await {
+                tracing::warn!(error = %e, "old booking-attempt counts could not be deleted; retrying next minute");
             }
         }
     })

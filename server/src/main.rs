@@ -193,7 +193,7 @@ async fn serve(config: Config, demo: bool) -> Result<(), String> {
     let events = engine.events.clone();
     let tls = Tls::load(&config.tls, &config.data_dir, config.listen).map_err(|e| e.to_string())?;
     let site = Site::new(config.public_url.as_deref(), tls.is_some());
-    let app = router::router(engine, options, &config.http, site);
+    let app = router::router(engine, options, &config.http, site, server::sfn_errors::Seal::new(&config.secret_key));
     let app = server::prometheus::on_main_listener(app, &config.metrics);
     let metrics_apart = server::prometheus::serve_apart(&config.metrics, &config.http).await?;
     let listener = tokio::net::TcpListener::bind(config.listen)

@@ -2,6 +2,7 @@
 use crate::config::HttpLimits;
 use crate::rate_limit::RateLimits;
 use crate::security::Site;
+use crate::sfn_errors::Seal;
 use crate::state::AppState;
 use app::surface::{shell, ClientFiles};
 use axum::extract::{Request, State};
@@ -24,8 +25,8 @@ pub fn leptos_options(site_root: &Path, listen: std::net::SocketAddr) -> LeptosO
 }
 
 /// `limits` sets the request budgets; the connection limits are `crate::serve`'s. `site` says how
-/// browsers reach the server (public URL, TLS).
-pub fn router(engine: Engine, leptos_options: LeptosOptions, limits: &HttpLimits, site: Site) -> Router {
+/// browsers reach the server (public URL, TLS); `seal` seals the errors sent back in addresses.
+pub fn router(engine: Engine, leptos_options: LeptosOptions, limits: &HttpLimits, site: Site, seal: Seal) -> Router {
     let state = AppState { leptos_options, engine: engine.clone() };
     let secure = site.is_https();
     let context = move || {
@@ -76,7 +77,7 @@ pub fn router(engine: Engine, leptos_options: LeptosOptions, limits: &HttpLimits
         .nest_service("/pkg", crate::assets::client(&site_root, &[portal, staff, scanner, admin]))
         .fallback_service(crate::assets::public(&site_root, not_found))
         .layer(crate::panics::as_page())
-        .layer(axum::middleware::from_fn(crate::sfn_errors::shape))
+        .layer(axum::middleware::from_fn_with_state(seal, crate::sfn_errors::shape))
         .layer(crate::assets::compression())
         .with_state(state);
     crate::sessions::with_sessions(router, &db, secure)

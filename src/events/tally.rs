@@ -47,6 +47,17 @@ pub fn minute_of(at: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp(seconds - seconds.rem_euclid(60), 0).unwrap_or(at)
 }
 
+/// How long counts are kept: the live page reads today's, nothing reads older ones, and a week
+/// is left for a look at a bad day after the fact.
+pub const KEPT: chrono::Duration = chrono::Duration::days(8);
+
+/// Deletes counts older than [`KEPT`] (a range of the primary key). Several instances may run
+/// it at once. Returns how many rows went.
+pub async fn prune(db: &crate::store::Db, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    crate::on_pool!(db, pool => sqlx::query("DELETE FROM booking_attempts WHERE minute < $1")
+        .bind(minute_of(now - KEPT)).execute(pool).await.map(|r| r.rows_affected()))
+}
+
 /// Writes the counts made since the last flush and publishes [`Change::Bookings`] for each
 /// organization they concern.
 pub async fn flush(engine: &Engine) -> Result<(), sqlx::Error> {

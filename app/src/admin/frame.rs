@@ -47,7 +47,11 @@ fn Header(admin: AdminContext) -> impl IntoView {
             <nav aria-label="Dashboard">
                 <ul>
                     {SECTIONS.iter().map(|&(href, name)| {
-                        let current = move || (here.get() == href).then_some("page");
+                        // The section's own page is "page"; a page inside the section marks it too.
+                        let current = move || {
+                            let path = here.get();
+                            if path == href { Some("page") } else { (super::section_of(&path) == Some(href)).then_some("true") }
+                        };
                         view! { <li><a href=href aria-current=current>{name}</a></li> }
                     }).collect_view()}
                 </ul>

@@ -33,6 +33,16 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("/admin/audit", "Audit log"),
 ];
 
+/// The section a dashboard address belongs to: the one whose address is the longest leading
+/// part of it, on a `/` boundary (`/admin/slots/generate` is in Calendar).
+pub fn section_of(path: &str) -> Option<&'static str> {
+    SECTIONS
+        .iter()
+        .map(|&(href, _)| href)
+        .filter(|href| path == *href || path.strip_prefix(href).is_some_and(|rest| rest.starts_with('/')))
+        .max_by_key(|href| href.len())
+}
+
 #[component]
 pub fn Admin() -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -52,5 +62,19 @@ pub fn Admin() -> impl IntoView {
                 <Route path=path!("/admin/tickets/:code") view=tickets::TicketPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::section_of;
+
+    #[test]
+    fn a_page_belongs_to_the_section_whose_address_leads_its_own() {
+        assert_eq!(section_of("/admin"), Some("/admin"));
+        assert_eq!(section_of("/admin/slots/generate"), Some("/admin/slots"));
+        assert_eq!(section_of("/admin/tickets/TKT-2026-AAAA"), Some("/admin/tickets"));
+        assert_eq!(section_of("/admin/slotsx"), Some("/admin"));
+        assert_eq!(section_of("/reserve"), None);
     }
 }

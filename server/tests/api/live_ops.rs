@@ -126,6 +126,22 @@ backend_tests! {
     }
 }
 
+backend_tests! {
+    async fn booking_attempt_counts_are_kept_eight_days_then_deleted(backend: Backend) {
+        use gatehouse::events::tally;
+        let app = TestApp::with_demo(backend).await;
+        let (id, _) = app.ticket("ACTIVATED").await;
+        let refused = app.reserve(id, app.slot(0, 10).await).await.1;
+        assert_eq!(code_of(&refused), "SLOT_IN_PAST", "10:00 has started: refused, and counted");
+        tally::flush(&app.engine).await.expect("flush");
+        let now = app.engine.now();
+        assert_eq!(tally::prune(&app.engine.db, now).await.expect("prune"), 0, "today's counts stay");
+        let later = now + tally::KEPT + chrono::Duration::minutes(2);
+        assert!(tally::prune(&app.engine.db, later).await.expect("prune") >= 1, "older counts go");
+        assert_eq!(tally::prune(&app.engine.db, later).await.expect("prune"), 0, "and are gone");
+    }
+}
+
 /// The admin's stream on `base`, opened with the admin's session cookie.
 async fn admin_stream(http: &reqwest::Client, base: &str, cookie: &str) -> EventStream {
     let res = http.get(format!("{base}/admin/live/stream")).header(COOKIE, cookie).send().await.expect("request");
@@ -177,7 +193,13 @@ async fn second_instance(app: &TestApp) -> (String, Engine) {
     let addr = listener.local_addr().expect("addr");
     let options = server::router::leptos_options(std::path::Path::new("target/site"), addr);
     let limits = crate::support::no_rate_limits();
-    let router = server::router::router(engine.clone(), options, &limits, server::security::Site::default());
+    let router = server::router::router(
+        engine.clone(),
+        options,
+        &limits,
+        server::security::Site::default(),
+        server::sfn_errors::Seal::ephemeral(),
+    );
     tokio::spawn(server::serve::serve(listener, router, limits, std::future::pending()));
     (format!("http://{addr}"), engine)
 }

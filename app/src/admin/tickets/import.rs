@@ -10,36 +10,32 @@ use gatehouse::tickets::import::RowProblem;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use serde::{Deserialize, Serialize};
 
-/// A file refused for its rows: not an error of the request but the report to show.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Refused {
-    pub message: String,
-    pub problems: Vec<RowProblem>,
-}
+/// Rows named in a refusal: without JavaScript the refusal travels in an address (8 KiB at
+/// most), and the first rows are enough to see what is wrong with a file.
+#[cfg(feature = "ssr")]
+const LISTED_ROWS: usize = 20;
 
 #[server(prefix = "/sfn", endpoint = "admin_import_tickets")]
-pub async fn admin_import_tickets(csrf: String, product: i64, csv: String) -> Result<Option<Refused>, AppError> {
+pub async fn admin_import_tickets(csrf: String, product: i64, csv: String) -> Result<(), AppError> {
     use gatehouse::ids::ProductId;
-    use gatehouse::tickets::import::{import, ImportError};
+    use gatehouse::tickets::import::import;
     let engine = crate::server::ssr::engine()?;
     let admin = crate::admin::access::ssr::admin_write(&engine, &csrf).await?;
-    match import(&engine, admin.orq, Some(admin.user), ProductId(product), csv.as_bytes()).await {
-        Ok(imported) => {
-            leptos_axum::redirect(&format!(
-                "/admin/tickets/import?order={}&activated={}&pending={}",
-                imported.order_id, imported.activated, imported.pending
-            ));
-            Ok(None)
-        }
-        Err(e @ ImportError::BadRows(_)) => {
-            let message = e.to_string();
-            let ImportError::BadRows(problems) = e else { return Err(AppError::unavailable()) };
-            Ok(Some(Refused { message, problems }))
-        }
-        Err(e) => Err(AppError::domain(&e)),
-    }
+    let imported =
+        import(&engine, admin.orq, Some(admin.user), ProductId(product), csv.as_bytes()).await.map_err(|e| {
+            let mut error = AppError::domain(&e);
+            if error.rows.len() > LISTED_ROWS {
+                error.message = format!("{} The first {LISTED_ROWS} are listed.", error.message);
+                error.rows.truncate(LISTED_ROWS);
+            }
+            error
+        })?;
+    leptos_axum::redirect(&format!(
+        "/admin/tickets/import?order={}&activated={}&pending={}",
+        imported.order_id, imported.activated, imported.pending
+    ));
+    Ok(())
 }
 
 #[component]
@@ -69,11 +65,12 @@ pub fn ImportPage() -> impl IntoView {
 fn ImportForm() -> impl IntoView {
     let csrf = use_context::<AdminContext>().map(|c| c.csrf).unwrap_or_default();
     let import = ServerAction::<AdminImportTickets>::new();
-    let problem = move || import.value().get().and_then(Result::err).map(|e| e.message);
-    let report = move || import.value().get().and_then(Result::ok).flatten();
+    let refusal = move || import.value().get().and_then(Result::err);
+    let problem = move || refusal().filter(|e| e.rows.is_empty()).map(|e| e.message);
+    let report = move || refusal().filter(|e| !e.rows.is_empty());
     let text = NodeRef::<leptos::html::Textarea>::new();
     view! {
-        {move || report().map(|r| view! { <Report refused=r/> })}
+        {move || report().map(|r| view! { <Report message=r.message rows=r.rows/> })}
         <ActionForm action=import attr:class="stack">
             <Format/>
             <input type="hidden" name="csrf" value=csrf/>
@@ -103,15 +100,15 @@ fn Format() -> impl IntoView {
 }
 
 #[component]
-fn Report(refused: Refused) -> impl IntoView {
+fn Report(message: String, rows: Vec<RowProblem>) -> impl IntoView {
     view! {
         <section class="report" aria-labelledby="report" role="alert">
-            <h2 id="report">{refused.message}</h2>
+            <h2 id="report">{message}</h2>
             <div class="table-wrap">
                 <table>
                     <thead><tr><th scope="col">"Line"</th><th scope="col">"Code"</th><th scope="col">"Problem"</th><th scope="col">"Reason code"</th></tr></thead>
                     <tbody>
-                        {refused.problems.into_iter().map(|p| view! {
+                        {rows.into_iter().map(|p| view! {
                             <tr>
                                 <th scope="row">{p.line}</th>
                                 <td class="code">{p.code}</td>

@@ -86,9 +86,10 @@ backend_tests! {
     }
 }
 
-/// Without JavaScript an error travels back in the address, as its code alone.
+/// Without JavaScript an error travels back in the address with a seal, and the page it leads
+/// to shows the server's own words.
 #[tokio::test]
-async fn without_javascript_an_error_travels_back_in_the_address_as_its_code_alone() {
+async fn without_javascript_an_error_travels_back_in_the_address_sealed_with_its_words() {
     use base64::Engine as _;
     let app = TestApp::with_demo(Backend::Sqlite).await;
     let (_, code) = app.ticket("ACTIVATED").await;
@@ -103,10 +104,19 @@ async fn without_javascript_an_error_travels_back_in_the_address_as_its_code_alo
         .await
         .expect("request");
     let location = res.headers()["location"].to_str().expect("location").to_string();
-    let err = location.split("__err=").nth(1).expect("an error in the address").split('&').next().unwrap_or_default();
-    let err = err.replace("%3D", "=");
-    let decoded = base64::engine::general_purpose::URL_SAFE.decode(&err).expect("base64");
-    assert_eq!(String::from_utf8(decoded).expect("utf8"), r#"{"code":"INVALID_EMAIL"}"#, "{location}");
+    let query: Vec<(String, String)> =
+        form_urlencoded::parse(location.split_once('?').expect("a query").1.as_bytes()).into_owned().collect();
+    let value = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    assert!(value("__seal").is_some(), "{location}");
+    let decoded = base64::engine::general_purpose::URL_SAFE.decode(value("__err").expect("an error")).expect("base64");
+    let error: serde_json::Value = serde_json::from_slice(&decoded).expect("json");
+    assert_eq!(error["code"], "INVALID_EMAIL", "{error}");
+    let message = error["message"].as_str().expect("its words").to_string();
+    // The address the form came from, with the error added.
+    assert!(location.starts_with(&referer), "{location}");
+    let res = app.browser().get(&location).send().await.expect("request");
+    assert_eq!(res.status().as_u16(), 200, "a sealed address is served as it is");
+    assert!(res.text().await.expect("page").contains(&message), "the page shows the server's words: {message}");
 }
 
 /// A forged address with words of its own is reduced to the code before any page shows it.

@@ -63,7 +63,13 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let options = server::router::leptos_options(std::path::Path::new("target/site"), addr);
-        let app = server::router::router(engine.clone(), options, &limits, server::security::Site::default());
+        let app = server::router::router(
+            engine.clone(),
+            options,
+            &limits,
+            server::security::Site::default(),
+            server::sfn_errors::Seal::ephemeral(),
+        );
         let app = server::prometheus::on_main_listener(app, metrics);
         tokio::spawn(server::serve::serve(listener, app, limits, std::future::pending()));
         TestApp { base: format!("http://{addr}"), http: reqwest::Client::new(), engine, clock, _test_db: test_db }
@@ -86,7 +92,7 @@ impl TestApp {
         let options = server::router::leptos_options(std::path::Path::new("target/site"), addr);
         let limits = no_rate_limits();
         let site = server::security::Site::new(None, true);
-        let app = server::router::router(engine.clone(), options, &limits, site);
+        let app = server::router::router(engine.clone(), options, &limits, site, server::sfn_errors::Seal::ephemeral());
         tokio::spawn(server::serve::serve_with(listener, app, limits, Some(tls.acceptor), std::future::pending()));
         let trusted = reqwest::Certificate::from_pem(cert_pem.as_bytes()).expect("certificate for the client");
         let http = reqwest::Client::builder().add_root_certificate(trusted).build().expect("client");
