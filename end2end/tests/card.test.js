@@ -87,3 +87,26 @@ for (const javaScriptEnabled of [true, false]) {
     await page.context().close();
   });
 }
+
+test("the ticket page's QR code is the ticket, signed, for the visit the page shows", async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 800 }, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  const code = demoCodes(server, 'RESERVED')[0];
+  await page.goto(`${server.base}/ticket?code=${code}`);
+  // The inline SVG as the screen shows it, read by a QR reader on a blank page (the ticket page's
+  // CSP would refuse the reader's script).
+  const png = await page.locator('.qr svg').screenshot();
+  const reader = await browser.newPage();
+  const text = await decodeQrPng(reader, png);
+  await reader.close();
+  assert.ok(text, 'the QR code on the page reads');
+
+  const payload = await verifiedPayload(server, text);
+
+  assert.equal(payload.code, code);
+  const inWords = new Intl.DateTimeFormat('en-US', {
+    weekday: 'long', month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC',
+  }).format(new Date(`${payload.date}T00:00:00Z`));
+  assert.equal((await page.locator('dd.date').textContent()).trim(), inWords);
+  await context.close();
+});

@@ -118,3 +118,81 @@ test('offline, tickets are checked by their signature, admissions wait on the de
     await profile.close();
   }
 });
+
+/// Resolves once the server has the ticket as admitted (its REST check answers ALREADY_VERIFIED);
+/// fails after `ms`.
+async function admittedOnServer(code, ms = 10_000) {
+  const token = server.token('operator');
+  const until = Date.now() + ms;
+  let last;
+  while (Date.now() < until) {
+    last = await server.api('POST', '/api/operator/validate-ticket', { ticket_code: code }, token);
+    if (last.body.error?.code === 'ALREADY_VERIFIED') return last.body.error;
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+  assert.fail(`${code} was not admitted on the server: ${JSON.stringify(last.body)}`);
+}
+
+/// A phone whose scanner works from its own page (no service worker in the way of the test's
+/// network switches): signed in, its keys kept, one admission made offline and waiting.
+async function oneAdmittedOffline(goOffline) {
+  const context = await browser.newContext({ viewport: { width: 360, height: 800 }, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await signIn(page);
+  const admitted = await ticket(0);
+  await goOffline(page);
+  await scan(page, admitted.payload);
+  await page.locator('.result h2', { hasText: 'VALID' }).waitFor();
+  assert.match(await page.locator('.result').textContent(), /Checked offline/);
+  await page.getByRole('button', { name: 'Mark as verified' }).click();
+  assert.match(await result(page, 'ADMITTED'), /Admitted offline/);
+  await page.locator('.waiting', { hasText: '1 admitted offline' }).waitFor();
+  return { context, page, admitted };
+}
+
+test('admissions left waiting are sent when the scanner opens again with the network back', async () => {
+  const { context, page, admitted } = await oneAdmittedOffline(async (p) => {
+    await p.context().setOffline(true);
+    await p.locator('.connection', { hasText: 'Offline' }).waitFor();
+  });
+  try {
+    // The page goes away while offline; the network comes back with no scanner open to hear it.
+    await page.close();
+    await context.setOffline(false);
+    const token = server.token('operator');
+    const before = await server.api('POST', '/api/operator/validate-ticket', { ticket_code: admitted.code }, token);
+    assert.equal(before.body.data?.validation_status, 'VALID', 'not sent yet: ' + JSON.stringify(before.body));
+
+    const reopened = await context.newPage();
+    await reopened.goto(server.base + '/operator/scan');
+    await reopened.locator('section.door[data-keys-kept="true"]').waitFor();
+
+    const verified = await admittedOnServer(admitted.code);
+    assert.equal(verified.operator_name, 'Olivia Operator');
+    await reopened.locator('.waiting').waitFor({ state: 'detached' });
+    assert.match(await reopened.locator('.shift').textContent(), /1 admitted/);
+  } finally {
+    await context.close();
+  }
+});
+
+test('"Send now" sends the admissions waiting on the device', async () => {
+  // The browser believes it is online (no `online` event will come), but Gatehouse cannot be reached.
+  const { context, page, admitted } = await oneAdmittedOffline(async (p) => {
+    await p.route('**/sfn/**', (route) => route.abort('internetdisconnected'));
+  });
+  try {
+    await page.unroute('**/sfn/**');
+    await new Promise((ok) => setTimeout(ok, 1_000));
+    assert.equal(await page.locator('.waiting').count(), 1, 'nothing is sent by itself');
+
+    await page.getByRole('button', { name: 'Send now' }).click();
+
+    await page.locator('.waiting').waitFor({ state: 'detached' });
+    const verified = await admittedOnServer(admitted.code);
+    assert.equal(verified.operator_name, 'Olivia Operator');
+    assert.match(await page.locator('.connection').textContent(), /Online/);
+  } finally {
+    await context.close();
+  }
+});

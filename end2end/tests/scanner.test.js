@@ -10,7 +10,16 @@ before(async () => { server = await startServer(); browser = await launchBrowser
 after(async () => { await browser?.close(); await server?.stop(); });
 
 
-const activated = () => demoCodes(server, 'ACTIVATED').slice(-40)[nextCode++];
+/// An activated demo ticket no test has used; once the demo's list of them runs out, a pending one
+/// paid for (activated) by the admin.
+async function activated() {
+  const listed = demoCodes(server, 'ACTIVATED');
+  if (nextCode < listed.length) return listed[nextCode++];
+  const code = demoCodes(server, 'PENDING_PAYMENT').at(-1 - (nextCode++ - listed.length));
+  const { status, body } = await server.api('POST', `/api/tickets/${code}/activate`, undefined, server.token('admin'));
+  assert.equal(status, 200, JSON.stringify(body));
+  return code;
+}
 
 /// A fresh ticket booked through the REST API for a slot `days` from the test's today.
 async function bookedFor(days) {
@@ -18,7 +27,7 @@ async function bookedFor(days) {
   const slots = (await server.api('GET', `/api/reservation-slots/available?orq=1&month=${day.slice(0, 7)}`)).body.data;
   // The test's clock is 11:00: today's noon slot and later ones are still ahead.
   const slot = slots.find((s) => s.date === day && s.start_time >= '12:00');
-  const code = activated();
+  const code = await activated();
   const { status, body } = await server.api('POST', '/api/reservations/create', {
     ticket_code: code, slot_id: slot.id, customer_email: 'ada@example.com', customer_phone: '+1 202 555 0143',
   });
@@ -26,9 +35,10 @@ async function bookedFor(days) {
   return code;
 }
 
-/// An operator signed in on a phone, on the scanner.
-async function scannerPage() {
+/// An operator signed in on a phone, on the scanner; `prepare` may first set up the context.
+async function scannerPage(prepare = async () => {}) {
   const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+  await prepare(context);
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e.message));
@@ -83,7 +93,8 @@ test('each result state fills the screen with its colour, word and symbol, and a
 
   await typeCode(page, today);
   shown = await result(page, 'ALREADY VERIFIED');
-  assert.match(await shown.textContent(), /Olivia Operator/);
+  // When (the venue's time: the server's clock started at 11:00 in New York) and by whom.
+  assert.match(await shown.locator('.facts').innerText(), /At\s+11:\d\d AM, Wednesday, April 14\s+By\s+Olivia Operator/);
   assert.match(await shown.getAttribute('class'), /\bcaution\b/);
   await shot(page, 'scanner-already-verified');
   await expectAccessible(page, 'already verified');
@@ -97,7 +108,7 @@ test('each result state fills the screen with its colour, word and symbol, and a
   await expectAccessible(page, 'wrong date');
   await page.getByRole('button', { name: 'Scan next' }).click();
 
-  await typeCode(page, activated());
+  await typeCode(page, await activated());
   shown = await result(page, 'NO RESERVATION');
   await shot(page, 'scanner-no-reservation');
   await expectAccessible(page, 'no reservation');
@@ -161,5 +172,64 @@ test('a scan is answered fast: server time over 20 scans', async () => {
   const p95 = times[Math.ceil(times.length * 0.95) - 1];
   console.log(`# scan → result, server round trip: p50 ${times[10]} ms, p95 ${p95} ms`);
   assert.ok(p95 < 300, `p95 ${p95} ms`);
+  await page.context().close();
+});
+
+test('in one-tap mode the next scan replaces the last result, with no tap between', async () => {
+  const page = await scannerPage();
+  await page.locator('summary', { hasText: 'Scanner settings' }).click();
+  await page.getByLabel('One-tap mode').check();
+  await page.locator('h1').click();
+  const [first, second] = [await bookedFor(0), await bookedFor(0)];
+
+  await wedgeScan(page, first);
+  let shown = await result(page, 'ADMITTED');
+  assert.match(await shown.locator('.code').textContent(), new RegExp(first));
+  await wedgeScan(page, second);
+
+  await page.locator('.result .code', { hasText: second }).waitFor({ timeout: 5_000 });
+  shown = await result(page, 'ADMITTED');
+  assert.equal(await page.locator('.result').count(), 1);
+  assert.match(await page.locator('.shift').textContent(), /2 admitted/);
+  await page.context().close();
+});
+
+test('each result beeps and buzzes in its own way where the device can', async () => {
+  // What the page asks of the phone's vibration motor and speaker, recorded (the sound still
+  // plays, to no one).
+  const page = await scannerPage((context) => context.addInitScript(() => {
+    window.signals = [];
+    Navigator.prototype.vibrate = function (pattern) {
+      window.signals.push(['buzz', Array.from(pattern)]);
+      return true;
+    };
+    const Real = window.AudioContext;
+    window.AudioContext = class extends Real {
+      createOscillator() {
+        const oscillator = super.createOscillator();
+        const start = oscillator.start.bind(oscillator);
+        oscillator.start = (when) => {
+          window.signals.push(['beep', oscillator.frequency.value]);
+          return start(when);
+        };
+        return oscillator;
+      }
+    };
+  }));
+  const signalsFor = async (code, headline) => {
+    await page.evaluate(() => { window.signals = []; });
+    await typeCode(page, code);
+    await result(page, headline);
+    const signals = await page.evaluate(() => window.signals);
+    await page.getByRole('button', { name: 'Scan next' }).click();
+    return signals;
+  };
+
+  // Let in: one short high beep and buzz; caution: two; turn away: one long low one.
+  assert.deepEqual(await signalsFor(await bookedFor(0), 'VALID'), [['buzz', [80]], ['beep', 880]]);
+  assert.deepEqual(await signalsFor(await activated(), 'NO RESERVATION'),
+    [['buzz', [80, 80, 80]], ['beep', 660], ['beep', 660]]);
+  assert.deepEqual(await signalsFor(demoCodes(server, 'PENDING_PAYMENT')[0], 'INVALID'), [['buzz', [400]], ['beep', 220]]);
+  assert.deepEqual(page.errors, []);
   await page.context().close();
 });

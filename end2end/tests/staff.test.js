@@ -2,7 +2,10 @@
 // sees who is signed in, and signs out; a wrong password is answered at the form.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, shot, expectAccessible, staffPassword } from './harness.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, launchBrowser, shot, expectAccessible, staffPassword, signInOperator, DEFAULT_NOW } from './harness.js';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -107,5 +110,42 @@ test('five wrong passwords lock the account, and the form says for how long', as
   } finally {
     await context.close();
     await own.stop();
+  }
+});
+
+test("a session ends 8 hours after sign-in by the server's clock", async () => {
+  // One database served three times, each server's clock started at another instant: sign-in at
+  // the test's start, a visit a minute before the 8 hours are up, and one a minute after.
+  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-expiry-'));
+  const instant = (minutes) => new Date(Date.parse(DEFAULT_NOW) + minutes * 60_000).toISOString();
+  let running = null;
+  const serveAt = async (minutes) => {
+    await running?.stop();
+    running = null;
+    running = await startServer({ GATEHOUSE_DATA_DIR: dataDir }, { now: instant(minutes) });
+    // The demo's passwords are in the shared folder (the server's own stays empty).
+    running.dataDir = dataDir;
+    return running;
+  };
+  const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+  const page = await context.newPage();
+  try {
+    await signInOperator(page, await serveAt(0));
+
+    // Cookies are the host's, whatever the port: the same session goes to each later server.
+    let served = await serveAt(8 * 60 - 1);
+    await page.goto(served.base + '/operator');
+    await page.getByRole('heading', { name: 'Signed in as Olivia Operator' }).waitFor();
+
+    served = await serveAt(8 * 60 + 1);
+    await page.goto(served.base + '/operator');
+    await page.getByRole('heading', { name: 'Operator sign-in' }).waitFor();
+    await page.goto(served.base + '/operator/scan');
+    await page.waitForURL(/\/operator\/login$/);
+    await page.getByRole('heading', { name: 'Operator sign-in' }).waitFor();
+  } finally {
+    await context.close();
+    await running?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });

@@ -228,6 +228,75 @@ mod tests {
         let _ = std::fs::remove_dir_all(&folder);
     }
 
+    /// A self-signed pair written as `GATEHOUSE_TLS_CERT` and `GATEHOUSE_TLS_KEY` files, and the
+    /// certificate's fingerprint.
+    fn pem_files(folder: &Path) -> (TlsSetting, String) {
+        let (cert, key) = self_signed(&["localhost".to_string()]).expect("a self-signed pair");
+        let der = CertificateDer::from_pem_slice(cert.as_bytes()).expect("certificate PEM");
+        let (cert_path, key_path) = (folder.join("cert.pem"), folder.join("key.pem"));
+        std::fs::write(&cert_path, cert).expect("write certificate");
+        std::fs::write(&key_path, key).expect("write key");
+        (TlsSetting::Files { cert: cert_path, key: key_path }, fingerprint(&der))
+    }
+
+    fn listen() -> SocketAddr {
+        "127.0.0.1:3443".parse().expect("address")
+    }
+
+    #[test]
+    fn a_certificate_and_key_are_read_from_their_pem_files() {
+        let folder = tempfile::tempdir().expect("temp dir");
+        let (files, written) = pem_files(folder.path());
+
+        let tls = Tls::load(&files, folder.path(), listen()).expect("loaded").expect("TLS on");
+
+        assert_eq!(tls.fingerprint, written);
+        assert!(tls.names.is_empty(), "names are the certificate's own business: {:?}", tls.names);
+    }
+
+    #[test]
+    fn a_missing_or_garbled_pem_file_is_named_with_its_setting() {
+        let folder = tempfile::tempdir().expect("temp dir");
+        let (TlsSetting::Files { cert, key }, _) = pem_files(folder.path()) else { panic!("files") };
+        let missing = folder.path().join("missing.pem");
+        let garbled = folder.path().join("garbled.pem");
+        std::fs::write(&garbled, "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n").expect("write");
+        let empty = folder.path().join("empty.pem");
+        std::fs::write(&empty, "no PEM section here\n").expect("write");
+        let error = |cert: &Path, key: &Path| {
+            let files = TlsSetting::Files { cert: cert.to_path_buf(), key: key.to_path_buf() };
+            let error = Tls::load(&files, folder.path(), listen()).err().expect("refused");
+            (error.var, error.problem)
+        };
+
+        let cases = [
+            (error(&missing, &key), "GATEHOUSE_TLS_CERT", "cannot read PEM certificates from", &missing),
+            (error(&garbled, &key), "GATEHOUSE_TLS_CERT", "cannot read PEM certificates from", &garbled),
+            (error(&empty, &key), "GATEHOUSE_TLS_CERT", "holds no PEM certificate", &empty),
+            (error(&cert, &missing), "GATEHOUSE_TLS_KEY", "cannot read a PEM private key from", &missing),
+            (error(&cert, &garbled), "GATEHOUSE_TLS_KEY", "cannot read a PEM private key from", &garbled),
+            (error(&cert, &cert), "GATEHOUSE_TLS_KEY", "cannot read a PEM private key from", &cert),
+        ];
+        for ((var, problem), wanted_var, wanted, path) in cases {
+            assert_eq!(var, wanted_var, "{problem}");
+            assert!(problem.contains(wanted) && problem.contains(&path.display().to_string()), "{problem}");
+        }
+    }
+
+    #[test]
+    fn a_key_that_is_not_the_certificates_is_refused() {
+        let folder = tempfile::tempdir().expect("temp dir");
+        let (TlsSetting::Files { cert, .. }, _) = pem_files(folder.path()) else { panic!("files") };
+        let (_, other_key) = self_signed(&["localhost".to_string()]).expect("another pair");
+        let key = folder.path().join("other-key.pem");
+        std::fs::write(&key, other_key).expect("write key");
+
+        let error = Tls::load(&TlsSetting::Files { cert, key }, folder.path(), listen()).err().expect("refused");
+
+        assert_eq!(error.var, "GATEHOUSE_TLS_CERT", "{}", error.problem);
+        assert!(error.problem.contains("do not make a TLS configuration"), "{}", error.problem);
+    }
+
     #[test]
     fn the_local_names_include_localhost_and_the_listening_address() {
         let names = local_names("192.168.1.20:443".parse().expect("address"));

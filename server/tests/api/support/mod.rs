@@ -11,6 +11,7 @@ use gatehouse::ids::{OrgId, SlotId, TicketId};
 use gatehouse::tickets::code::TicketCode;
 use gatehouse::Engine;
 use server::config::{HttpLimits, MetricsAccess};
+use server::security::Site;
 use std::sync::Arc;
 
 /// The production limits with both request budgets off.
@@ -45,17 +46,24 @@ impl TestApp {
 
     /// Served as `gatehouse serve` serves: through `server::serve` with these limits.
     pub async fn spawn_with(backend: Backend, limits: HttpLimits) -> TestApp {
-        TestApp::spawn_exposing(backend, limits, &MetricsAccess::default()).await
+        TestApp::spawn_exposing(backend, limits, &MetricsAccess::default(), Site::default()).await
     }
 
     /// With the demo organization, `/metrics` served as `access` says.
     pub async fn with_metrics(backend: Backend, access: MetricsAccess) -> TestApp {
-        let app = TestApp::spawn_exposing(backend, no_rate_limits(), &access).await;
+        let app = TestApp::spawn_exposing(backend, no_rate_limits(), &access, Site::default()).await;
         app.seed_demo().await;
         app
     }
 
-    async fn spawn_exposing(backend: Backend, limits: HttpLimits, metrics: &MetricsAccess) -> TestApp {
+    /// Served over plain HTTP as it is behind a proxy that browsers reach at `public_url`
+    /// (`GATEHOUSE_PUBLIC_URL`).
+    pub async fn behind(backend: Backend, public_url: &str) -> TestApp {
+        let site = Site::new(Some(public_url), false);
+        TestApp::spawn_exposing(backend, no_rate_limits(), &MetricsAccess::default(), site).await
+    }
+
+    async fn spawn_exposing(backend: Backend, limits: HttpLimits, metrics: &MetricsAccess, site: Site) -> TestApp {
         let test_db = TestDb::new(backend).await;
         let clock = ManualClock::at(test_now());
         let engine = Engine::new(test_db.db.clone(), Arc::new(clock.clone()));
@@ -63,13 +71,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let options = server::router::leptos_options(std::path::Path::new("target/site"), addr);
-        let app = server::router::router(
-            engine.clone(),
-            options,
-            &limits,
-            server::security::Site::default(),
-            server::sfn_errors::Seal::ephemeral(),
-        );
+        let app = server::router::router(engine.clone(), options, &limits, site, server::sfn_errors::Seal::ephemeral());
         let app = server::prometheus::on_main_listener(app, metrics);
         tokio::spawn(server::serve::serve(listener, app, limits, std::future::pending()));
         TestApp { base: format!("http://{addr}"), http: reqwest::Client::new(), engine, clock, _test_db: test_db }
@@ -91,7 +93,7 @@ impl TestApp {
         let addr = listener.local_addr().expect("addr");
         let options = server::router::leptos_options(std::path::Path::new("target/site"), addr);
         let limits = no_rate_limits();
-        let site = server::security::Site::new(None, true);
+        let site = Site::new(None, true);
         let app = server::router::router(engine.clone(), options, &limits, site, server::sfn_errors::Seal::ephemeral());
         tokio::spawn(server::serve::serve_with(listener, app, limits, Some(tls.acceptor), std::future::pending()));
         let trusted = reqwest::Certificate::from_pem(cert_pem.as_bytes()).expect("certificate for the client");
