@@ -42,10 +42,16 @@ export function customerFlows(server, browser) {
     }
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.locator('table.calendar').waitFor().catch(async (e) => {
-      // Seen once on a loaded CI machine and not since: say what the page showed instead.
+      // Seen on loaded CI machines: say what the page showed instead, after its header.
       await shot(page, `failed-contact-${Date.now()}`);
-      const said = await page.locator('body').innerText().catch(() => '(no page)');
-      throw new Error(`${e.message}\nat ${page.url()} the page said: ${said.slice(0, 600)}`);
+      const state = await page.evaluate(() => ({
+        hydrated: document.body.hasAttribute('data-hydrated'),
+        email: document.querySelector('#email')?.value,
+        phone: document.querySelector('#phone')?.value,
+        invalid: [...document.querySelectorAll('input:invalid')].map((i) => i.id),
+        card: [...document.querySelectorAll('main .card, body > .card, section.card')].map((c) => c.innerText).join(' | '),
+      })).catch((err) => ({ unreadable: err.message }));
+      throw new Error(`${e.message}\nat ${page.url()}: ${JSON.stringify(state).slice(0, 1200)}; errors: ${page.errors}`);
     });
   }
 

@@ -114,7 +114,12 @@ pub fn ContactForm(
                         aria-describedby="phone-hint"
                         on:input=move |ev| { phone.set(event_target_value(&ev)); edited.update(|e| e.1 = true); }
                         on:change=move |_| check_phone()/>
-                    <p id="phone-hint" class="hint" aria-live="polite">{move || hint(phone_hint())}</p>
+                    // Once a number is being typed its hint keeps a line, empty until the server's
+                    // check answers: the answer, arriving as the field is left for Continue, must
+                    // not move the button from under the finger (or the pointer) pressing it.
+                    <p id="phone-hint" class=move || if edited.get().1 { "hint held" } else { "hint" } aria-live="polite">
+                        {move || hint(phone_hint())}
+                    </p>
                 </div>
                 <button type="submit" disabled=move || action.pending().get()>"Continue"</button>
             </ActionForm>
