@@ -194,7 +194,7 @@ mod tests {
         assert_eq!(code_only_query(&safe), safe, "a code-only address is left as it is");
     }
 
-    fn value<'a>(query: &'a str, key: &str) -> Option<String> {
+    fn value(query: &str, key: &str) -> Option<String> {
         form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == key).map(|(_, v)| v.into_owned())
     }
 
