@@ -1,16 +1,17 @@
 //! `/reserve?ticket=CODE`: enter the code, give contact details, pick a day and a slot, confirm.
 //! Each step is a server-rendered page reached by a link or a form, so the flow completes without
 //! JavaScript; hydrated, the fields check themselves as they are typed.
+use super::brand::VenueBrand;
 use super::calendar::MonthCalendar;
-use super::contact_form::ContactForm;
-use super::ticket_code_field::TicketCodeField;
+use super::contact_form::{ContactForm, EmailAddress};
+use super::ticket_code_field::{about_the_code, TicketCodeField};
 use crate::booking::{booking_step, Book, BookingState, Holder, SaveContact, Step};
 use crate::error::AppError;
 use crate::title::PageTitle;
 use gatehouse::reservation::AlternativeSlot;
 use gatehouse::slots::{Month, SlotAvailability};
 use gatehouse::wording::{self, time_range};
-use leptos::either::{Either, EitherOf4};
+use leptos::either::Either;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -68,13 +69,15 @@ pub fn ReservePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="card">"Loading…"</p> }>
             {move || state.get().map(|found| {
                 match found {
-                    Ok(None) => EitherOf4::A(view! { <TicketEntry problem=None value=String::new() date=param("date")/> }),
-                    Err(e) => EitherOf4::B(view! { <TicketEntry problem=Some(e) value=param("ticket").unwrap_or_default() date=param("date")/> }),
-                    Ok(Some(Step::Show(s))) => EitherOf4::C(view! { <Steps state=*s actions=Actions { book, save_contact }/> }),
+                    // Each step's view type-erased: nested whole, the page's render ran out of
+                    // stack in debug builds.
+                    Ok(None) => view! { <TicketEntry problem=None value=String::new() date=param("date")/> }.into_any(),
+                    Err(e) => view! { <TicketEntry problem=Some(e) value=param("ticket").unwrap_or_default() date=param("date")/> }.into_any(),
+                    Ok(Some(Step::Show(s))) => view! { <Steps state=*s actions=Actions { book, save_contact }/> }.into_any(),
                     // Shown only for the moment before the redirect lands.
-                    Ok(Some(Step::Elsewhere(to))) => EitherOf4::D(view! {
+                    Ok(Some(Step::Elsewhere(to))) => view! {
                         <p class="card"><a href=to>"Go to your ticket"</a></p>
-                    }),
+                    }.into_any(),
                 }
             })}
         </Suspense>
@@ -85,18 +88,23 @@ pub fn ReservePage() -> impl IntoView {
 #[component]
 fn TicketEntry(problem: Option<AppError>, value: String, date: Option<String>) -> impl IntoView {
     let date = date.as_deref().and_then(gatehouse::wire::parse_date);
+    // A refusal of the code itself is said at the field; anything else above the form.
+    let (banner, refused) = match problem {
+        Some(e) if about_the_code(&e) => (None, Some(e.message)),
+        other => (other, None),
+    };
     view! {
         <section class="card" aria-labelledby="entry-title">
-            <p class="brand">"Book your visit"</p>
+            <VenueBrand/>
             <StageIndicator current=Stage::Ticket/>
             <h1 id="entry-title" tabindex="-1">"Enter your ticket code"</h1>
             {date.map(|d| view! {
                 <p class="chosen">"You chose "<strong>{wording::day_and_date(d)}</strong>": enter your ticket code to see its times."</p>
             })}
-            {problem.map(|e| view! { <p class="problem" role="alert">{e.message}</p> })}
+            {banner.map(|e| view! { <p class="problem" role="alert">{e.message}</p> })}
             <form method="get" action="/reserve" class="stack">
                 {date.map(|d| view! { <input type="hidden" name="date" value=d.to_string()/> })}
-                <TicketCodeField name="ticket" value=value/>
+                <TicketCodeField name="ticket" value=value refused=refused/>
                 <button type="submit">"Continue"</button>
             </form>
         </section>
@@ -129,11 +137,10 @@ fn Steps(state: BookingState, actions: Actions) -> impl IntoView {
         </header>
     };
     if contact.is_none() && !changing {
-        return Either::Left(
-            view! { {header} <ContactForm ticket=state.ticket_code.clone() action=actions.save_contact draft=state.draft.clone() date=state.date/> },
-        );
+        return view! { {header} <ContactForm ticket=state.ticket_code.clone() action=actions.save_contact draft=state.draft.clone() date=state.date/> }
+            .into_any();
     }
-    Either::Right(view! {
+    view! {
         {header}
         {state.current.clone().map(|r| view! {
             <section class="card current">
@@ -144,18 +151,19 @@ fn Steps(state: BookingState, actions: Actions) -> impl IntoView {
         })}
         {contact.map(|(email, phone)| view! {
             <section class="card contact-summary">
-                <p>"Contact: "{email}" · "{phone}" "
+                <p>"Contact: "<EmailAddress address=email/>" · "{phone}" "
                    {(!changing).then(|| view! { <a href=format!("/reserve?ticket={}&edit=contact", state.ticket_code)>"Change"</a> })}
                 </p>
             </section>
         })}
         <BookProblem actions=actions holder=state.holder.clone()/>
         {match state.chosen.clone() {
-            Some(slot) => Either::Left(view! { <Confirm state=state chosen=slot actions=actions/> }),
+            Some(slot) => view! { <Confirm state=state chosen=slot actions=actions/> }.into_any(),
             // Side by side on a desktop (style/main.css), one above the other on a phone.
-            None => Either::Right(view! { <div class="pick"><MonthCalendar state=state.clone()/> <SlotList state=state/></div> }),
+            None => view! { <div class="pick"><MonthCalendar state=state.clone()/> <SlotList state=state/></div> }.into_any(),
         }}
-    })
+    }
+    .into_any()
 }
 
 #[component]
@@ -227,7 +235,7 @@ fn Confirm(state: BookingState, chosen: SlotAvailability, actions: Actions) -> i
                 <dt>"Date"</dt><dd>{wording::full_date(slot.date)}</dd>
                 <dt>"Time"</dt><dd>{time_range(slot.start_time, slot.end_time)}" ("{state.time_zone.clone()}")"</dd>
                 <dt>"Where"</dt><dd>{state.venue.clone()}", "{state.address.clone()}</dd>
-                <dt>"Email"</dt><dd>{email}</dd>
+                <dt>"Email"</dt><dd><EmailAddress address=email/></dd>
                 <dt>"Phone"</dt><dd>{phone}</dd>
             </dl>
             {state.final_notice.clone().map(|text| view! { <p class="warning" role="note">{text}</p> })}
