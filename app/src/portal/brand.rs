@@ -15,12 +15,9 @@ impl VenueName {
     }
 }
 
+/// Read inside the page's `Suspense`, which waits for the name as for the page's own data.
 #[component]
 pub fn VenueBrand() -> impl IntoView {
     let VenueName(name) = expect_context();
-    view! {
-        <Suspense fallback=|| ()>
-            <p class="brand">{move || name.get().and_then(Result::ok).unwrap_or_else(|| "Gatehouse".into())}</p>
-        </Suspense>
-    }
+    view! { <p class="brand">{move || name.get().and_then(Result::ok).unwrap_or_else(|| "Gatehouse".into())}</p> }
 }

@@ -11,7 +11,7 @@ use crate::title::PageTitle;
 use gatehouse::reservation::AlternativeSlot;
 use gatehouse::slots::{Month, SlotAvailability};
 use gatehouse::wording::{self, time_range};
-use leptos::either::Either;
+use leptos::either::{Either, EitherOf4};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -69,15 +69,13 @@ pub fn ReservePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="card">"Loading…"</p> }>
             {move || state.get().map(|found| {
                 match found {
-                    // Each step's view type-erased: nested whole, the page's render ran out of
-                    // stack in debug builds.
-                    Ok(None) => view! { <TicketEntry problem=None value=String::new() date=param("date")/> }.into_any(),
-                    Err(e) => view! { <TicketEntry problem=Some(e) value=param("ticket").unwrap_or_default() date=param("date")/> }.into_any(),
-                    Ok(Some(Step::Show(s))) => view! { <Steps state=*s actions=Actions { book, save_contact }/> }.into_any(),
+                    Ok(None) => EitherOf4::A(view! { <TicketEntry problem=None value=String::new() date=param("date")/> }),
+                    Err(e) => EitherOf4::B(view! { <TicketEntry problem=Some(e) value=param("ticket").unwrap_or_default() date=param("date")/> }),
+                    Ok(Some(Step::Show(s))) => EitherOf4::C(view! { <Steps state=*s actions=Actions { book, save_contact }/> }),
                     // Shown only for the moment before the redirect lands.
-                    Ok(Some(Step::Elsewhere(to))) => view! {
+                    Ok(Some(Step::Elsewhere(to))) => EitherOf4::D(view! {
                         <p class="card"><a href=to>"Go to your ticket"</a></p>
-                    }.into_any(),
+                    }),
                 }
             })}
         </Suspense>
@@ -137,10 +135,11 @@ fn Steps(state: BookingState, actions: Actions) -> impl IntoView {
         </header>
     };
     if contact.is_none() && !changing {
-        return view! { {header} <ContactForm ticket=state.ticket_code.clone() action=actions.save_contact draft=state.draft.clone() date=state.date/> }
-            .into_any();
+        return Either::Left(
+            view! { {header} <ContactForm ticket=state.ticket_code.clone() action=actions.save_contact draft=state.draft.clone() date=state.date/> },
+        );
     }
-    view! {
+    Either::Right(view! {
         {header}
         {state.current.clone().map(|r| view! {
             <section class="card current">
@@ -158,12 +157,11 @@ fn Steps(state: BookingState, actions: Actions) -> impl IntoView {
         })}
         <BookProblem actions=actions holder=state.holder.clone()/>
         {match state.chosen.clone() {
-            Some(slot) => view! { <Confirm state=state chosen=slot actions=actions/> }.into_any(),
+            Some(slot) => Either::Left(view! { <Confirm state=state chosen=slot actions=actions/> }),
             // Side by side on a desktop (style/main.css), one above the other on a phone.
-            None => view! { <div class="pick"><MonthCalendar state=state.clone()/> <SlotList state=state/></div> }.into_any(),
+            None => Either::Right(view! { <div class="pick"><MonthCalendar state=state.clone()/> <SlotList state=state/></div> }),
         }}
-    }
-    .into_any()
+    })
 }
 
 #[component]
