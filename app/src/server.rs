@@ -21,11 +21,10 @@ pub struct StartPage {
 
 #[server(prefix = "/sfn", endpoint = "venue_overview")]
 pub async fn venue_overview() -> Result<StartPage, AppError> {
-    use gatehouse::{org, slots};
+    use gatehouse::slots;
     let engine = ssr::engine()?;
     let now = engine.now();
-    let organization = org::default_organization(&engine.db).await.map_err(ssr::storage)?.ok_or_else(ssr::no_venue)?;
-    let venue = org::main_venue(&engine.db, organization.id).await.map_err(ssr::storage)?.ok_or_else(ssr::no_venue)?;
+    let (organization, venue) = ssr::main_venue(&engine).await?;
     let today = venue.today(now);
     // The start page looks a week ahead.
     let to = today + chrono::Duration::days(7);
@@ -47,6 +46,15 @@ pub async fn venue_overview() -> Result<StartPage, AppError> {
         today,
         days: slots::day_summaries(&slots),
     })
+}
+
+/// The venue's name, which every portal page shows: the pages whose own data does not carry it
+/// (the ticket entry, a refused look-up, a missing page) take it from here.
+#[server(prefix = "/sfn", endpoint = "venue_name")]
+pub async fn venue_name() -> Result<String, AppError> {
+    let engine = ssr::engine()?;
+    let (_, venue) = ssr::main_venue(&engine).await?;
+    Ok(venue.name)
 }
 
 /// A ticket as its holder sees it, with the QR code to show at the door once reserved.
@@ -125,7 +133,7 @@ pub async fn lookup_ticket(code: String, manage: Option<String>) -> Result<Ticke
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::AppError;
-    use gatehouse::Engine;
+    use gatehouse::{org, Engine};
     use leptos::prelude::use_context;
     use std::net::{IpAddr, Ipv4Addr};
 
@@ -150,6 +158,13 @@ pub mod ssr {
     pub fn storage(e: impl std::fmt::Display) -> AppError {
         tracing::error!(error = %e, "storage failure in a server function");
         AppError::unavailable()
+    }
+
+    /// The organization the portal serves and its main venue.
+    pub async fn main_venue(engine: &Engine) -> Result<(org::Organization, org::Venue), AppError> {
+        let organization = org::default_organization(&engine.db).await.map_err(storage)?.ok_or_else(no_venue)?;
+        let venue = org::main_venue(&engine.db, organization.id).await.map_err(storage)?.ok_or_else(no_venue)?;
+        Ok((organization, venue))
     }
 
     pub fn no_venue() -> AppError {

@@ -1,14 +1,43 @@
 // What a visitor reads at each step (issue 11 §3): a calendar that opens where there is
 // something to book, a warning before booking a visit that cannot be changed, no step that can
-// only fail, and words instead of machine names. Hydrated and without JavaScript.
+// only fail, words instead of machine names, each message once, and the venue's name on every
+// page. Hydrated and without JavaScript.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, shot, venueDate, bookableDay, DEFAULT_NOW } from './harness.js';
+import { startServer, launchBrowser, shot, venueDate, bookableDay, demoCodes, DEFAULT_NOW } from './harness.js';
 import { customerFlows } from './flows.js';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser.close(); });
+
+const LONG_EMAIL = 'ada.lovelace.of.the.analytical.engine@example.com';
+const TYPO = 'TKT-0000-000000-000000-00001';
+const NO_SUCH_TICKET = 'TKT-0000-000000-000000-00000';
+
+/// Where the text of `selector` wraps on screen: the text before each line break, found from
+/// each character's own box (a new line starts where a character's top moves down).
+async function lineBreaks(page, selector) {
+  return page.locator(selector).evaluate((element) => {
+    const chars = [];
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (let i = 0; i < node.length; i++) {
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        chars.push([node.data[i], range.getBoundingClientRect().top]);
+      }
+    }
+    const text = chars.map(([c]) => c).join('');
+    return chars.flatMap(([, top], i) => (i > 0 && top > chars[i - 1][1] + 1 ? [text.slice(0, i)] : []));
+  });
+}
+
+/// How often `text` appears in what the page's main part says.
+async function timesSaid(page, text) {
+  return (await page.locator('main').innerText()).split(text).length - 1;
+}
 
 for (const javaScriptEnabled of [true, false]) {
   const tag = javaScriptEnabled ? 'js' : 'nojs';
@@ -22,6 +51,129 @@ for (const javaScriptEnabled of [true, false]) {
       assert.match(await page.locator('#calendar-title').textContent(), /December 2026/);
       assert.ok(await page.locator('td.day.available a, td.day.limited a').count() > 0, 'bookable days on the first month shown');
       await shot(page, `clarity-${tag}-month-end-calendar`);
+      await page.context().close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test(`on a month's last evening the change calendar opens on the next month too, where places are (${tag})`, async () => {
+    const server = await startServer({}, { now: '2026-11-30T23:30:00-05:00' });
+    try {
+      const flows = customerFlows(server, browser);
+      const page = await flows.phonePage(javaScriptEnabled);
+      await flows.giveContact(page, flows.activated());
+      await (await bookableDay(page, server)).click();
+      await page.locator('.slot a.button').first().click();
+      await page.getByRole('button', { name: 'Confirm reservation' }).click();
+      await page.waitForURL(/booked=1/);
+      await page.getByRole('link', { name: 'Change date or time' }).click();
+      await page.locator('.current').waitFor();
+      assert.match(await page.locator('#calendar-title').textContent(), /December 2026/);
+      assert.ok(await page.locator('td.day.available a, td.day.limited a').count() > 0, 'bookable days on the first month shown');
+      await shot(page, `clarity-${tag}-month-end-change-calendar`);
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test(`a long email address wraps between its words on a phone, never inside one, wherever it is shown (${tag})`, async () => {
+    const server = await startServer();
+    try {
+      const flows = customerFlows(server, browser);
+      const page = await flows.phonePage(javaScriptEnabled);
+      await page.goto(`${server.base}/reserve?ticket=${flows.activated()}`);
+      if (javaScriptEnabled) await flows.hydrated(page);
+      await page.fill('#email', LONG_EMAIL);
+      await page.fill('#phone', '(202) 555-0143');
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.locator('table.calendar').waitFor();
+      // Its part before the "@" alone is wider (310 px) than a 360 px screen's card (293 px): it
+      // wraps between the words of the address, never inside one.
+      const betweenWords = async (where, selector) => {
+        const breaks = await lineBreaks(page, selector);
+        assert.ok(breaks.length > 0, `${where}: the address wraps on a phone`);
+        assert.deepEqual(breaks.filter((before) => !/[@.]$/.test(before)), [], `${where}: no break inside a word`);
+      };
+      await betweenWords('contact summary', '.contact-summary .email');
+      await (await bookableDay(page, server)).click();
+      await page.locator('.slot a.button').first().click();
+      await page.getByRole('heading', { name: 'Reservation summary' }).waitFor();
+      await betweenWords('reservation summary', '.facts .email');
+      await shot(page, `clarity-${tag}-long-email-summary`);
+      await page.getByRole('button', { name: 'Confirm reservation' }).click();
+      await page.waitForURL(/booked=1/);
+      await page.locator('.status').waitFor();
+      await betweenWords('ticket page', '.facts .email');
+      await shot(page, `clarity-${tag}-long-email-ticket`);
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test(`a refused code is said once, at its field, with no "looks right" until it is edited (${tag})`, async () => {
+    const server = await startServer();
+    try {
+      const flows = customerFlows(server, browser);
+      const page = await flows.phonePage(javaScriptEnabled);
+      for (const path of ['/ticket?code=', '/reserve?ticket=']) {
+        await page.goto(`${server.base}${path}${TYPO}`);
+        if (javaScriptEnabled) await flows.hydrated(page);
+        assert.equal(await timesSaid(page, 'This code has a typo'), 1, `${path}: the typo is said once`);
+        assert.match(await page.locator('#ticket-code-hint').textContent(), /This code has a typo/, `${path}: at the field`);
+        assert.equal(await page.locator('#ticket-code').getAttribute('aria-invalid'), 'true', path);
+
+        await page.goto(`${server.base}${path}${NO_SUCH_TICKET}`);
+        if (javaScriptEnabled) await flows.hydrated(page);
+        assert.equal(await timesSaid(page, 'Invalid ticket code'), 1, `${path}: the refusal is said once`);
+        assert.match(await page.locator('#ticket-code-hint').textContent(), /Invalid ticket code/, `${path}: at the field`);
+        assert.equal(await timesSaid(page, 'looks right'), 0, `${path}: no green tick beside the refusal`);
+        await shot(page, `clarity-${tag}-refused-code${path.replace(/\W+/g, '-')}`);
+        if (javaScriptEnabled) {
+          // Edited, the field checks the code as typed again.
+          await page.fill('#ticket-code', demoCodes(server, 'ACTIVATED')[0]);
+          await page.locator('#ticket-code-hint .ok').waitFor();
+          assert.match(await page.locator('#ticket-code-hint').textContent(), /looks right/);
+          assert.equal(await page.locator('#ticket-code').getAttribute('aria-invalid'), null);
+        }
+      }
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test(`every portal page carries the venue's name: ticket entry, a refused code, a failed look-up, a missing page (${tag})`, async () => {
+    const server = await startServer();
+    try {
+      const flows = customerFlows(server, browser);
+      const page = await flows.phonePage(javaScriptEnabled);
+      const asked = [];
+      page.on('request', (r) => { if (r.url().includes('/sfn/venue_name')) asked.push(r.url()); });
+      for (const path of ['/reserve', `/reserve?ticket=${NO_SUCH_TICKET}`, `/ticket?code=${NO_SUCH_TICKET}`, '/no-such-page']) {
+        await page.goto(server.base + path);
+        if (javaScriptEnabled) await flows.hydrated(page);
+        assert.equal((await page.locator('main .brand').first().textContent()).trim(), 'Harbor Museum of Light', path);
+        assert.doesNotMatch(await page.locator('main').innerText(), /Gatehouse/, `${path}: the venue's name, not the software's`);
+      }
+      await shot(page, `clarity-${tag}-404-venue`);
+      if (javaScriptEnabled) {
+        // Moving within the portal keeps the name the first page brought.
+        await page.goto(`${server.base}/reserve`);
+        await flows.hydrated(page);
+        await page.fill('#ticket-code', TYPO);
+        await page.getByRole('button', { name: 'Continue' }).click();
+        await page.waitForURL(/ticket=/);
+        await page.locator('#ticket-code-hint .problem').waitFor();
+        assert.equal((await page.locator('main .brand').first().textContent()).trim(), 'Harbor Museum of Light');
+      }
+      assert.deepEqual(asked, [], 'the name comes with the page: no request of its own');
+      assert.deepEqual(page.errors, []);
       await page.context().close();
     } finally {
       await server.stop();

@@ -3,12 +3,16 @@
 import assert from 'node:assert/strict';
 import { shot, demoCodes, expectAccessible, decodeQrPng, verifiedPayload, bookableDay } from './harness.js';
 
+/// The screens the flows run on: a phone (the issue's 360 px) and a desktop.
+export const PHONE = { width: 360, height: 800 };
+export const DESKTOP = { width: 1280, height: 800 };
+
 export function customerFlows(server, browser) {
   let nextActivated = 0;
   const activated = () => demoCodes(server, 'ACTIVATED')[nextActivated++];
 
-  async function phonePage(javaScriptEnabled = true) {
-    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 360, height: 800 } });
+  async function phonePage(javaScriptEnabled = true, viewport = PHONE) {
+    const context = await browser.newContext({ javaScriptEnabled, viewport });
     const page = await context.newPage();
     page.noJs = !javaScriptEnabled;
     page.errors = [];
@@ -71,16 +75,33 @@ export function customerFlows(server, browser) {
     assert.deepEqual(outside, [], `${step}: these stick out of their card`);
   }
 
-  async function bookWholeFlow(javaScriptEnabled, code, label = '') {
+  /// On a phone each action button spans its card's content box (§3.8b): one thumb-wide row each.
+  async function assertFullWidthButtons(page, step) {
+    const buttons = await page.evaluate(() => [...document.querySelectorAll('.card .actions > .button, .card .actions > button')]
+      .filter((e) => e.offsetParent)
+      .map((e) => {
+        const card = e.closest('.card');
+        const style = getComputedStyle(card);
+        const content = card.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return [e.textContent.trim(), e.getBoundingClientRect().width, content];
+      }));
+    assert.ok(buttons.length >= 4, `${step}: the action buttons are there (${buttons.map(([name]) => name)})`);
+    const narrower = buttons.filter(([, width, content]) => Math.abs(width - content) > 1)
+      .map(([name, width, content]) => `${name}: ${width} of ${content} px`);
+    assert.deepEqual(narrower, [], `${step}: these buttons do not span their card`);
+  }
+
+  async function bookWholeFlow(javaScriptEnabled, code, label = '', viewport = PHONE) {
     const tag = label + (javaScriptEnabled ? 'js' : 'nojs');
-    const page = await phonePage(javaScriptEnabled);
+    const page = await phonePage(javaScriptEnabled, viewport);
     await giveContact(page, code, tag);
     await shot(page, `reserve-${tag}-2-calendar`);
     await assertFitsCards(page, 'calendar');
     await expectAccessible(page, 'calendar');
     await (await bookableDay(page, server)).click();
     await page.locator('.slots').waitFor();
-    // On a phone the day's times sit below the calendar: tapping a day brings them into view.
+    // On a phone the day's times sit below the calendar: tapping a day brings them into view (on a
+    // desktop they sit beside it, in view already).
     await page.waitForFunction(() => {
       const top = document.querySelector('#slots-title').getBoundingClientRect().top;
       return top >= 0 && top < window.innerHeight / 2;
@@ -118,7 +139,8 @@ export function customerFlows(server, browser) {
     await assertFitsCards(page, 'ticket page');
     await expectAccessible(page, 'ticket page');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `page is ${overflow}px wider than a 360px screen`);
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than a ${viewport.width}px screen`);
+    if (viewport.width <= 600) await assertFullWidthButtons(page, 'ticket page');
     const small = await page.evaluate(() => [...document.querySelectorAll('main a, main button, main input, main select')]
       .filter((e) => e.offsetParent && !e.closest('p, dd, .legend'))
       .map((e) => [e.textContent.trim() || e.id, e.getBoundingClientRect().height])
@@ -128,9 +150,9 @@ export function customerFlows(server, browser) {
     await page.context().close();
   }
 
-  async function changeThenCancel(javaScriptEnabled, label = '') {
+  async function changeThenCancel(javaScriptEnabled, label = '', viewport = PHONE) {
     const tag = label + (javaScriptEnabled ? 'js' : 'nojs');
-    const page = await phonePage(javaScriptEnabled);
+    const page = await phonePage(javaScriptEnabled, viewport);
     const code = activated();
     await giveContact(page, code);
     await (await bookableDay(page, server)).click();
@@ -165,7 +187,13 @@ export function customerFlows(server, browser) {
     await page.getByText('Your visit has been moved').waitFor();
     assert.notEqual(await page.locator('.facts').textContent(), firstTime);
     assert.equal(await page.locator('.status').textContent(), 'Visit booked');
+    assert.doesNotMatch(await page.locator('main').textContent(), /Reservation confirmed/,
+      'a moved visit is not "confirmed" as well');
     await shot(page, `manage-${tag}-2-moved`);
+    // Cancel is visibly the destructive one, on every screen.
+    const colour = (name) => page.getByRole('link', { name }).evaluate((e) => getComputedStyle(e).color);
+    assert.equal(await colour('Cancel reservation'), 'rgb(161, 26, 26)', 'Cancel is in the colour of loss');
+    assert.notEqual(await colour('Change date or time'), await colour('Cancel reservation'), 'Cancel is not dressed like Change');
 
     // Then cancel it: asked first, then the ticket is free to book again.
     await page.getByRole('link', { name: 'Cancel reservation' }).click();

@@ -1,9 +1,10 @@
 // The customer's booking flow, end to end against the real server and database: hydrated and
-// with JavaScript disabled, on a phone-sized screen, with axe-core checking every page.
+// with JavaScript disabled on a phone-sized screen, hydrated on a desktop, with axe-core checking
+// every page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, shot, demoCodes, expectAccessible, bookableDay } from './harness.js';
-import { customerFlows } from './flows.js';
+import { customerFlows, DESKTOP } from './flows.js';
 
 let server, browser, admin, flows;
 before(async () => {
@@ -20,6 +21,10 @@ test('a customer books a visit from ticket code to reservation, hydrated', async
 
 test('the same flow completes with JavaScript disabled', async () => {
   await flows.bookWholeFlow(false, flows.activated());
+});
+
+test('on a desktop (1280×800) a customer books a visit from ticket code to reservation, hydrated', async () => {
+  await flows.bookWholeFlow(true, flows.activated(), 'desktop-', DESKTOP);
 });
 
 test('contact details are checked as they are typed, the phone against its country as the field is left', async () => {
@@ -109,11 +114,11 @@ test('an address the browser would let through is refused by the server at the e
 test('an unknown or mistyped code is refused with the reason, and nothing else shows', async () => {
   const page = await flows.phonePage(false);
   await page.goto(`${server.base}/reserve?ticket=TKT-0000-000000-000000-00000`);
-  assert.equal(await page.getByRole('alert').textContent(), 'Invalid ticket code. Please check and try again.');
+  assert.equal(await page.locator('#ticket-code-hint').textContent(), '✗ Invalid ticket code. Please check and try again.');
   await expectAccessible(page, 'unknown code');
   await shot(page, 'reserve-unknown-code');
   await page.goto(`${server.base}/reserve?ticket=TKT-0000-000000-000000-00001`);
-  assert.match(await page.getByRole('alert').textContent(), /typo/i);
+  assert.match(await page.locator('#ticket-code-hint').textContent(), /typo/i);
   assert.equal(await page.locator('table.calendar').count(), 0);
   // A ticket that exists but cannot be booked goes to its own page, which says why in words and
   // offers only what can succeed: the booking form could only lead back here.
@@ -274,6 +279,10 @@ test('a booked visit can be changed and then cancelled, hydrated', async () => {
 
 test('changing and cancelling work with JavaScript disabled', async () => {
   await flows.changeThenCancel(false);
+});
+
+test('on a desktop (1280×800) a booked visit can be changed and then cancelled, hydrated', async () => {
+  await flows.changeThenCancel(true, 'desktop-', DESKTOP);
 });
 
 test('inside the change cut-off the ticket page says the visit can no longer be changed', async () => {

@@ -219,7 +219,9 @@ impl Config {
                     problem: format!("'{cutoff_text}' is not a whole number of hours from 0 to {MAX_CUTOFF_HOURS}"),
                 }
             })?;
-        let test_clock_start = var("GATEHOUSE_TEST_CLOCK_START").map(|text| test_clock_start(&text)).transpose()?;
+        let test_clock_start = var("GATEHOUSE_TEST_CLOCK_START")
+            .map(|text| test_clock_start(&text, TestSettings::of_this_build()))
+            .transpose()?;
         let tls = TlsSetting::parse(
             var("GATEHOUSE_TLS").as_deref(),
             var("GATEHOUSE_TLS_CERT").as_deref(),
@@ -249,11 +251,28 @@ impl Config {
     }
 }
 
+/// Whether this binary accepts test-only settings: a debug build does, a release build never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TestSettings {
+    Allowed,
+    Refused,
+}
+
+impl TestSettings {
+    fn of_this_build() -> Self {
+        if cfg!(debug_assertions) {
+            Self::Allowed
+        } else {
+            Self::Refused
+        }
+    }
+}
+
 /// Browser tests run the real server on chosen days (a month's last evening, the DST changes).
 /// A release binary refuses the setting: a venue's clock is never anything but the real one.
-fn test_clock_start(text: &str) -> Result<chrono::DateTime<chrono::Utc>, ConfigError> {
+fn test_clock_start(text: &str, settings: TestSettings) -> Result<chrono::DateTime<chrono::Utc>, ConfigError> {
     const VAR: &str = "GATEHOUSE_TEST_CLOCK_START";
-    if !cfg!(debug_assertions) {
+    if settings == TestSettings::Refused {
         return Err(ConfigError { var: VAR, problem: "is for test builds only; unset it in production".into() });
     }
     chrono::DateTime::parse_from_rfc3339(text.trim()).map(|t| t.to_utc()).map_err(|_| ConfigError {
@@ -341,13 +360,16 @@ mod tests {
     }
 
     #[test]
-    fn the_test_clock_takes_an_rfc3339_instant_in_test_builds_only() {
-        let start = test_clock_start("2026-11-30T23:30:00-05:00");
-        if cfg!(debug_assertions) {
-            assert_eq!(start.map(|t| t.to_rfc3339()).ok(), Some("2026-12-01T04:30:00+00:00".into()));
-            assert!(test_clock_start("yesterday").is_err());
-        } else {
-            assert!(start.is_err());
-        }
+    fn a_build_that_allows_test_settings_takes_the_test_clock_as_an_rfc3339_instant() {
+        let start = test_clock_start("2026-11-30T23:30:00-05:00", TestSettings::Allowed);
+        assert_eq!(start.map(|t| t.to_rfc3339()).ok(), Some("2026-12-01T04:30:00+00:00".into()));
+        assert!(test_clock_start("yesterday", TestSettings::Allowed).is_err());
+    }
+
+    #[test]
+    fn a_build_that_refuses_test_settings_refuses_even_a_valid_test_clock() {
+        let error = test_clock_start("2026-11-30T23:30:00-05:00", TestSettings::Refused).expect_err("refused");
+        assert_eq!(error.var, "GATEHOUSE_TEST_CLOCK_START");
+        assert!(error.problem.contains("test builds only"), "{}", error.problem);
     }
 }

@@ -40,7 +40,9 @@ fn main() -> ExitCode {
             .unwrap_or_default();
         tracing::error!(at = %at, "panic: {what}");
     }));
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    // Rendering a page polls its view's nested futures on a worker's stack; unoptimised (the
+    // debug build the browser tests run), the booking steps' page needs more than the default 2 MiB.
+    let runtime = match tokio::runtime::Builder::new_multi_thread().thread_stack_size(8 << 20).enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("gatehouse: cannot start the runtime: {e}");

@@ -126,3 +126,12 @@ pub fn ContactForm(
         </section>
     }
 }
+
+/// An email address as shown back to its owner: a narrow screen wraps it between its words, after
+/// the "@" or a ".", never inside one (style/main.css breaks a word only when it alone is wider
+/// than the line).
+#[component]
+pub fn EmailAddress(address: String) -> impl IntoView {
+    let words: Vec<String> = address.split_inclusive(['@', '.']).map(str::to_string).collect();
+    view! { <span class="email">{words.into_iter().map(|word| view! { {word}<wbr/> }).collect_view()}</span> }
+}

@@ -1,4 +1,5 @@
 //! The customer portal: the start page, booking and changing a visit, and the ticket page.
+pub mod brand;
 pub mod calendar;
 pub mod contact_form;
 pub mod home;
@@ -19,6 +20,7 @@ pub const SURFACE: &str = "portal";
 pub fn Portal() -> impl IntoView {
     #[cfg(feature = "ssr")]
     leptos_meta::provide_meta_context();
+    brand::VenueName::provide();
     view! {
         <Router>
             <main id="main">

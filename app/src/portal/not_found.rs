@@ -1,3 +1,4 @@
+use super::brand::VenueBrand;
 use crate::title::PageTitle;
 use leptos::prelude::*;
 
@@ -10,7 +11,7 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <PageTitle text="Page not found"/>
         <section class="card">
-            <p class="brand">"Gatehouse"</p>
+            <Suspense fallback=|| ()><VenueBrand/></Suspense>
             <h1>"Page not found"</h1>
             <p>"There is nothing at this address. "<a href="/">"Go to the start page"</a>"."</p>
         </section>

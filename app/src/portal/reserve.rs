@@ -1,9 +1,10 @@
 //! `/reserve?ticket=CODE`: enter the code, give contact details, pick a day and a slot, confirm.
 //! Each step is a server-rendered page reached by a link or a form, so the flow completes without
 //! JavaScript; hydrated, the fields check themselves as they are typed.
+use super::brand::VenueBrand;
 use super::calendar::MonthCalendar;
-use super::contact_form::ContactForm;
-use super::ticket_code_field::TicketCodeField;
+use super::contact_form::{ContactForm, EmailAddress};
+use super::ticket_code_field::{about_the_code, TicketCodeField};
 use crate::booking::{booking_step, Book, BookingState, Holder, SaveContact, Step};
 use crate::error::AppError;
 use crate::title::PageTitle;
@@ -85,18 +86,23 @@ pub fn ReservePage() -> impl IntoView {
 #[component]
 fn TicketEntry(problem: Option<AppError>, value: String, date: Option<String>) -> impl IntoView {
     let date = date.as_deref().and_then(gatehouse::wire::parse_date);
+    // A refusal of the code itself is said at the field; anything else above the form.
+    let (banner, refused) = match problem {
+        Some(e) if about_the_code(&e) => (None, Some(e.message)),
+        other => (other, None),
+    };
     view! {
         <section class="card" aria-labelledby="entry-title">
-            <p class="brand">"Book your visit"</p>
+            <VenueBrand/>
             <StageIndicator current=Stage::Ticket/>
             <h1 id="entry-title" tabindex="-1">"Enter your ticket code"</h1>
             {date.map(|d| view! {
                 <p class="chosen">"You chose "<strong>{wording::day_and_date(d)}</strong>": enter your ticket code to see its times."</p>
             })}
-            {problem.map(|e| view! { <p class="problem" role="alert">{e.message}</p> })}
+            {banner.map(|e| view! { <p class="problem" role="alert">{e.message}</p> })}
             <form method="get" action="/reserve" class="stack">
                 {date.map(|d| view! { <input type="hidden" name="date" value=d.to_string()/> })}
-                <TicketCodeField name="ticket" value=value/>
+                <TicketCodeField name="ticket" value=value refused=refused/>
                 <button type="submit">"Continue"</button>
             </form>
         </section>
@@ -144,7 +150,7 @@ fn Steps(state: BookingState, actions: Actions) -> impl IntoView {
         })}
         {contact.map(|(email, phone)| view! {
             <section class="card contact-summary">
-                <p>"Contact: "{email}" · "{phone}" "
+                <p>"Contact: "<EmailAddress address=email/>" · "{phone}" "
                    {(!changing).then(|| view! { <a href=format!("/reserve?ticket={}&edit=contact", state.ticket_code)>"Change"</a> })}
                 </p>
             </section>
@@ -227,7 +233,7 @@ fn Confirm(state: BookingState, chosen: SlotAvailability, actions: Actions) -> i
                 <dt>"Date"</dt><dd>{wording::full_date(slot.date)}</dd>
                 <dt>"Time"</dt><dd>{time_range(slot.start_time, slot.end_time)}" ("{state.time_zone.clone()}")"</dd>
                 <dt>"Where"</dt><dd>{state.venue.clone()}", "{state.address.clone()}</dd>
-                <dt>"Email"</dt><dd>{email}</dd>
+                <dt>"Email"</dt><dd><EmailAddress address=email/></dd>
                 <dt>"Phone"</dt><dd>{phone}</dd>
             </dl>
             {state.final_notice.clone().map(|text| view! { <p class="warning" role="note">{text}</p> })}

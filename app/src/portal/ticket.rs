@@ -1,11 +1,13 @@
 //! A ticket's status page, reached from the start page's form or a link with `?code=`.
-use super::ticket_code_field::TicketCodeField;
+use super::brand::VenueBrand;
+use super::contact_form::EmailAddress;
+use super::ticket_code_field::{about_the_code, TicketCodeField};
 use crate::booking::{ticket_page, CancelVisit};
 use crate::server::{lookup_ticket, TicketView};
 use crate::title::PageTitle;
 use gatehouse::tickets::lifecycle::TicketStatus;
 use gatehouse::wording::{self, time_range};
-use leptos::either::EitherOf3;
+use leptos::either::{Either, EitherOf3};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -37,7 +39,10 @@ pub fn TicketStatusPage() -> impl IntoView {
         <section class="card">
             <Suspense fallback=|| view! { <h1>"Your ticket"</h1><p>"Looking it up…"</p> }>
                 {move || summary.get().map(|found| {
-                    let venue = found.as_ref().map_or_else(|_| "Gatehouse".to_string(), |v| v.venue.clone());
+                    let brand = match &found {
+                        Ok(v) => Either::Left(view! { <p class="brand no-print">{v.venue.clone()}</p> }),
+                        Err(_) => Either::Right(view! { <VenueBrand/> }),
+                    };
                     let page = match found {
                         Ok(v) if flag("cancel") && v.changeable && v.manageable => EitherOf3::A(view! { <CancelForm view=v action=cancel/> }),
                         Ok(v) => EitherOf3::B(view! {
@@ -45,14 +50,14 @@ pub fn TicketStatusPage() -> impl IntoView {
                             <TicketDetails view=v/>
                         }),
                         Err(e) => EitherOf3::C(view! {
-                            <p class="problem" role="alert">{e.message}</p>
+                            {(!about_the_code(&e)).then(|| view! { <p class="problem" role="alert">{e.message.clone()}</p> })}
                             <form method="get" action="/ticket" class="stack">
-                                <TicketCodeField name="code" value=code()/>
+                                <TicketCodeField name="code" value=code() refused=about_the_code(&e).then_some(e.message)/>
                                 <button type="submit">"Look up"</button>
                             </form>
                         }),
                     };
-                    view! { <p class="brand no-print">{venue}</p> <h1>"Your ticket"</h1> {page} }
+                    view! { {brand} <h1>"Your ticket"</h1> {page} }
                 })}
             </Suspense>
             <p><a href="/">"Back to the start page"</a></p>
@@ -106,7 +111,7 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
                     <dt>"Where"</dt><dd class="where">{view.venue.clone()}<span class="no-print">", "{view.address.clone()}</span></dd>
                 })}
                 {view.contact.clone().map(|(email, phone)| view! {
-                    <dt class="no-print">"Contact"</dt><dd class="no-print">{email}<br/>{phone}</dd>
+                    <dt class="no-print">"Contact"</dt><dd class="no-print"><EmailAddress address=email/><br/>{phone}</dd>
                 })}
             </dl>
         </div>

@@ -1,0 +1,23 @@
+//! The venue's name at the top of every portal page. Pages whose own data carries the venue show
+//! it from there; the others (the ticket entry, a refused look-up, a missing page) read it here.
+use crate::error::AppError;
+use crate::server::venue_name;
+use leptos::prelude::*;
+
+/// Loaded once with the first page the visitor opens: rendered on the server into that page,
+/// then kept by the client for the pages it moves to, with no request of its own.
+#[derive(Clone, Copy)]
+pub struct VenueName(Resource<Result<String, AppError>>);
+
+impl VenueName {
+    pub fn provide() {
+        provide_context(Self(Resource::new(|| (), |_| venue_name())));
+    }
+}
+
+/// Read inside the page's `Suspense`, which waits for the name as for the page's own data.
+#[component]
+pub fn VenueBrand() -> impl IntoView {
+    let VenueName(name) = expect_context();
+    view! { <p class="brand">{move || name.get().and_then(Result::ok).unwrap_or_else(|| "Gatehouse".into())}</p> }
+}
