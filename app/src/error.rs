@@ -10,7 +10,6 @@ use gatehouse::contact::ContactError;
 use gatehouse::error::DomainError;
 use gatehouse::reservation::{AlternativeSlot, ReserveError};
 use gatehouse::tickets::code::TicketCodeError;
-use gatehouse::tickets::import::RowProblem;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -27,9 +26,10 @@ pub struct AppError {
     /// Slots to offer instead, when the chosen one could not be booked.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alternatives: Vec<AlternativeSlot>,
-    /// The rows of a file that were refused (an import), each with its line and why.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub rows: Vec<RowProblem>,
+    /// The rows of a file that were refused (an import), as JSON: only the import page reads
+    /// them, so the other surfaces' clients carry no code to read them.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub rows: String,
 }
 
 fn bad_request() -> u16 {
@@ -38,7 +38,7 @@ fn bad_request() -> u16 {
 
 impl AppError {
     pub fn new(code: &str, message: impl Into<String>) -> Self {
-        Self { code: code.into(), message: message.into(), status: 400, alternatives: Vec::new(), rows: Vec::new() }
+        Self { code: code.into(), message: message.into(), status: 400, alternatives: Vec::new(), rows: String::new() }
     }
 
     pub fn with_status(mut self, status: u16) -> Self {
@@ -146,15 +146,12 @@ impl AppError {
             let _ = source;
             return Self::unavailable();
         }
-        fn listed<T: serde::de::DeserializeOwned>(
-            details: &mut serde_json::Map<String, serde_json::Value>,
-            key: &str,
-        ) -> Vec<T> {
-            details.remove(key).and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default()
-        }
         let mut details = e.details();
-        let alternatives = listed(&mut details, "alternative_slots");
-        let rows = listed(&mut details, "rows");
+        let alternatives = details
+            .remove("alternative_slots")
+            .and_then(|slots| serde_json::from_value(slots).ok())
+            .unwrap_or_default();
+        let rows = details.remove("rows").map(|rows| rows.to_string()).unwrap_or_default();
         Self { code: e.code().into(), message: e.to_string(), status: e.status(), alternatives, rows }
     }
 }

@@ -1,4 +1,3 @@
-use super::brand::VenueBrand;
 use crate::title::PageTitle;
 use leptos::prelude::*;
 
@@ -11,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <PageTitle text="Page not found"/>
         <section class="card">
-            <Suspense fallback=|| ()><VenueBrand/></Suspense>
+            <p class="brand">"Gatehouse"</p>
             <h1>"Page not found"</h1>
             <p>"There is nothing at this address. "<a href="/">"Go to the start page"</a>"."</p>
         </section>

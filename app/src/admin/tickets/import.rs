@@ -19,17 +19,22 @@ const LISTED_ROWS: usize = 20;
 #[server(prefix = "/sfn", endpoint = "admin_import_tickets")]
 pub async fn admin_import_tickets(csrf: String, product: i64, csv: String) -> Result<(), AppError> {
     use gatehouse::ids::ProductId;
-    use gatehouse::tickets::import::import;
+    use gatehouse::tickets::import::{import, ImportError};
     let engine = crate::server::ssr::engine()?;
     let admin = crate::admin::access::ssr::admin_write(&engine, &csrf).await?;
     let imported =
-        import(&engine, admin.orq, Some(admin.user), ProductId(product), csv.as_bytes()).await.map_err(|e| {
-            let mut error = AppError::domain(&e);
-            if error.rows.len() > LISTED_ROWS {
-                error.message = format!("{} The first {LISTED_ROWS} are listed.", error.message);
-                error.rows.truncate(LISTED_ROWS);
+        import(&engine, admin.orq, Some(admin.user), ProductId(product), csv.as_bytes()).await.map_err(|mut e| {
+            let message = e.to_string();
+            if let ImportError::BadRows(rows) = &mut e {
+                if rows.len() > LISTED_ROWS {
+                    rows.truncate(LISTED_ROWS);
+                    return AppError {
+                        message: format!("{message} The first {LISTED_ROWS} are listed."),
+                        ..AppError::domain(&e)
+                    };
+                }
             }
-            error
+            AppError::domain(&e)
         })?;
     leptos_axum::redirect(&format!(
         "/admin/tickets/import?order={}&activated={}&pending={}",
@@ -66,11 +71,12 @@ fn ImportForm() -> impl IntoView {
     let csrf = use_context::<AdminContext>().map(|c| c.csrf).unwrap_or_default();
     let import = ServerAction::<AdminImportTickets>::new();
     let refusal = move || import.value().get().and_then(Result::err);
-    let problem = move || refusal().filter(|e| e.rows.is_empty()).map(|e| e.message);
-    let report = move || refusal().filter(|e| !e.rows.is_empty());
+    let rows = |e: &AppError| serde_json::from_str::<Vec<RowProblem>>(&e.rows).ok().filter(|rows| !rows.is_empty());
+    let problem = move || refusal().filter(|e| rows(e).is_none()).map(|e| e.message);
+    let report = move || refusal().and_then(|e| Some((rows(&e)?, e.message)));
     let text = NodeRef::<leptos::html::Textarea>::new();
     view! {
-        {move || report().map(|r| view! { <Report message=r.message rows=r.rows/> })}
+        {move || report().map(|(rows, message)| view! { <Report message=message rows=rows/> })}
         <ActionForm action=import attr:class="stack">
             <Format/>
             <input type="hidden" name="csrf" value=csrf/>
