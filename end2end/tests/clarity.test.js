@@ -62,12 +62,7 @@ for (const javaScriptEnabled of [true, false]) {
     try {
       const flows = customerFlows(server, browser);
       const page = await flows.phonePage(javaScriptEnabled);
-      await flows.giveContact(page, flows.activated());
-      await (await bookableDay(page, server)).click();
-      await page.locator('.slot a.button').first().click();
-      await page.getByRole('button', { name: 'Confirm reservation' }).click();
-      await page.waitForURL(/booked=1/);
-      await page.getByRole('link', { name: 'Change date or time' }).click();
+      await flows.bookThenOpenChange(page);
       await page.locator('.current').waitFor();
       assert.match(await page.locator('#calendar-title').textContent(), /December 2026/);
       assert.ok(await page.locator('td.day.available a, td.day.limited a').count() > 0, 'bookable days on the first month shown');
@@ -266,12 +261,7 @@ for (const javaScriptEnabled of [true, false]) {
     try {
       const flows = customerFlows(server, browser);
       const page = await flows.phonePage(javaScriptEnabled);
-      await flows.giveContact(page, flows.activated());
-      await (await bookableDay(page, server)).click();
-      await page.locator('.slot a.button').first().click();
-      await page.getByRole('button', { name: 'Confirm reservation' }).click();
-      await page.waitForURL(/booked=1/);
-      await page.getByRole('link', { name: 'Change date or time' }).click();
+      await flows.bookThenOpenChange(page);
       await (await bookableDay(page, server)).click();
       await page.locator('.slot a.button').last().click();
       await page.getByRole('button', { name: 'Confirm change' }).click();

@@ -67,6 +67,17 @@ export function customerFlows(server, browser) {
     await page.locator('.slots').waitFor();
   }
 
+  /// A fresh ticket booked on a bookable day's first time, then its change calendar opened from
+  /// the ticket page the booking led to.
+  async function bookThenOpenChange(page) {
+    await giveContact(page, activated());
+    await (await bookableDay(page, server)).click();
+    await page.locator('.slot a.button').first().click();
+    await page.getByRole('button', { name: 'Confirm reservation' }).click();
+    await page.waitForURL(/booked=1/);
+    await page.getByRole('link', { name: 'Change date or time' }).click();
+  }
+
   /// Nothing sticks out of its card (buttons and links stay inside the padding box's edge).
   async function assertFitsCards(page, step) {
     const outside = await page.evaluate(() => [...document.querySelectorAll('.card a, .card button, .card span, .card td')]
@@ -97,6 +108,12 @@ export function customerFlows(server, browser) {
     await giveContact(page, code, tag);
     await shot(page, `reserve-${tag}-2-calendar`);
     await assertFitsCards(page, 'calendar');
+    const titleLines = await page.evaluate(() => {
+      const range = document.createRange();
+      range.selectNodeContents(document.querySelector('#calendar-title'));
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    });
+    assert.equal(titleLines, 1, "the month's name stays on one line");
     await expectAccessible(page, 'calendar');
     await (await bookableDay(page, server)).click();
     await page.locator('.slots').waitFor();
@@ -108,6 +125,9 @@ export function customerFlows(server, browser) {
     }, null, { timeout: 5_000 });
     await shot(page, `reserve-${tag}-3-slots`);
     await assertFitsCards(page, 'slots');
+    const selects = await page.locator('.slot .button').evaluateAll((buttons) =>
+      buttons.map((b) => { const r = b.getBoundingClientRect(); return `${Math.round(r.left)}+${Math.round(r.width)}`; }));
+    assert.equal(new Set(selects).size, 1, `the Select buttons line up: ${selects}`);
     await expectAccessible(page, 'slots');
     await page.locator('.slot a.button').first().click();
     await page.getByRole('heading', { name: 'Reservation summary' }).waitFor();
@@ -210,6 +230,6 @@ export function customerFlows(server, browser) {
     await page.context().close();
   }
 
-  return { activated, phonePage, hydrated, bookFromElsewhere, giveContact, openDaySlots, bookWholeFlow,
+  return { activated, phonePage, hydrated, bookFromElsewhere, giveContact, openDaySlots, bookThenOpenChange, bookWholeFlow,
     changeThenCancel };
 }
