@@ -13,6 +13,14 @@ pub struct ClientFiles {
     pub css: String,
 }
 
+#[cfg(feature = "ssr")]
+impl ClientFiles {
+    /// The styles alone, for a page served whole that needs no client (the missing page).
+    pub fn styles_only(&self) -> ClientFiles {
+        ClientFiles { js: String::new(), wasm: String::new(), css: self.css.clone() }
+    }
+}
+
 /// The page around a surface's root. Pages are whole without the client, which only makes them
 /// react sooner. So the client is not preloaded, and is fetched once the page has loaded: with
 /// `<HydrationScripts/>`' high-priority preloads its WASM shared a slow phone's network with the
@@ -40,7 +48,7 @@ pub fn shell<V: IntoView + 'static>(
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="stylesheet" id="gatehouse" href=format!("/pkg/{css}")/>
                 {manifest.map(|href| view! { <link rel="manifest" href=href/> })}
-                <script type="module" nonce=leptos::nonce::use_nonce()>{load}</script>
+                {(!js.is_empty()).then(|| view! { <script type="module" nonce=leptos::nonce::use_nonce()>{load}</script> })}
                 <leptos_meta::MetaTags/>
             </head>
             <body>{root()}</body>

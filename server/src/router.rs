@@ -11,7 +11,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, on, MethodFilter};
 use axum::{Json, Router};
 use gatehouse::Engine;
-use leptos::prelude::{provide_context, AnyView, IntoAny, IntoView, LeptosOptions};
+use leptos::prelude::{provide_context, IntoAny, IntoView, LeptosOptions};
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, render_app_async_with_context, LeptosRoutes};
 use std::path::{Path, PathBuf};
 
@@ -36,21 +36,33 @@ pub fn router(engine: Engine, leptos_options: LeptosOptions, limits: &HttpLimits
     };
     let site_root = PathBuf::from(state.leptos_options.site_root.as_ref());
     let portal = crate::assets::client_files(&site_root, app::portal::SURFACE);
-    let (portal_pages, portal_page) = surface(&portal, app::portal::Portal, None, context.clone());
+    let portal_pages = surface(&portal, app::portal::Portal, None, context.clone());
     let staff = crate::assets::client_files(&site_root, app::staff::SURFACE);
-    let (staff_pages, _) = surface(&staff, app::staff::Staff, None, context.clone());
+    let staff_pages = surface(&staff, app::staff::Staff, None, context.clone());
     let scanner = crate::assets::client_files(&site_root, app::scanner::SURFACE);
-    let (scanner_pages, _) = surface(&scanner, app::scanner::Scanner, Some(app::scanner::MANIFEST), context.clone());
+    let scanner_pages = surface(&scanner, app::scanner::Scanner, Some(app::scanner::MANIFEST), context.clone());
     let admin = crate::assets::client_files(&site_root, app::admin::SURFACE);
-    let (admin_pages, _) = surface(&admin, app::admin::Admin, None, context.clone());
+    let admin_pages = surface(&admin, app::admin::Admin, None, context.clone());
     let not_found = {
-        let render = render_app_async_with_context(context.clone(), portal_page);
-        // Only the surfaces' routes are pages; the portal's fallback renders the 404 page, and
-        // this makes sure the status says so.
+        // The missing page is served whole with the portal's styles and no client: it has one
+        // link, and its venue's name is read here rather than by a client.
+        let styles = portal.styles_only();
+        let engine = state.engine.clone();
+        let context = context.clone();
         move |req: Request| {
-            let rendered = render(req);
+            let (styles, engine, context) = (styles.clone(), engine.clone(), context.clone());
             async move {
-                let mut res = rendered.await;
+                let venue = app::server::ssr::main_venue(&engine).await.ok().map(|(_, venue)| venue.name);
+                let page = move || shell(styles.clone(), app::portal::Portal, None).into_any();
+                let with_venue = move || {
+                    context();
+                    if let Some(name) = venue.clone() {
+                        provide_context(app::portal::not_found::MissingPageVenue(name));
+                    }
+                };
+                // Only the surfaces' routes are pages; the portal's fallback renders the 404
+                // page, and this makes sure the status says so.
+                let mut res = render_app_async_with_context(with_venue, page)(req).await;
                 if res.status() == StatusCode::OK {
                     *res.status_mut() = StatusCode::NOT_FOUND;
                 }
@@ -85,19 +97,16 @@ pub fn router(engine: Engine, leptos_options: LeptosOptions, limits: &HttpLimits
         .layer(axum::middleware::from_fn_with_state(site, crate::security::guard))
 }
 
-/// A surface's pages, each rendered in the surface's shell (which loads the surface's own client),
-/// and that shell for other uses (the 404 page).
+/// A surface's pages, each rendered in the surface's shell (which loads the surface's own client).
 fn surface<V: IntoView + 'static>(
     client: &ClientFiles,
     root: fn() -> V,
     manifest: Option<&'static str>,
     context: impl Fn() + Clone + Send + Sync + 'static,
-) -> (Router<AppState>, impl Fn() -> AnyView + Clone + Send + 'static) {
+) -> Router<AppState> {
     let client = client.clone();
     let page = move || shell(client.clone(), root, manifest).into_any();
-    let pages = Router::new()
-        .leptos_routes_with_handler(generate_route_list(root), render_app_async_with_context(context, page.clone()));
-    (pages, page)
+    Router::new().leptos_routes_with_handler(generate_route_list(root), render_app_async_with_context(context, page))
 }
 
 /// Every surface's server functions, once: each surface's pages are routed on their own, so that

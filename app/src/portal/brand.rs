@@ -1,7 +1,7 @@
 //! The venue's name at the top of the portal's pages. Pages whose own data carries the venue show
-//! it from there; the others (the ticket entry, a refused look-up) read it here. The missing page
-//! (404) names Gatehouse: its own `Suspense` for the name cost the client 1.8 KB gzipped, over
-//! the portal's budget.
+//! it from there; the ticket entry and a refused look-up read it here. The missing page (404) is
+//! served whole by the server, which puts the name in (`not_found::MissingPageVenue`): a
+//! `Suspense` of its own for the name cost the client 1.8 KB gzipped, over the portal's budget.
 use crate::error::AppError;
 use crate::server::venue_name;
 use leptos::prelude::*;
