@@ -1,6 +1,7 @@
 //! The handle every caller (REST API, server functions, jobs) holds: storage plus the clock.
 use crate::clock::Clock;
 use crate::events::Events;
+use crate::slots::arrival::Arrival;
 use crate::store::batch::Batcher;
 use crate::store::Db;
 use chrono::{DateTime, Duration, Utc};
@@ -12,6 +13,8 @@ pub struct Engine {
     pub clock: Arc<dyn Clock>,
     /// How long before a slot starts a reservation can still be changed or cancelled.
     pub change_cutoff: Duration,
+    /// What a booked time means to visitors: entry any time in it, or be there at its start.
+    pub arrival: Arrival,
     /// Applies every domain write in batches (group commit).
     pub batcher: Batcher,
     /// Slot changes, for live availability.
@@ -26,6 +29,7 @@ impl Engine {
             db,
             clock,
             change_cutoff: Duration::hours(24),
+            arrival: Arrival::default(),
             events: Events::default(),
         }
     }

@@ -71,6 +71,8 @@ pub struct BookingState {
     pub address: String,
     /// The venue's time zone in words ("New York time"), worded on the server.
     pub time_zone: String,
+    /// What the booked time means (enter any time in it, or be there at its start), worded on the server.
+    pub arrival: String,
     #[serde(with = "gatehouse::wire::date")]
     pub today: NaiveDate,
     /// The reservation being changed, when the ticket is already booked.
@@ -162,6 +164,7 @@ pub async fn booking_step(
         venue: venue.name.clone(),
         address: venue.address.clone(),
         time_zone: gatehouse::wording::zone(&venue.time_zone),
+        arrival: engine.arrival.advice().to_owned(),
         today,
         contact: if edit_contact {
             None

@@ -81,32 +81,25 @@ impl AppError {
             "WRONG_ROLE" => "This account cannot sign in here.".into(),
             "CSRF_INVALID" => "This form has expired. Reload the page and try again.".into(),
             "RATE_LIMITED" => "Too many attempts from your connection. Please wait a minute and try again.".into(),
-            // The dashboard's refusals, for an address whose error lost its seal (a sealed one
-            // keeps the server's own message, with its numbers).
-            "CAPACITY_BELOW_BOOKED" => "More places are booked than that capacity. Nothing was changed.".into(),
-            "INVALID_CAPACITY" => "Capacity must be a whole number from 0 to 100000.".into(),
-            "SLOT_ALREADY_CLOSED" => "This slot is closed already.".into(),
-            "SLOT_NOT_CLOSED" => "This slot is open already.".into(),
-            "NOTHING_TO_CHANGE" => "Choose a new capacity, or to close or reopen the slots.".into(),
-            "NO_MATCHING_SLOTS" => "No slot matches: nothing was changed.".into(),
-            "INVALID_RULES_FIELD" => "A field is not filled in as the form asks: check it and try again.".into(),
-            "INVALID_TICKET_COUNT" => "Issue between 1 and 5000 tickets at a time.".into(),
-            "PRODUCT_NOT_FOUND" => "That product does not exist.".into(),
-            "ORDER_NOT_FOUND" => "That order does not exist.".into(),
-            "ORDER_NOT_PENDING" => "This order has no ticket awaiting payment.".into(),
-            "IMPORT_BAD_ROWS" => "Some rows are not tickets that can be imported, so nothing was imported.".into(),
-            "IMPORT_TOO_LARGE" | "IMPORT_TOO_MANY_ROWS" => {
-                "The file is too large: at most 5000 tickets and 1 MiB at once. Nothing was imported.".into()
-            }
-            "IMPORT_NOT_TEXT" | "IMPORT_MALFORMED" => {
-                "The file is not a CSV of tickets (code,email,phone,status). Nothing was imported.".into()
-            }
-            _ => return Self::unavailable(),
+            _ => match MORE_WORDS.get().and_then(|words| words(code)) {
+                Some(message) => message.into(),
+                None => return Self::unavailable(),
+            },
         };
         let mut error = Self::new(code, message);
         error.status = 0; // unknown here; only the server's answers carry a status
         error
     }
+}
+
+/// The wording of codes only one surface sends (the dashboard's refusals). That surface's
+/// hydrate entry registers it, and so does the server, which renders every surface: the other
+/// surfaces' clients then carry none of it.
+static MORE_WORDS: std::sync::OnceLock<fn(&str) -> Option<&'static str>> = std::sync::OnceLock::new();
+
+/// Registers the wording of a surface's own codes for [`AppError::for_code`]; the first one stays.
+pub fn word_more_codes(words: fn(&str) -> Option<&'static str>) {
+    let _ = MORE_WORDS.set(words);
 }
 
 pub const CONTACT_MISSING: &str = "Please give your email and phone first.";
@@ -174,5 +167,8 @@ mod tests {
         );
         let unknown = br#"{"code":"PHISHING"}"#;
         assert_eq!(AppError::de(unknown.to_vec().into()).code, "UNAVAILABLE");
+        let dashboards = br#"{"code":"SLOT_NOT_CLOSED"}"#;
+        word_more_codes(crate::admin::refusal_words);
+        assert_eq!(AppError::de(dashboards.to_vec().into()).message, "This slot is open already.");
     }
 }

@@ -67,15 +67,18 @@ pub struct TicketView {
     pub address: String,
     /// The venue's time zone in words ("New York time"), worded on the server.
     pub time_zone: String,
+    /// The ticket's state in a sentence, with when to come in once a time is booked.
+    pub explanation: String,
     /// Whether the caller holds the reservation's management token (from the booking's link).
     pub manageable: bool,
     /// The token itself, for the page's own links, when it was valid.
     pub manage: Option<String>,
     /// Email and phone of the reservation: in full with the token, masked without.
     pub contact: Option<(String, String)>,
-    /// Whether the reservation may still be changed or cancelled, and until how long before.
+    /// Whether the reservation may still be changed or cancelled.
     pub changeable: bool,
-    pub change_cutoff_hours: i64,
+    /// What this visitor can do about a change of plans, and until when.
+    pub manage_note: String,
 }
 
 #[server(prefix = "/sfn", endpoint = "lookup_ticket")]
@@ -117,12 +120,17 @@ pub async fn lookup_ticket(code: String, manage: Option<String>) -> Result<Ticke
     };
     let changeable = reserved && ticket.reservation.as_ref().is_some_and(|r| engine.can_still_change(r.starts_at));
     Ok(TicketView {
+        explanation: crate::portal::ticket::words::explanation(ticket.status, engine.arrival),
         ticket,
         manageable,
         manage: manage.filter(|_| manageable),
         contact,
         changeable,
-        change_cutoff_hours: engine.change_cutoff.num_hours(),
+        manage_note: crate::portal::ticket::words::manage_note(
+            changeable,
+            manageable,
+            engine.change_cutoff.num_hours(),
+        ),
         qr_svg,
         venue: venue.name.clone(),
         address: venue.address.clone(),

@@ -192,7 +192,8 @@ for (const javaScriptEnabled of [true, false]) {
       await page.goto(`${server.base}/reserve?ticket=${code}&date=${venueDate(DEFAULT_NOW, 1)}`);
       const slots = await page.locator('.slots').textContent();
       assert.doesNotMatch(slots, /\d+\/\d+/, 'no "200/200 available" beside an Available badge');
-      assert.match(await page.locator('#slots-title ~ p.muted').textContent(), /Times are New York time/);
+      assert.match(await page.locator('#slots-title ~ p.muted').textContent(),
+        /^Times are New York time\. Come in any time during your time; you may stay after it ends\.$/);
       await page.locator('.slot a.button').first().click();
       await page.getByRole('button', { name: 'Confirm reservation' }).waitFor();
       assert.match(await page.locator('.warning').textContent(), /won't be able to change or cancel/);
@@ -318,3 +319,25 @@ for (const javaScriptEnabled of [true, false]) {
     }
   });
 }
+
+test('a venue whose times are visits (GATEHOUSE_ARRIVAL=start) says to be there at the start: at the times and on the ticket', async () => {
+  const server = await startServer({ GATEHOUSE_ARRIVAL: 'start' });
+  try {
+    const flows = customerFlows(server, browser);
+    const page = await flows.phonePage(false);
+    const code = flows.activated();
+    await flows.giveContact(page, code);
+    await page.goto(`${server.base}/reserve?ticket=${code}&date=${venueDate(DEFAULT_NOW, 3)}`);
+    const atStart = /Please be there at the start of your time/;
+    assert.match(await page.locator('#slots-title ~ p.muted').textContent(), atStart);
+    await page.locator('.slot a.button').first().click();
+    await page.getByRole('button', { name: 'Confirm reservation' }).waitFor();
+    await page.getByRole('button', { name: 'Confirm reservation' }).click();
+    await page.waitForURL(/\/ticket\?code=.*&booked=1/);
+    assert.match(await page.locator('main').textContent(), atStart);
+    assert.doesNotMatch(await page.locator('main').textContent(), /any time during/);
+    await page.context().close();
+  } finally {
+    await server.stop();
+  }
+});

@@ -114,6 +114,17 @@ export function customerFlows(server, browser) {
       return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
     });
     assert.equal(titleLines, 1, "the month's name stays on one line");
+    // Today is marked when the month shown holds it (the calendar opens on a later month when
+    // nothing is left to book in this one), underlined and named in its label.
+    const today = await page.locator('td.today').evaluateAll((cells) =>
+      cells.map((td) => [td.dataset.date, td.querySelector('[data-day]').getAttribute('aria-label'),
+        getComputedStyle(td.querySelector('.num')).textDecorationLine]));
+    const thisMonth = server.today.slice(0, 7) === (await page.locator('td.day[data-date]').first().getAttribute('data-date')).slice(0, 7);
+    assert.deepEqual(today.map(([date]) => date), thisMonth ? [server.today] : [], 'today, and only today, is marked');
+    for (const [, label, line] of today) {
+      assert.match(label, /, today/);
+      assert.equal(line, 'underline');
+    }
     await expectAccessible(page, 'calendar');
     await (await bookableDay(page, server)).click();
     await page.locator('.slots').waitFor();
@@ -123,11 +134,22 @@ export function customerFlows(server, browser) {
       const top = document.querySelector('#slots-title').getBoundingClientRect().top;
       return top >= 0 && top < window.innerHeight / 2;
     }, null, { timeout: 5_000 });
+    // The heading takes focus (hydrated: the step moved there; without JavaScript: the jump to
+    // #slots-title) so a screen reader starts there, but it is no control and draws no focus box.
+    const heading = await page.evaluate(() => {
+      const h = document.querySelector('#slots-title');
+      h.focus();
+      return [document.activeElement === h, getComputedStyle(h).outlineStyle];
+    });
+    assert.deepEqual(heading, [true, 'none'], "the focused day's heading draws no focus box");
     await shot(page, `reserve-${tag}-3-slots`);
     await assertFitsCards(page, 'slots');
     const selects = await page.locator('.slot .button').evaluateAll((buttons) =>
       buttons.map((b) => { const r = b.getBoundingClientRect(); return `${Math.round(r.left)}+${Math.round(r.width)}`; }));
     assert.equal(new Set(selects).size, 1, `the Select buttons line up: ${selects}`);
+    // Two short lines a row, so a day of 15-minute times stays a list one can scan.
+    const tallest = await page.locator('.slot').evaluateAll((rows) => Math.max(...rows.map((r) => r.getBoundingClientRect().height)));
+    assert.ok(tallest <= 72, `a time's row is ${tallest} px tall`);
     await expectAccessible(page, 'slots');
     await page.locator('.slot a.button').first().click();
     await page.getByRole('heading', { name: 'Reservation summary' }).waitFor();

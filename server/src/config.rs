@@ -19,6 +19,7 @@ pub struct Config {
     pub secret_key: Vec<u8>,
     /// Until how many hours before a visit customers may change or cancel it.
     pub change_cutoff_hours: i64,
+    pub arrival: gatehouse::slots::arrival::Arrival,
     /// Test builds only: the instant the server's clock starts at instead of now.
     pub test_clock_start: Option<chrono::DateTime<chrono::Utc>>,
     pub http: HttpLimits,
@@ -219,6 +220,11 @@ impl Config {
                     problem: format!("'{cutoff_text}' is not a whole number of hours from 0 to {MAX_CUTOFF_HOURS}"),
                 }
             })?;
+        let arrival_text = var("GATEHOUSE_ARRIVAL").unwrap_or_else(|| "during".into());
+        let arrival = arrival_text.parse().map_err(|()| ConfigError {
+            var: "GATEHOUSE_ARRIVAL",
+            problem: format!("'{arrival_text}' is neither 'during' (enter any time in the booked time) nor 'start' (be there at its start)"),
+        })?;
         let test_clock_start = var("GATEHOUSE_TEST_CLOCK_START")
             .map(|text| test_clock_start(&text, TestSettings::of_this_build()))
             .transpose()?;
@@ -238,6 +244,7 @@ impl Config {
             public_url,
             tls,
             change_cutoff_hours,
+            arrival,
             test_clock_start,
             http: HttpLimits::from_env()?,
             metrics: MetricsAccess::from_env()?,

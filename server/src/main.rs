@@ -97,6 +97,7 @@ async fn open(config: &Config) -> Result<Engine, String> {
     };
     let mut engine = Engine::new(db, clock);
     engine.change_cutoff = chrono::Duration::hours(config.change_cutoff_hours);
+    engine.arrival = config.arrival;
     Ok(engine)
 }
 

@@ -28,6 +28,8 @@ pub fn leptos_options(site_root: &Path, listen: std::net::SocketAddr) -> LeptosO
 /// browsers reach the server (public URL, TLS); `seal` seals the errors sent back in addresses.
 pub fn router(engine: Engine, leptos_options: LeptosOptions, limits: &HttpLimits, site: Site, seal: Seal) -> Router {
     let state = AppState { leptos_options, engine: engine.clone() };
+    // The server renders every surface, so it words every surface's codes.
+    app::error::word_more_codes(app::admin::refusal_words);
     let secure = site.is_https();
     let context = move || {
         provide_context(engine.clone());

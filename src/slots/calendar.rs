@@ -22,7 +22,6 @@ impl DayState {
         matches!(self, Self::Available | Self::Limited)
     }
 
-    /// Words that carry the state without colour, for sighted users and screen readers alike.
     /// The CSS class a day cell carries.
     pub fn css_class(self) -> &'static str {
         match self {
@@ -34,6 +33,7 @@ impl DayState {
         }
     }
 
+    /// Words that carry the state without colour, for sighted users and screen readers alike.
     pub fn label(self) -> &'static str {
         match self {
             Self::OtherMonth => "",
@@ -50,7 +50,9 @@ pub struct CalendarDay {
     #[serde(with = "crate::wire::date")]
     pub date: NaiveDate,
     pub state: DayState,
-    pub available: i64,
+    /// The day as a screen reader says it ("Tuesday, December 1, available, today"), worded
+    /// where the grid is made so the browser's code carries no wording of its own.
+    pub label: String,
 }
 
 /// The dates of the weeks (Monday first) covering `month`, padded with the days around it.
@@ -88,11 +90,19 @@ pub fn month_grid(month: Month, today: NaiveDate, days: &[DaySummary]) -> Vec<Ve
                             _ => DayState::Unavailable,
                         }
                     };
-                    CalendarDay { date: d, state, available: summary.map_or(0, |s| s.available) }
+                    CalendarDay { date: d, state, label: label(d, state, d == today) }
                 })
                 .collect()
         })
         .collect()
+}
+
+fn label(date: NaiveDate, state: DayState, today: bool) -> String {
+    if state == DayState::OtherMonth {
+        return String::new();
+    }
+    let today = if today { ", today" } else { "" };
+    format!("{}, {}{today}", crate::wording::day_and_date(date), state.label())
 }
 
 #[cfg(test)]
@@ -138,5 +148,17 @@ mod tests {
         assert_eq!(state(25), DayState::Limited);
         assert_eq!(state(26), DayState::Unavailable);
         assert_eq!(state(27), DayState::Unavailable, "a day without slots");
+    }
+
+    #[test]
+    fn only_the_venues_today_is_named_today_whatever_its_state() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let grid = month_grid(Month { year: 2026, month: 11 }, today, &[]);
+        let marked: Vec<_> = grid.iter().flatten().filter(|c| c.label.ends_with(", today")).map(|c| c.date).collect();
+        assert_eq!(marked, [today]);
+        let cell = grid.iter().flatten().find(|c| c.date == today).unwrap();
+        assert_eq!(cell.label, "Monday, November 30, no places, today");
+        let december = month_grid(Month { year: 2026, month: 12 }, today, &[]);
+        assert!(december.iter().flatten().all(|c| !c.label.contains("today")));
     }
 }

@@ -1,6 +1,7 @@
 //! Reservation slots: when a venue admits people, and how many. The one rule of what can be
 //! booked lives here twice, once in Rust ([`is_bookable`]) and once in SQL ([`bookable!`]),
 //! side by side so they change together.
+pub mod arrival;
 pub mod calendar;
 pub mod capacity;
 pub mod days;

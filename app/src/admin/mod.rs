@@ -20,6 +20,32 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+/// The dashboard's refusals by code, for an address whose error lost its seal (a sealed one keeps
+/// the server's own message, with its numbers); registered with `crate::error::word_more_codes`.
+pub fn refusal_words(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "CAPACITY_BELOW_BOOKED" => "More places are booked than that capacity. Nothing was changed.",
+        "INVALID_CAPACITY" => "Capacity must be a whole number from 0 to 100000.",
+        "SLOT_ALREADY_CLOSED" => "This slot is closed already.",
+        "SLOT_NOT_CLOSED" => "This slot is open already.",
+        "NOTHING_TO_CHANGE" => "Choose a new capacity, or to close or reopen the slots.",
+        "NO_MATCHING_SLOTS" => "No slot matches: nothing was changed.",
+        "INVALID_RULES_FIELD" => "A field is not filled in as the form asks: check it and try again.",
+        "INVALID_TICKET_COUNT" => "Issue between 1 and 5000 tickets at a time.",
+        "PRODUCT_NOT_FOUND" => "That product does not exist.",
+        "ORDER_NOT_FOUND" => "That order does not exist.",
+        "ORDER_NOT_PENDING" => "This order has no ticket awaiting payment.",
+        "IMPORT_BAD_ROWS" => "Some rows are not tickets that can be imported, so nothing was imported.",
+        "IMPORT_TOO_LARGE" | "IMPORT_TOO_MANY_ROWS" => {
+            "The file is too large: at most 5000 tickets and 1 MiB at once. Nothing was imported."
+        }
+        "IMPORT_NOT_TEXT" | "IMPORT_MALFORMED" => {
+            "The file is not a CSV of tickets (code,email,phone,status). Nothing was imported."
+        }
+        _ => return None,
+    })
+}
+
 /// The dashboard's name among the surfaces: its client is `admin.<hash>.wasm`.
 pub const SURFACE: &str = "admin";
 

@@ -61,7 +61,7 @@ pub fn MonthCalendar(state: BookingState) -> impl IntoView {
             <p class="legend">
                 <span class="dot available">"●"</span>" available  "
                 <span class="dot limited">"◐"</span>" limited  "
-                <span class="dot unavailable">"○"</span>" no places"
+                <span class="dot unavailable">"○"</span>" no places  · underlined: today"
             </p>
         </section>
     }
@@ -75,11 +75,16 @@ fn Day(day: CalendarDay, state: BookingState) -> impl IntoView {
     let selected = state.date == Some(day.date);
     let number = chrono::Datelike::day(&day.date).to_string();
     let day_attr = number.clone();
-    let mut label = format!("{}, {}", wording::day_and_date(day.date), day.state.label());
+    let mut label = day.label.clone();
     if selected {
         label.push_str(", selected");
     }
-    let class = format!("day {}{}", day.state.css_class(), if selected { " selected" } else { "" });
+    let class = format!(
+        "day {}{}{}",
+        day.state.css_class(),
+        if day.date == state.today { " today" } else { "" },
+        if selected { " selected" } else { "" }
+    );
     let mark = match day.state {
         DayState::Available => "●",
         DayState::Limited => "◐",

@@ -177,7 +177,7 @@ fn SlotList(state: BookingState) -> impl IntoView {
     Either::Right(view! {
         <section class="card" aria-labelledby="slots-title">
             <h2 id="slots-title" tabindex="-1">{wording::day_and_date(date)}</h2>
-            <p class="muted">"Times are "{state.time_zone.clone()}"."</p>
+            <p class="muted">"Times are "{state.time_zone.clone()}". "{state.arrival.clone()}</p>
             <ul class="slots" aria-live="polite">
                 {move || slots.get().into_iter().map(|s| view! { <SlotRow entry=s holder=holder.clone() month=month/> }).collect_view()}
             </ul>

@@ -12,16 +12,6 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-fn explain(status: TicketStatus) -> &'static str {
-    match status {
-        TicketStatus::PendingPayment => "This ticket is not activated yet. Please complete payment.",
-        TicketStatus::Activated => "Paid and ready: choose a date and time for your visit.",
-        TicketStatus::Reserved => "Reserved. Show the QR code at the entrance on the day.",
-        TicketStatus::Verified => "Used: this ticket has been admitted.",
-        TicketStatus::Expired => "This ticket has expired.",
-    }
-}
-
 #[component]
 pub fn TicketStatusPage() -> impl IntoView {
     let query = use_query_map();
@@ -115,7 +105,7 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
                 })}
             </dl>
         </div>
-        <p>{explain(t.status)}</p>
+        <p>{view.explanation}</p>
         {reserved.then(|| view! {
             <div class="actions no-print">
                 <a class="button secondary" href=format!("/tickets/{code}/visit.ics") download="visit.ics">"Add to calendar (.ics)"</a>
@@ -124,26 +114,13 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
             </div>
             <section class="manage no-print" aria-labelledby="manage-title">
                 <h2 id="manage-title">"Change of plans?"</h2>
-                {match (view.changeable, view.manageable) {
-                    (true, true) => EitherOf3::A(view! {
-                        <p class="muted">"This page's address is your management link: keep it to come back. "
-                            "You can change or cancel until "{view.change_cutoff_hours}" hours before your visit."</p>
-                        <div class="actions">
-                            <a class="button secondary" href=format!("/reserve?ticket={code}&manage={}", view.manage.clone().unwrap_or_default())>"Change date or time"</a>
-                            <a class="button destructive" href=format!("{page}&cancel=1")>"Cancel reservation"</a>
-                        </div>
-                    }),
-                    (true, false) => EitherOf3::B(view! {
-                        <p class="muted">"To change or cancel this visit, open the management link: the address of the "
-                            "page shown right after booking. The ticket code alone cannot change a visit, so a photo "
-                            "of the QR code is not enough for anyone else to do it. Lost the link? Gatehouse cannot "
-                            "send it by message yet; the venue's staff can help."</p>
-                    }),
-                    (false, _) => EitherOf3::C(view! {
-                        <p class="muted">"Changes and cancellations close "{view.change_cutoff_hours}
-                            " hours before the visit, so this reservation can no longer be changed."</p>
-                    }),
-                }}
+                <p class="muted">{view.manage_note}</p>
+                {(view.changeable && view.manageable).then(|| view! {
+                    <div class="actions">
+                        <a class="button secondary" href=format!("/reserve?ticket={code}&manage={}", view.manage.clone().unwrap_or_default())>"Change date or time"</a>
+                        <a class="button destructive" href=format!("{page}&cancel=1")>"Cancel reservation"</a>
+                    </div>
+                })}
             </section>
         })}
         {(t.status == TicketStatus::Activated).then(|| view! {
@@ -183,5 +160,45 @@ fn CancelForm(view: TicketView, action: ServerAction<CancelVisit>) -> impl IntoV
             <a class="button secondary" href=back>"Keep my reservation"</a>
             <button type="submit" class="danger" disabled=move || action.pending().get()>"Yes, cancel it"</button>
         </ActionForm>
+    }
+}
+
+/// The page's sentences, worded on the server: the browser's code carries none of them.
+#[cfg(feature = "ssr")]
+pub mod words {
+    use gatehouse::slots::arrival::Arrival;
+    use gatehouse::tickets::lifecycle::TicketStatus;
+
+    /// The ticket's state in a sentence; once a time is booked, when to come in.
+    pub fn explanation(status: TicketStatus, arrival: Arrival) -> String {
+        match status {
+            TicketStatus::PendingPayment => "This ticket is not activated yet. Please complete payment.".into(),
+            TicketStatus::Activated => "Paid and ready: choose a date and time for your visit.".into(),
+            TicketStatus::Reserved => {
+                format!("Reserved. Show the QR code at the entrance on the day. {}", arrival.advice())
+            }
+            TicketStatus::Verified => "Used: this ticket has been admitted.".into(),
+            TicketStatus::Expired => "This ticket has expired.".into(),
+        }
+    }
+
+    /// What a visitor can do about a change of plans: with the management link, until the
+    /// cut-off; without it, how to get it; after the cut-off, that it is too late.
+    pub fn manage_note(changeable: bool, manageable: bool, cutoff_hours: i64) -> String {
+        match (changeable, manageable) {
+            (true, true) => format!(
+                "This page's address is your management link: keep it to come back. You can change or \
+                 cancel until {cutoff_hours} hours before your visit."
+            ),
+            (true, false) => "To change or cancel this visit, open the management link: the address of the page \
+                shown right after booking. The ticket code alone cannot change a visit, so a photo of the QR code \
+                is not enough for anyone else to do it. Lost the link? Gatehouse cannot send it by message yet; \
+                the venue's staff can help."
+                .into(),
+            (false, _) => format!(
+                "Changes and cancellations close {cutoff_hours} hours before the visit, so this reservation can \
+                 no longer be changed."
+            ),
+        }
     }
 }

@@ -21,6 +21,18 @@ backend_tests! {
 }
 
 backend_tests! {
+    /// "12:00–2:00 PM" alone reads like a two-hour visit: the page says what the time means.
+    async fn a_reserved_ticket_page_says_when_to_come_in_and_an_unreserved_one_does_not(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let advice = gatehouse::slots::arrival::Arrival::During.advice();
+        let (_, code) = app.reserved(5, 12).await;
+        assert!(ticket_page(&app, &code).await.contains(advice), "the advice on a reserved ticket");
+        let (_, unreserved) = app.ticket("ACTIVATED").await;
+        assert!(!ticket_page(&app, &unreserved).await.contains(advice), "no time, nothing to advise");
+    }
+}
+
+backend_tests! {
     /// That notice is for the page right after booking; a look-up is not a confirmation.
     async fn a_plain_look_up_of_a_reserved_ticket_does_not_say_reservation_confirmed(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
