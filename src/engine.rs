@@ -16,6 +16,8 @@ pub struct Engine {
     pub batcher: Batcher,
     /// Slot changes, for live availability.
     pub events: Events,
+    /// How long shop carts hold stock and pickup places.
+    pub shop: crate::shop::ShopSettings,
 }
 
 impl Engine {
@@ -27,6 +29,7 @@ impl Engine {
             clock,
             change_cutoff: Duration::hours(24),
             events: Events::default(),
+            shop: crate::shop::ShopSettings::default(),
         }
     }
 
