@@ -113,16 +113,14 @@ macro_rules! held_by_others {
 /// Takes the cart's quantities off the stock of every product it holds whose stock, less the
 /// live holds of other carts, still covers them. The cart's own hold counts even if it expired:
 /// what matters is that nobody else took the units meanwhile.
-const TAKE_STOCK: &str = concat!(
-    "UPDATE shop_products SET stock = stock - (SELECT h.quantity FROM shop_holds h
+const TAKE_STOCK: &str = "UPDATE shop_products SET stock = stock - (SELECT h.quantity FROM shop_holds h
                                               WHERE h.cart_id = $1 AND h.product_id = shop_products.id),
                               updated_at = $2
      WHERE id IN (SELECT product_id FROM shop_holds WHERE cart_id = $1 AND product_id IS NOT NULL)
        AND orq = $3
        AND stock - (SELECT h.quantity FROM shop_holds h WHERE h.cart_id = $1 AND h.product_id = shop_products.id)
            - COALESCE((SELECT SUM(o.quantity) FROM shop_holds o
-                       WHERE o.product_id = shop_products.id AND o.expires_at > $2 AND o.cart_id <> $1), 0) >= 0"
-);
+                       WHERE o.product_id = shop_products.id AND o.expires_at > $2 AND o.cart_id <> $1), 0) >= 0";
 
 /// Books a place in window `$4` for cart `$1` when it has not started and its capacity covers
 /// the orders booked and the live holds of other carts.

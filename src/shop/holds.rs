@@ -356,40 +356,55 @@ pub struct ActiveHold {
     pub expires_at: DateTime<Utc>,
 }
 
+#[derive(sqlx::FromRow)]
+struct HoldRow {
+    cart_id: String,
+    product_id: Option<ShopProductId>,
+    window_id: Option<PickupWindowId>,
+    name: Option<String>,
+    date: Option<NaiveDate>,
+    start_time: Option<NaiveTime>,
+    quantity: i64,
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+}
+
 /// The organization's live holds, soonest to expire first.
 pub async fn active_holds(db: &Db, orq: OrgId, now: DateTime<Utc>) -> Result<Vec<ActiveHold>, sqlx::Error> {
-    let rows: Vec<(
-        String,
-        Option<ShopProductId>,
-        Option<PickupWindowId>,
-        Option<String>,
-        Option<NaiveDate>,
-        Option<NaiveTime>,
-        i64,
-        DateTime<Utc>,
-        DateTime<Utc>,
-    )> = on_pool!(db, pool => sqlx::query_as(
-            "SELECT h.cart_id, h.product_id, h.window_id, p.name, w.date, w.start_time, h.quantity, h.created_at, h.expires_at
-             FROM shop_holds h
-             LEFT JOIN shop_products p ON p.id = h.product_id
-             LEFT JOIN shop_pickup_windows w ON w.id = h.window_id
-             WHERE h.orq = $1 AND h.expires_at > $2
-             ORDER BY h.expires_at, h.id")
-            .bind(orq).bind(now).fetch_all(pool).await)?;
+    let rows: Vec<HoldRow> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT h.cart_id, h.product_id, h.window_id, p.name, w.date, w.start_time, h.quantity, h.created_at, h.expires_at
+         FROM shop_holds h
+         LEFT JOIN shop_products p ON p.id = h.product_id
+         LEFT JOIN shop_pickup_windows w ON w.id = h.window_id
+         WHERE h.orq = $1 AND h.expires_at > $2
+         ORDER BY h.expires_at, h.id")
+        .bind(orq).bind(now).fetch_all(pool).await)?;
     Ok(rows
         .into_iter()
-        .map(|(cart, product_id, window_id, name, date, start, quantity, created_at, expires_at)| ActiveHold {
-            cart: cart.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect(),
-            product_id,
-            window_id,
-            what: match (name, date, start) {
-                (Some(name), ..) => name,
-                (None, Some(date), Some(start)) => format!("Pickup {date} {}", start.format("%H:%M")),
-                _ => String::new(),
+        .map(
+            |HoldRow {
+                 cart_id: cart,
+                 product_id,
+                 window_id,
+                 name,
+                 date,
+                 start_time: start,
+                 quantity,
+                 created_at,
+                 expires_at,
+             }| ActiveHold {
+                cart: cart.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect(),
+                product_id,
+                window_id,
+                what: match (name, date, start) {
+                    (Some(name), ..) => name,
+                    (None, Some(date), Some(start)) => format!("Pickup {date} {}", start.format("%H:%M")),
+                    _ => String::new(),
+                },
+                quantity,
+                created_at,
+                expires_at,
             },
-            quantity,
-            created_at,
-            expires_at,
-        })
+        )
         .collect())
 }
