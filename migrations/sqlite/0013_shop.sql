@@ -55,11 +55,13 @@ CREATE TABLE shop_holds (
     cap_at      TEXT NOT NULL,
     CHECK ((product_id IS NULL) <> (window_id IS NULL))
 );
-CREATE UNIQUE INDEX shop_holds_cart_product ON shop_holds(cart_id, product_id) WHERE product_id IS NOT NULL;
+-- NULL product ids (window holds) never collide, so this one index keeps a product once per
+-- cart and finds a cart's holds.
+CREATE UNIQUE INDEX shop_holds_cart_product ON shop_holds(cart_id, product_id);
 CREATE UNIQUE INDEX shop_holds_cart_window ON shop_holds(cart_id) WHERE window_id IS NOT NULL;
 -- Availability sums the live holds of one product (or window) from the index alone.
-CREATE INDEX shop_holds_product_live ON shop_holds(product_id, expires_at, quantity) WHERE product_id IS NOT NULL;
-CREATE INDEX shop_holds_window_live ON shop_holds(window_id, expires_at) WHERE window_id IS NOT NULL;
+CREATE INDEX shop_holds_product_live ON shop_holds(product_id, expires_at, quantity);
+CREATE INDEX shop_holds_window_live ON shop_holds(window_id, expires_at, quantity);
 CREATE INDEX shop_holds_orq_expires ON shop_holds(orq, expires_at);
 
 CREATE TABLE shop_discount_codes (

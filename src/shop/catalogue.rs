@@ -48,16 +48,18 @@ pub fn availability(available: i64, low_stock_threshold: i64) -> Availability {
 }
 
 /// The columns of [`Product`], availability for the cart `$3` at instant `$2` included (an
-/// empty `$3` counts every live hold), over `shop_products p` joined with `held h`.
+/// empty `$3` counts every live hold), over `shop_products p`: one index range per product.
 macro_rules! product_query {
     ($where:literal) => {
         concat!(
             "SELECT p.id, p.slug, p.name, p.description, p.image_path, p.price_minor, p.currency, p.stock,
-                    p.low_stock_threshold, p.active, p.stock - COALESCE(h.held, 0) AS available
+                    p.low_stock_threshold, p.active,
+                    CAST(p.stock - COALESCE((SELECT SUM(o.quantity) FROM shop_holds o
+                                             WHERE o.product_id = p.id AND o.expires_at > $2), 0)
+                         + COALESCE((SELECT m.quantity FROM shop_holds m
+                                     WHERE m.cart_id = $3 AND m.product_id = p.id AND m.expires_at > $2), 0)
+                         AS BIGINT) AS available
              FROM shop_products p
-             LEFT JOIN (SELECT product_id, CAST(SUM(quantity) AS BIGINT) AS held FROM shop_holds
-                        WHERE orq = $1 AND product_id IS NOT NULL AND expires_at > $2 AND cart_id <> $3
-                        GROUP BY product_id) h ON h.product_id = p.id
              WHERE p.orq = $1 AND ",
             $where
         )

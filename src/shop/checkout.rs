@@ -102,11 +102,13 @@ async fn savepoint(tx: &mut Tx, statement: &'static str) -> Result<(), sqlx::Err
     on_tx!(tx, conn => sqlx::query(statement).execute(&mut *conn).await.map(|_| ()))
 }
 
-/// Units of product `p` (in `shop_products p`) that carts other than `$1` hold live at `$2`.
+/// Units of product `p` (in `shop_products p`) that carts other than `$1` hold live at `$2`:
+/// all live holds less the cart's own, so the sum is read from the index alone.
 macro_rules! held_by_others {
     () => {
-        "COALESCE((SELECT SUM(o.quantity) FROM shop_holds o
-                   WHERE o.product_id = p.id AND o.expires_at > $2 AND o.cart_id <> $1), 0)"
+        "(COALESCE((SELECT SUM(o.quantity) FROM shop_holds o WHERE o.product_id = p.id AND o.expires_at > $2), 0)
+          - COALESCE((SELECT m.quantity FROM shop_holds m
+                      WHERE m.cart_id = $1 AND m.product_id = p.id AND m.expires_at > $2), 0))"
     };
 }
 
@@ -120,7 +122,9 @@ const TAKE_STOCK: &str = "UPDATE shop_products SET stock = stock - (SELECT h.qua
        AND orq = $3
        AND stock - (SELECT h.quantity FROM shop_holds h WHERE h.cart_id = $1 AND h.product_id = shop_products.id)
            - COALESCE((SELECT SUM(o.quantity) FROM shop_holds o
-                       WHERE o.product_id = shop_products.id AND o.expires_at > $2 AND o.cart_id <> $1), 0) >= 0";
+                       WHERE o.product_id = shop_products.id AND o.expires_at > $2), 0)
+           + COALESCE((SELECT m.quantity FROM shop_holds m
+                       WHERE m.cart_id = $1 AND m.product_id = shop_products.id AND m.expires_at > $2), 0) >= 0";
 
 /// Books a place in window `$4` for cart `$1` when it has not started and its capacity covers
 /// the orders booked and the live holds of other carts.
@@ -128,7 +132,9 @@ const BOOK_WINDOW: &str = "
     UPDATE shop_pickup_windows SET booked = booked + 1
     WHERE id = $4 AND orq = $3 AND starts_at > $2
       AND booked + 1 + COALESCE((SELECT SUM(o.quantity) FROM shop_holds o
-              WHERE o.window_id = shop_pickup_windows.id AND o.expires_at > $2 AND o.cart_id <> $1), 0) <= capacity
+              WHERE o.window_id = shop_pickup_windows.id AND o.expires_at > $2), 0)
+          - COALESCE((SELECT m.quantity FROM shop_holds m
+                      WHERE m.cart_id = $1 AND m.window_id = shop_pickup_windows.id AND m.expires_at > $2), 0) <= capacity
     RETURNING date, start_time, end_time";
 
 /// Counts one use of code `$1` when it is still valid at `$2`, under its usage limits (the

@@ -1,6 +1,7 @@
 //! Discount codes as an admin (or the demo) writes them.
-use super::discount::{DiscountCode, DiscountKind};
-use super::money::Currency;
+use super::discount::{Discount, DiscountCode, DiscountKind, DiscountRefusal, DiscountRule};
+use super::money::{Currency, Money};
+use crate::contact::PhoneE164;
 use crate::ids::{DiscountCodeId, OrgId};
 use crate::on_pool;
 use crate::store::Db;
@@ -36,6 +37,40 @@ pub async fn create(
         .bind(c.min_order_minor).bind(c.valid_from).bind(c.valid_until).bind(c.usage_limit)
         .bind(c.per_customer_limit).bind(now).fetch_optional(pool).await)?;
     Ok(row.map(|(id,)| id))
+}
+
+/// The code typed, with its limits, when the organization has it.
+pub async fn rule(db: &Db, orq: OrgId, code: &DiscountCode) -> Result<Option<DiscountRule>, sqlx::Error> {
+    on_pool!(db, pool => sqlx::query_as(
+        "SELECT id, code, kind, amount, currency, min_order_minor, valid_from, valid_until, usage_limit,
+                per_customer_limit, used_count, active
+         FROM shop_discount_codes WHERE orq = $1 AND code = $2")
+        .bind(orq).bind(code.as_str()).fetch_optional(pool).await)
+}
+
+/// What the typed code would take off `subtotal` now, for the live price before checkout (the
+/// checkout decides again, inside its transaction). Without a phone yet, the per-customer
+/// limit is not checked.
+pub async fn preview(
+    db: &Db,
+    orq: OrgId,
+    code: &DiscountCode,
+    subtotal: Money,
+    phone: Option<&PhoneE164>,
+    now: DateTime<Utc>,
+) -> Result<Result<Discount, DiscountRefusal>, sqlx::Error> {
+    let Some(rule) = rule(db, orq, code).await? else { return Ok(Err(DiscountRefusal::Unknown)) };
+    let uses = match phone {
+        None => 0,
+        Some(phone) => on_pool!(db, pool => sqlx::query_as(
+            "SELECT COUNT(*) FROM shop_discount_redemptions WHERE code_id = $1 AND customer_phone = $2")
+            .bind(rule.id).bind(phone.as_str()).fetch_one(pool).await)
+        .map(|(n,): (i64,)| n)?,
+    };
+    Ok(match rule.refusal(now, subtotal, uses) {
+        Some(refusal) => Err(refusal),
+        None => Ok(rule.discount()),
+    })
 }
 
 /// How many times the code has been redeemed.

@@ -29,9 +29,10 @@ const HOLD_PRODUCT: &str = "
          (SELECT $3 + CASE WHEN $8 THEN COALESCE((SELECT h.quantity FROM shop_holds h
                   WHERE h.cart_id = $2 AND h.product_id = $1 AND h.expires_at > $4), 0) ELSE 0 END AS quantity) w
     WHERE p.id = $1 AND p.orq = $7 AND p.active AND w.quantity <= $9
-      AND p.stock - COALESCE((SELECT SUM(o.quantity) FROM shop_holds o
-              WHERE o.product_id = p.id AND o.expires_at > $4 AND o.cart_id <> $2), 0) >= w.quantity
-    ON CONFLICT (cart_id, product_id) WHERE product_id IS NOT NULL DO UPDATE SET
+      AND p.stock - COALESCE((SELECT SUM(o.quantity) FROM shop_holds o WHERE o.product_id = p.id AND o.expires_at > $4), 0)
+          + COALESCE((SELECT m.quantity FROM shop_holds m
+                      WHERE m.cart_id = $2 AND m.product_id = p.id AND m.expires_at > $4), 0) >= w.quantity
+    ON CONFLICT (cart_id, product_id) DO UPDATE SET
         quantity = excluded.quantity,
         created_at = CASE WHEN shop_holds.expires_at > $4 THEN shop_holds.created_at ELSE excluded.created_at END,
         cap_at = CASE WHEN shop_holds.expires_at > $4 THEN shop_holds.cap_at ELSE excluded.cap_at END,
@@ -227,7 +228,9 @@ const HOLD_WINDOW: &str = "
     FROM shop_pickup_windows w
     WHERE w.id = $1 AND w.orq = $6 AND w.starts_at > $3
       AND w.capacity - w.booked - COALESCE((SELECT SUM(o.quantity) FROM shop_holds o
-              WHERE o.window_id = w.id AND o.expires_at > $3 AND o.cart_id <> $2), 0) >= 1
+              WHERE o.window_id = w.id AND o.expires_at > $3), 0)
+          + COALESCE((SELECT m.quantity FROM shop_holds m
+                      WHERE m.cart_id = $2 AND m.window_id = w.id AND m.expires_at > $3), 0) >= 1
     ON CONFLICT (cart_id) WHERE window_id IS NOT NULL DO UPDATE SET
         window_id = excluded.window_id,
         created_at = excluded.created_at,
@@ -311,14 +314,31 @@ pub struct Cart {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
+impl Cart {
+    /// The lines still held at `now`, as the live price takes them.
+    pub fn live_lines(&self, now: DateTime<Utc>) -> Vec<super::price::Line> {
+        self.lines
+            .iter()
+            .filter(|l| !l.is_expired(now))
+            .map(|l| super::price::Line {
+                product_id: l.product_id,
+                name: l.name.clone(),
+                unit_price_minor: l.unit_price_minor,
+                quantity: l.quantity,
+            })
+            .collect()
+    }
+}
+
 /// The cart as its owner sees it, expired lines included (so the page can offer them again).
 pub async fn cart(db: &Db, orq: OrgId, cart: &CartId, now: DateTime<Utc>) -> Result<Cart, ShopError> {
     let (lines, window): (Vec<CartLine>, Option<HeldWindow>) = on_pool!(db, pool => async {
         let lines = sqlx::query_as(
             "SELECT p.id AS product_id, p.name, p.image_path, p.price_minor AS unit_price_minor, p.currency,
                     h.quantity, h.expires_at,
-                    p.stock - CAST(COALESCE((SELECT SUM(o.quantity) FROM shop_holds o
-                        WHERE o.product_id = p.id AND o.expires_at > $3 AND o.cart_id <> $1), 0) AS BIGINT) AS available
+                    CAST(p.stock - COALESCE((SELECT SUM(o.quantity) FROM shop_holds o
+                        WHERE o.product_id = p.id AND o.expires_at > $3), 0)
+                        + CASE WHEN h.expires_at > $3 THEN h.quantity ELSE 0 END AS BIGINT) AS available
              FROM shop_holds h JOIN shop_products p ON p.id = h.product_id
              WHERE h.cart_id = $1 AND h.orq = $2 ORDER BY p.position, p.name")
             .bind(cart.as_str()).bind(orq).bind(now).fetch_all(pool).await?;

@@ -155,6 +155,8 @@ const RETURN_STOCK: &str = "
 struct Move {
     orq: OrgId,
     order: ShopOrderId,
+    /// The statuses the order may be in (at most three).
+    from: &'static [OrderStatus],
     to: OrderStatus,
     now: DateTime<Utc>,
 }
@@ -164,7 +166,7 @@ impl Write for Move {
     type Output = bool;
 
     async fn apply(&self, tx: &mut Tx) -> Result<bool, sqlx::Error> {
-        let from = OrderStatus::predecessors(self.to);
+        let from = self.from;
         let Some(&first) = from.first() else { return Ok(false) };
         let at = |i: usize| from.get(i).copied().unwrap_or(first);
         on_tx!(tx, conn => async {
@@ -184,8 +186,18 @@ impl Write for Move {
 
 /// Moves an order to `to` (confirmed, ready, completed, cancelled, no-show), by staff.
 pub async fn set_status(engine: &Engine, orq: OrgId, order: ShopOrderId, to: OrderStatus) -> Result<(), ShopError> {
+    move_order(engine, orq, order, OrderStatus::predecessors(to), to).await
+}
+
+async fn move_order(
+    engine: &Engine,
+    orq: OrgId,
+    order: ShopOrderId,
+    from: &'static [OrderStatus],
+    to: OrderStatus,
+) -> Result<(), ShopError> {
     let now = engine.now();
-    if engine.batcher.write(Move { orq, order, to, now }).await? {
+    if engine.batcher.write(Move { orq, order, from, to, now }).await? {
         return Ok(());
     }
     let current: Option<(OrderStatus,)> = on_pool!(&engine.db, pool => sqlx::query_as(
@@ -206,8 +218,7 @@ pub async fn cancel_by_customer(
     phone: &PhoneE164,
 ) -> Result<(), ShopError> {
     let order = lookup(&engine.db, orq, code, phone).await?;
-    if !matches!(order.status, OrderStatus::Pending | OrderStatus::Confirmed) {
-        return Err(ShopError::StatusChange { from: order.status, to: OrderStatus::Cancelled });
-    }
-    set_status(engine, orq, order.id, OrderStatus::Cancelled).await
+    // Conditioned in the write too: staff may mark it ready meanwhile.
+    const CUSTOMER_MAY_CANCEL: &[OrderStatus] = &[OrderStatus::Pending, OrderStatus::Confirmed];
+    move_order(engine, orq, order.id, CUSTOMER_MAY_CANCEL, OrderStatus::Cancelled).await
 }

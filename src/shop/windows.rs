@@ -112,11 +112,10 @@ pub async fn windows_on(
 ) -> Result<Vec<PickupWindow>, sqlx::Error> {
     on_pool!(db, pool => sqlx::query_as(
         "SELECT w.id, w.date, w.start_time, w.end_time, w.starts_at, w.capacity, w.booked,
-                COALESCE(h.held, 0) AS held
+                CAST(COALESCE((SELECT SUM(o.quantity) FROM shop_holds o WHERE o.window_id = w.id AND o.expires_at > $3), 0)
+                     - COALESCE((SELECT m.quantity FROM shop_holds m
+                                 WHERE m.cart_id = $4 AND m.window_id = w.id AND m.expires_at > $3), 0) AS BIGINT) AS held
          FROM shop_pickup_windows w
-         LEFT JOIN (SELECT window_id, CAST(SUM(quantity) AS BIGINT) AS held FROM shop_holds
-                    WHERE orq = $1 AND window_id IS NOT NULL AND expires_at > $3 AND cart_id <> $4
-                    GROUP BY window_id) h ON h.window_id = w.id
          WHERE w.orq = $1 AND w.date = $2
          ORDER BY w.start_time")
         .bind(orq).bind(date).bind(now).bind(cart.map_or("", CartId::as_str)).fetch_all(pool).await)

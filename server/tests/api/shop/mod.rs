@@ -6,3 +6,4 @@ mod fixture;
 mod concurrency;
 mod expiry;
 mod orders;
+mod rest;

@@ -137,3 +137,23 @@ backend_tests! {
         assert_eq!(products_after.len(), products.len(), "seeding twice creates nothing twice");
     }
 }
+
+backend_tests! {
+    /// A customer cancels with code and phone while the order is pending; once staff marked it
+    /// ready, the customer can no longer.
+    async fn a_customer_cancels_with_code_and_phone_until_it_is_ready(backend: Backend) {
+        let shop = Shop::new(backend).await;
+        let product = shop.product("babka", 1600, 5).await;
+        let window = shop.window(1, 10, 0).await;
+        let first = shop.order(1, product, 2, window).await;
+        orders::cancel_by_customer(&shop.engine, shop.orq, &first.code, &phone(1)).await.expect("cancelled");
+        assert_eq!(shop.stock(product).await, 5);
+        let second = shop.order(2, product, 1, window).await;
+        set_status(&shop.engine, shop.orq, second.order_id, OrderStatus::Ready).await.expect("ready");
+        let late = orders::cancel_by_customer(&shop.engine, shop.orq, &second.code, &phone(2)).await;
+        assert_eq!(late.map_err(|e| e.code()), Err("STATUS_CHANGE_REFUSED"));
+        let wrong = orders::cancel_by_customer(&shop.engine, shop.orq, &second.code, &phone(3)).await;
+        assert_eq!(wrong.map_err(|e| e.code()), Err("ORDER_NOT_FOUND"));
+        assert_eq!(shop.stock(product).await, 4);
+    }
+}
