@@ -296,13 +296,15 @@ async fn check(
         println!("  {} {what}", if ok { "PASS" } else { "FAIL" });
         passed &= ok;
     };
-    let rows: Vec<(ShopProductId, i64, i64, i64)> = on_pool!(db, pool => sqlx::query_as(
-        "SELECT p.id, p.stock,
+    let rows: Vec<(ShopProductId, i64, i64, i64, i64, i64)> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT p.id, p.stock, p.held,
+                CAST(COALESCE((SELECT SUM(h.quantity) FROM shop_holds h WHERE h.product_id = p.id AND h.counted), 0) AS BIGINT),
                 CAST(COALESCE((SELECT SUM(h.quantity) FROM shop_holds h WHERE h.product_id = p.id AND h.expires_at > $2), 0) AS BIGINT),
                 CAST(COALESCE((SELECT SUM(i.quantity) FROM shop_order_items i WHERE i.product_id = p.id), 0) AS BIGINT)
          FROM shop_products p WHERE p.orq = $1 ORDER BY p.id")
         .bind(shop.orq).bind(now).fetch_all(pool).await)?;
-    for (id, stock, held, sold) in rows {
+    for (id, stock, counter, counted, held, sold) in rows {
+        say(counter == counted, format!("product {id}: held counter {counter} = counted holds {counted}"));
         let initial = if id == shop.contended { options.stock } else { BIG_STOCK };
         say(
             stock >= 0 && stock + sold == initial,

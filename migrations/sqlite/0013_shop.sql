@@ -5,7 +5,9 @@
 -- application. Money is in integer minor units beside a currency code.
 
 -- `stock` counts units not yet sold: a checkout takes units off it, a cancel or no-show gives
--- them back. Available to a cart = stock - unexpired holds of other carts.
+-- them back. `held` counts the units of holds marked `counted` (see shop_holds), so a hold is
+-- decided against one row, not a sum over every cart: available to a cart = stock - held
+-- + the counted holds that have expired (not yet reclaimed) + the cart's own live hold.
 CREATE TABLE shop_products (
     id                   INTEGER PRIMARY KEY,
     orq                  INTEGER NOT NULL REFERENCES organizations(id),
@@ -16,6 +18,7 @@ CREATE TABLE shop_products (
     price_minor          INTEGER NOT NULL CHECK (price_minor >= 0),
     currency             TEXT NOT NULL,
     stock                INTEGER NOT NULL CHECK (stock >= 0),
+    held                 INTEGER NOT NULL DEFAULT 0 CHECK (held >= 0),
     low_stock_threshold  INTEGER NOT NULL DEFAULT 0 CHECK (low_stock_threshold >= 0),
     active               INTEGER NOT NULL DEFAULT 1,
     position             INTEGER NOT NULL DEFAULT 0,
@@ -42,7 +45,9 @@ CREATE TABLE shop_pickup_windows (
 CREATE INDEX shop_pickup_windows_orq_date ON shop_pickup_windows(orq, date, start_time);
 
 -- One row per (cart, product) and at most one window per cart. A hold is live while
--- expires_at > now; activity pushes expires_at forward, never past cap_at.
+-- expires_at > now; activity pushes expires_at forward, never past cap_at. A product hold is
+-- `counted` while its quantity is in its product's `held`; the next write on the product after
+-- it expires takes it out ("reclaims" it), so no sweeper is needed.
 CREATE TABLE shop_holds (
     id          INTEGER PRIMARY KEY,
     orq         INTEGER NOT NULL REFERENCES organizations(id),
@@ -53,14 +58,16 @@ CREATE TABLE shop_holds (
     created_at  TEXT NOT NULL,
     expires_at  TEXT NOT NULL,
     cap_at      TEXT NOT NULL,
+    counted     INTEGER NOT NULL DEFAULT 1,
     CHECK ((product_id IS NULL) <> (window_id IS NULL))
 );
 -- NULL product ids (window holds) never collide, so this one index keeps a product once per
 -- cart and finds a cart's holds.
 CREATE UNIQUE INDEX shop_holds_cart_product ON shop_holds(cart_id, product_id);
 CREATE UNIQUE INDEX shop_holds_cart_window ON shop_holds(cart_id) WHERE window_id IS NOT NULL;
--- Availability sums the live holds of one product (or window) from the index alone.
-CREATE INDEX shop_holds_product_live ON shop_holds(product_id, expires_at, quantity);
+-- Expired holds not yet reclaimed, by product (few: the next write on the product reclaims them).
+CREATE INDEX shop_holds_product_counted ON shop_holds(product_id, expires_at, quantity) WHERE counted;
+-- A window's live holds are summed from the index alone (a window has a handful of places).
 CREATE INDEX shop_holds_window_live ON shop_holds(window_id, expires_at, quantity);
 CREATE INDEX shop_holds_orq_expires ON shop_holds(orq, expires_at);
 

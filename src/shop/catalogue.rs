@@ -48,17 +48,14 @@ pub fn availability(available: i64, low_stock_threshold: i64) -> Availability {
 }
 
 /// The columns of [`Product`], availability for the cart `$3` at instant `$2` included (an
-/// empty `$3` counts every live hold), over `shop_products p`: one index range per product.
+/// empty `$3` counts every live hold), over `shop_products p`.
 macro_rules! product_query {
     ($where:literal) => {
         concat!(
             "SELECT p.id, p.slug, p.name, p.description, p.image_path, p.price_minor, p.currency, p.stock,
-                    p.low_stock_threshold, p.active,
-                    CAST(p.stock - COALESCE((SELECT SUM(o.quantity) FROM shop_holds o
-                                             WHERE o.product_id = p.id AND o.expires_at > $2), 0)
-                         + COALESCE((SELECT m.quantity FROM shop_holds m
-                                     WHERE m.cart_id = $3 AND m.product_id = p.id AND m.expires_at > $2), 0)
-                         AS BIGINT) AS available
+                    p.low_stock_threshold, p.active, ",
+            $crate::shop_available!("p", "$2", "$3"),
+            " AS available
              FROM shop_products p
              WHERE p.orq = $1 AND ",
             $where

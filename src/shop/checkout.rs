@@ -8,9 +8,9 @@ use super::code::ReservationCode;
 use super::discount::{DiscountCode, DiscountRefusal, DiscountRule};
 use super::error::{ShopError, Shortage};
 use super::input::{CartId, CustomerName, Instructions};
-use super::lock;
 use super::money::Currency;
 use super::price::{price, Line, Price};
+use super::{held, lock};
 use crate::contact::{Email, PhoneE164};
 use crate::ids::{OrgId, PickupWindowId, ShopOrderId};
 use crate::on_tx;
@@ -102,29 +102,22 @@ async fn savepoint(tx: &mut Tx, statement: &'static str) -> Result<(), sqlx::Err
     on_tx!(tx, conn => sqlx::query(statement).execute(&mut *conn).await.map(|_| ()))
 }
 
-/// Units of product `p` (in `shop_products p`) that carts other than `$1` hold live at `$2`:
-/// all live holds less the cart's own, so the sum is read from the index alone.
-macro_rules! held_by_others {
-    () => {
-        "(COALESCE((SELECT SUM(o.quantity) FROM shop_holds o WHERE o.product_id = p.id AND o.expires_at > $2), 0)
-          - COALESCE((SELECT m.quantity FROM shop_holds m
-                      WHERE m.cart_id = $1 AND m.product_id = p.id AND m.expires_at > $2), 0))"
-    };
-}
-
-/// Takes the cart's quantities off the stock of every product it holds whose stock, less the
-/// live holds of other carts, still covers them. The cart's own hold counts even if it expired:
-/// what matters is that nobody else took the units meanwhile.
-const TAKE_STOCK: &str = "UPDATE shop_products SET stock = stock - (SELECT h.quantity FROM shop_holds h
-                                              WHERE h.cart_id = $1 AND h.product_id = shop_products.id),
-                              updated_at = $2
-     WHERE id IN (SELECT product_id FROM shop_holds WHERE cart_id = $1 AND product_id IS NOT NULL)
-       AND orq = $3
-       AND stock - (SELECT h.quantity FROM shop_holds h WHERE h.cart_id = $1 AND h.product_id = shop_products.id)
-           - COALESCE((SELECT SUM(o.quantity) FROM shop_holds o
-                       WHERE o.product_id = shop_products.id AND o.expires_at > $2), 0)
-           + COALESCE((SELECT m.quantity FROM shop_holds m
-                       WHERE m.cart_id = $1 AND m.product_id = shop_products.id AND m.expires_at > $2), 0) >= 0";
+/// Takes the cart's quantities off the stock (and its counted holds off `held`) of every
+/// product it holds whose stock not held by others still covers them; run after reclaiming.
+/// The cart's own hold counts even if it expired: what matters is that nobody else took the
+/// units meanwhile.
+const TAKE_STOCK: &str = "
+    UPDATE shop_products SET
+        stock = stock - (SELECT h.quantity FROM shop_holds h WHERE h.cart_id = $1 AND h.product_id = shop_products.id),
+        held = held - COALESCE((SELECT h.quantity FROM shop_holds h
+                                WHERE h.cart_id = $1 AND h.product_id = shop_products.id AND h.counted), 0),
+        updated_at = $2
+    WHERE id IN (SELECT product_id FROM shop_holds WHERE cart_id = $1 AND product_id IS NOT NULL)
+      AND orq = $3
+      AND stock - held
+          + COALESCE((SELECT h.quantity FROM shop_holds h
+                      WHERE h.cart_id = $1 AND h.product_id = shop_products.id AND h.counted), 0)
+          >= (SELECT h.quantity FROM shop_holds h WHERE h.cart_id = $1 AND h.product_id = shop_products.id)";
 
 /// Books a place in window `$4` for cart `$1` when it has not started and its capacity covers
 /// the orders booked and the live holds of other carts.
@@ -156,6 +149,7 @@ impl Checkout {
         let cart = form.cart.as_str();
         lock::cart_products(tx, cart).await?;
         lock::lock(tx, lock::WINDOW, form.window.0).await?;
+        held::reclaim_cart(tx, cart, *now).await?;
         let lines: Vec<(Line, String)> = on_tx!(tx, conn => sqlx::query_as(
             "SELECT p.id, p.name, p.price_minor, h.quantity, p.currency
              FROM shop_holds h JOIN shop_products p ON p.id = h.product_id
@@ -282,8 +276,8 @@ impl Checkout {
     async fn shortages(&self, tx: &mut Tx) -> Result<Vec<Shortage>, sqlx::Error> {
         on_tx!(tx, conn => sqlx::query_as(concat!(
             "SELECT product_id, name, wanted, CASE WHEN available < 0 THEN 0 ELSE available END AS available FROM
-               (SELECT p.id AS product_id, p.name, h.quantity AS wanted, p.position,
-                       p.stock - CAST(", held_by_others!(), " AS BIGINT) AS available
+               (SELECT p.id AS product_id, p.name, h.quantity AS wanted, p.position, ",
+                       crate::shop_available!("p", "$2", "$1"), " AS available
                 FROM shop_holds h JOIN shop_products p ON p.id = h.product_id
                 WHERE h.cart_id = $1 AND p.orq = $3) c
              WHERE wanted > available ORDER BY position, name"))

@@ -4,7 +4,7 @@
 use super::catalogue::{self, Product};
 use super::error::ShopError;
 use super::input::{CartId, Quantity, MAX_QUANTITY};
-use super::lock;
+use super::{held, lock};
 use crate::ids::{OrgId, PickupWindowId, ShopProductId};
 use crate::store::batch::Write;
 use crate::store::{Db, Tx};
@@ -19,26 +19,55 @@ pub struct Held {
     pub expires_at: DateTime<Utc>,
 }
 
-/// The statement that decides a product hold. `$3` is the quantity wanted, added to what the
-/// cart already holds live when `$8` is true. The cart's own hold does not count against it;
-/// an expired one is replaced as if new. Activity never pushes a hold past its `cap_at`.
-const HOLD_PRODUCT: &str = "
-    INSERT INTO shop_holds (orq, cart_id, product_id, quantity, created_at, expires_at, cap_at)
-    SELECT p.orq, $2, p.id, w.quantity, $4, $5, $6
-    FROM shop_products p,
-         (SELECT $3 + CASE WHEN $8 THEN COALESCE((SELECT h.quantity FROM shop_holds h
-                  WHERE h.cart_id = $2 AND h.product_id = $1 AND h.expires_at > $4), 0) ELSE 0 END AS quantity) w
-    WHERE p.id = $1 AND p.orq = $7 AND p.active AND w.quantity <= $9
-      AND p.stock - COALESCE((SELECT SUM(o.quantity) FROM shop_holds o WHERE o.product_id = p.id AND o.expires_at > $4), 0)
-          + COALESCE((SELECT m.quantity FROM shop_holds m
-                      WHERE m.cart_id = $2 AND m.product_id = p.id AND m.expires_at > $4), 0) >= w.quantity
-    ON CONFLICT (cart_id, product_id) DO UPDATE SET
-        quantity = excluded.quantity,
-        created_at = CASE WHEN shop_holds.expires_at > $4 THEN shop_holds.created_at ELSE excluded.created_at END,
-        cap_at = CASE WHEN shop_holds.expires_at > $4 THEN shop_holds.cap_at ELSE excluded.cap_at END,
-        expires_at = CASE WHEN shop_holds.expires_at > $4 AND shop_holds.cap_at < excluded.expires_at
-                          THEN shop_holds.cap_at ELSE excluded.expires_at END
-    RETURNING quantity, expires_at";
+/// The cart's counted hold of product `$1` (after reclaiming, a counted hold is a live one).
+macro_rules! own {
+    () => {
+        "COALESCE((SELECT h.quantity FROM shop_holds h WHERE h.cart_id = $3 AND h.product_id = $1 AND h.counted), 0)"
+    };
+}
+
+/// The quantity the cart asks to hold: `$4`, on top of what it holds when `$5` (adding).
+macro_rules! wanted {
+    () => {
+        concat!("($4 + CASE WHEN $5 THEN ", own!(), " ELSE 0 END)")
+    };
+}
+
+/// The statement that decides a product hold: the product's `held` grows by what the cart's
+/// hold grows, only when the stock not held by others covers it (`$6` caps a cart's quantity).
+const TAKE_HELD: &str = concat!(
+    "UPDATE shop_products SET held = held + ",
+    wanted!(),
+    " - ",
+    own!(),
+    "
+     WHERE id = $1 AND orq = $2 AND active AND ",
+    wanted!(),
+    " <= $6
+       AND stock - held >= ",
+    wanted!(),
+    " - ",
+    own!(),
+    "
+     RETURNING id"
+);
+
+/// The cart's hold row once `TAKE_HELD` has counted it. A hold that was not counted (new, or
+/// expired and reclaimed) starts afresh; a live one keeps its start and cap.
+const WRITE_HOLD: &str = concat!(
+    "INSERT INTO shop_holds (orq, cart_id, product_id, quantity, created_at, expires_at, cap_at, counted)
+     VALUES ($2, $3, $1, ",
+    wanted!(),
+    ", $7, $8, $9, TRUE)
+     ON CONFLICT (cart_id, product_id) DO UPDATE SET
+         quantity = excluded.quantity,
+         counted = TRUE,
+         created_at = CASE WHEN shop_holds.counted THEN shop_holds.created_at ELSE excluded.created_at END,
+         cap_at = CASE WHEN shop_holds.counted THEN shop_holds.cap_at ELSE excluded.cap_at END,
+         expires_at = CASE WHEN shop_holds.counted AND shop_holds.cap_at < excluded.expires_at
+                           THEN shop_holds.cap_at ELSE excluded.expires_at END
+     RETURNING quantity, expires_at"
+);
 
 /// Pushes the live holds of cart `$1` to `$2` (never past their cap) at instant `$3`.
 const EXTEND: &str = "
@@ -66,19 +95,26 @@ impl Write for HoldProduct {
     /// `None` when the stock left does not cover it (or the product is not on sale).
     type Output = Option<Held>;
 
+    /// Reclaiming expired holds first is no change a refusal must undo: it only brings the
+    /// counter up to date.
     async fn apply(&self, tx: &mut Tx) -> Result<Option<Held>, sqlx::Error> {
         lock::lock(tx, lock::PRODUCT, self.product.0).await?;
+        held::reclaim_product(tx, self.product.0, self.now).await?;
         on_tx!(tx, conn => async {
-            let held: Option<Held> = sqlx::query_as(HOLD_PRODUCT)
-                .bind(self.product).bind(self.cart.as_str()).bind(self.quantity).bind(self.now)
-                .bind(self.expires_at).bind(self.cap_at).bind(self.orq).bind(self.add).bind(MAX_QUANTITY)
-                .fetch_optional(&mut *conn).await?;
-            if held.is_some() {
-                // Adding to the cart is activity: the rest of the cart is kept too.
-                sqlx::query(EXTEND).bind(self.cart.as_str()).bind(self.expires_at).bind(self.now)
-                    .execute(&mut *conn).await?;
+            let taken: Option<(ShopProductId,)> = sqlx::query_as(TAKE_HELD)
+                .bind(self.product).bind(self.orq).bind(self.cart.as_str()).bind(self.quantity).bind(self.add)
+                .bind(MAX_QUANTITY).fetch_optional(&mut *conn).await?;
+            if taken.is_none() {
+                return Ok(None);
             }
-            Ok(held)
+            let held: Held = sqlx::query_as(WRITE_HOLD)
+                .bind(self.product).bind(self.orq).bind(self.cart.as_str()).bind(self.quantity).bind(self.add)
+                .bind(MAX_QUANTITY).bind(self.now).bind(self.expires_at).bind(self.cap_at)
+                .fetch_one(&mut *conn).await?;
+            // Adding to the cart is activity: the rest of the cart is kept too.
+            sqlx::query(EXTEND).bind(self.cart.as_str()).bind(self.expires_at).bind(self.now)
+                .execute(&mut *conn).await?;
+            Ok(Some(held))
         }.await)
     }
 }
@@ -169,8 +205,15 @@ impl Write for Release {
     type Output = u64;
 
     async fn apply(&self, tx: &mut Tx) -> Result<u64, sqlx::Error> {
+        let product = self.product.map(|p| p.0);
         on_tx!(tx, conn => async {
-            let done = match self.product {
+            sqlx::query(
+                "UPDATE shop_products SET held = held - (SELECT h.quantity FROM shop_holds h
+                     WHERE h.cart_id = $1 AND h.product_id = shop_products.id AND h.counted)
+                 WHERE id IN (SELECT h.product_id FROM shop_holds h
+                              WHERE h.cart_id = $1 AND h.counted AND h.product_id = COALESCE($2, h.product_id))")
+                .bind(self.cart.as_str()).bind(product).execute(&mut *conn).await?;
+            let done = match product {
                 Some(product) => sqlx::query("DELETE FROM shop_holds WHERE cart_id = $1 AND product_id = $2")
                     .bind(self.cart.as_str()).bind(product).execute(&mut *conn).await?,
                 None => sqlx::query("DELETE FROM shop_holds WHERE cart_id = $1")
@@ -333,14 +376,11 @@ impl Cart {
 /// The cart as its owner sees it, expired lines included (so the page can offer them again).
 pub async fn cart(db: &Db, orq: OrgId, cart: &CartId, now: DateTime<Utc>) -> Result<Cart, ShopError> {
     let (lines, window): (Vec<CartLine>, Option<HeldWindow>) = on_pool!(db, pool => async {
-        let lines = sqlx::query_as(
+        let lines = sqlx::query_as(concat!(
             "SELECT p.id AS product_id, p.name, p.image_path, p.price_minor AS unit_price_minor, p.currency,
-                    h.quantity, h.expires_at,
-                    CAST(p.stock - COALESCE((SELECT SUM(o.quantity) FROM shop_holds o
-                        WHERE o.product_id = p.id AND o.expires_at > $3), 0)
-                        + CASE WHEN h.expires_at > $3 THEN h.quantity ELSE 0 END AS BIGINT) AS available
+                    h.quantity, h.expires_at, ", crate::shop_available!("p", "$3", "$1"), " AS available
              FROM shop_holds h JOIN shop_products p ON p.id = h.product_id
-             WHERE h.cart_id = $1 AND h.orq = $2 ORDER BY p.position, p.name")
+             WHERE h.cart_id = $1 AND h.orq = $2 ORDER BY p.position, p.name"))
             .bind(cart.as_str()).bind(orq).bind(now).fetch_all(pool).await?;
         let window = sqlx::query_as(
             "SELECT w.id AS window_id, w.date, w.start_time, w.end_time, h.expires_at
@@ -354,12 +394,29 @@ pub async fn cart(db: &Db, orq: OrgId, cart: &CartId, now: DateTime<Utc>) -> Res
     Ok(Cart { lines, window, expires_at })
 }
 
-/// Deletes holds that expired more than `grace` ago (for the minute job). Correctness never
-/// depends on it: every query already ignores expired holds. The grace keeps an expired line
-/// visible in its cart for a while, so the page can say what ran out.
-pub async fn cleanup_expired(db: &Db, now: DateTime<Utc>, grace: Duration) -> Result<u64, sqlx::Error> {
-    on_pool!(db, pool => sqlx::query("DELETE FROM shop_holds WHERE expires_at <= $1")
-        .bind(now - grace).execute(pool).await.map(|r| r.rows_affected()))
+struct Cleanup {
+    now: DateTime<Utc>,
+    grace: Duration,
+}
+
+impl Write for Cleanup {
+    type Output = u64;
+
+    async fn apply(&self, tx: &mut Tx) -> Result<u64, sqlx::Error> {
+        // Reclaimed first: a hold still counted must leave `held` before its row goes.
+        held::reclaim_all(tx, self.now).await?;
+        on_tx!(tx, conn => sqlx::query("DELETE FROM shop_holds WHERE expires_at <= $1 AND NOT counted")
+            .bind(self.now - self.grace).execute(&mut *conn).await.map(|r| r.rows_affected()))
+    }
+}
+
+/// Reclaims every expired hold and deletes those that expired more than `grace` ago (for the
+/// minute job). Correctness never depends on it: reads and writes already see expiry. The
+/// grace keeps an expired line visible in its cart for a while, so the page can say what ran
+/// out.
+pub async fn cleanup_expired(engine: &Engine, grace: Duration) -> Result<u64, ShopError> {
+    let now = engine.now();
+    Ok(engine.batcher.write(Cleanup { now, grace }).await?)
 }
 
 /// A live hold, for the admins' view of what carts are holding.

@@ -26,6 +26,8 @@ pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod discounts;
 #[cfg(feature = "ssr")]
+mod held;
+#[cfg(feature = "ssr")]
 pub mod holds;
 #[cfg(feature = "ssr")]
 mod lock;

@@ -68,6 +68,7 @@ backend_tests! {
         assert_eq!(shop.scalar("SELECT COUNT(*) FROM shop_orders WHERE window_id = $1", window).await, 50);
         assert_eq!(shop.booked(window).await, 50);
         assert_eq!(shop.scalar("SELECT COUNT(*) FROM shop_holds WHERE product_id = $1", product).await, 0);
+        shop.assert_held_is_counted(product).await;
     }
 }
 
@@ -107,6 +108,7 @@ backend_tests! {
         assert_eq!(wins(checkouts, "NONE").await, 50);
         assert_eq!(shop.stock(product).await, 0);
         assert_eq!(shop.held_and_sold(product).await, (0, 50));
+        shop.assert_held_is_counted(product).await;
     }
 }
 

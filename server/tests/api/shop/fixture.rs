@@ -121,6 +121,18 @@ impl Shop {
         .expect("held and sold")
     }
 
+    /// The product's `held` counter equals the units of its counted holds.
+    pub async fn assert_held_is_counted(&self, product: ShopProductId) {
+        let counter = self.scalar("SELECT held FROM shop_products WHERE id = $1", product).await;
+        let rows = self
+            .scalar(
+                "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM shop_holds WHERE product_id = $1 AND counted",
+                product,
+            )
+            .await;
+        assert_eq!(counter, rows, "held counter against counted holds");
+    }
+
     pub async fn booked(&self, window: PickupWindowId) -> i64 {
         self.scalar("SELECT booked FROM shop_pickup_windows WHERE id = $1", window).await
     }
