@@ -153,7 +153,6 @@ impl Checkout {
         let cart = form.cart.as_str();
         lock::cart_products(tx, cart).await?;
         lock::lock(tx, lock::WINDOW, form.window.0).await?;
-        held::reclaim_cart(tx, cart, *now).await?;
         let lines: Vec<(Line, String)> = on_tx!(tx, conn => sqlx::query_as(
             "SELECT p.id, p.name, p.price_minor, h.quantity, p.currency
              FROM shop_holds h JOIN shop_products p ON p.id = h.product_id
@@ -168,6 +167,9 @@ impl Checkout {
             return Ok(Err(Refusal::Shop(ShopError::CartEmpty)));
         };
         let lines: Vec<Line> = lines.into_iter().map(|(line, _)| line).collect();
+        for line in &lines {
+            held::reclaim_product(tx, line.product_id.0, *now).await?;
+        }
 
         let undiscounted = price(&lines, currency, None);
         let rule = match &form.discount {
