@@ -13,7 +13,7 @@ use super::error::{ShopError, Shortage};
 use super::input::{CartId, CustomerName, Instructions};
 use super::money::Currency;
 use super::price::{price, Line, Price};
-use super::{held, lock};
+use super::{held, lock, retry};
 use crate::contact::{Email, PhoneE164};
 use crate::ids::{OrgId, PickupWindowId, ShopOrderId};
 use crate::on_tx;
@@ -62,6 +62,7 @@ struct Undo {
     stock: bool,
 }
 
+#[derive(Clone)]
 struct Checkout {
     orq: OrgId,
     form: CheckoutForm,
@@ -77,7 +78,7 @@ pub async fn checkout(engine: &Engine, orq: OrgId, form: CheckoutForm) -> Result
     for _ in 0..CODE_ATTEMPTS {
         let code = ReservationCode::generate(&mut rand::rng());
         let write = Checkout { orq, form: form.clone(), code, now: engine.now() };
-        match engine.batcher.write(write).await? {
+        match retry::write(engine, write).await? {
             Ok(placed) => return Ok(placed),
             Err(Refusal::Shop(e)) => return Err(e),
             Err(Refusal::CodeTaken) => continue,

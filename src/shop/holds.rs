@@ -4,7 +4,7 @@
 use super::catalogue::{self, Product};
 use super::error::ShopError;
 use super::input::{CartId, Quantity, MAX_QUANTITY};
-use super::{held, lock};
+use super::{held, lock, retry};
 use crate::ids::{OrgId, PickupWindowId, ShopProductId};
 use crate::store::batch::Write;
 use crate::store::{Db, Tx};
@@ -80,6 +80,7 @@ fn hold_until(engine: &Engine, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<U
     (std::cmp::min(now + engine.shop.hold, cap), cap)
 }
 
+#[derive(Clone)]
 struct HoldProduct {
     orq: OrgId,
     cart: CartId,
@@ -157,7 +158,7 @@ async fn hold(
     let now = engine.now();
     let (expires_at, cap_at) = hold_until(engine, now);
     let write = HoldProduct { orq, cart: cart.clone(), product, quantity, add, now, expires_at, cap_at };
-    match engine.batcher.write(write).await? {
+    match retry::write(engine, write).await? {
         Some(held) => Ok(held),
         None => Err(hold_refusal(&engine.db, orq, cart, product, quantity, add, now).await?),
     }
@@ -196,6 +197,7 @@ async fn held_quantity(db: &Db, cart: &CartId, product: ShopProductId, now: Date
 
 /// Deletes holds of one cart: one product, or everything (`product` `None`). Releasing needs
 /// no condition: it only gives back.
+#[derive(Clone)]
 struct Release {
     cart: CartId,
     product: Option<ShopProductId>,
@@ -226,16 +228,17 @@ impl Write for Release {
 
 /// Takes a product out of the cart; its stock is free for others at once.
 pub async fn remove(engine: &Engine, cart: &CartId, product: ShopProductId) -> Result<(), ShopError> {
-    engine.batcher.write(Release { cart: cart.clone(), product: Some(product) }).await?;
+    retry::write(engine, Release { cart: cart.clone(), product: Some(product) }).await?;
     Ok(())
 }
 
 /// Empties the cart, its pickup window included.
 pub async fn empty(engine: &Engine, cart: &CartId) -> Result<(), ShopError> {
-    engine.batcher.write(Release { cart: cart.clone(), product: None }).await?;
+    retry::write(engine, Release { cart: cart.clone(), product: None }).await?;
     Ok(())
 }
 
+#[derive(Clone)]
 struct Extend {
     cart: CartId,
     now: DateTime<Utc>,
@@ -259,7 +262,7 @@ impl Write for Extend {
 pub async fn extend(engine: &Engine, cart: &CartId) -> Result<u64, ShopError> {
     let now = engine.now();
     let (until, _) = hold_until(engine, now);
-    Ok(engine.batcher.write(Extend { cart: cart.clone(), now, until }).await?)
+    Ok(retry::write(engine, Extend { cart: cart.clone(), now, until }).await?)
 }
 
 /// Holds a place in pickup window `$1` for cart `$2`, replacing the window it held: written
@@ -281,6 +284,7 @@ const HOLD_WINDOW: &str = "
         expires_at = excluded.expires_at
     RETURNING quantity, expires_at";
 
+#[derive(Clone)]
 struct HoldWindow {
     orq: OrgId,
     cart: CartId,
@@ -314,7 +318,7 @@ pub async fn hold_window(
     let now = engine.now();
     let (expires_at, cap_at) = hold_until(engine, now);
     let write = HoldWindow { orq, cart: cart.clone(), window, now, expires_at, cap_at };
-    match engine.batcher.write(write).await? {
+    match retry::write(engine, write).await? {
         Some(held) => Ok(held),
         None => Err(super::windows::refusal(&engine.db, orq, window, now).await?),
     }
@@ -394,6 +398,7 @@ pub async fn cart(db: &Db, orq: OrgId, cart: &CartId, now: DateTime<Utc>) -> Res
     Ok(Cart { lines, window, expires_at })
 }
 
+#[derive(Clone)]
 struct Cleanup {
     now: DateTime<Utc>,
     grace: Duration,
@@ -416,7 +421,7 @@ impl Write for Cleanup {
 /// out.
 pub async fn cleanup_expired(engine: &Engine, grace: Duration) -> Result<u64, ShopError> {
     let now = engine.now();
-    Ok(engine.batcher.write(Cleanup { now, grace }).await?)
+    Ok(retry::write(engine, Cleanup { now, grace }).await?)
 }
 
 /// A live hold, for the admins' view of what carts are holding.

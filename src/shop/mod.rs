@@ -34,6 +34,8 @@ mod lock;
 #[cfg(feature = "ssr")]
 pub mod orders;
 #[cfg(feature = "ssr")]
+mod retry;
+#[cfg(feature = "ssr")]
 pub mod windows;
 
 pub use code::ReservationCode;

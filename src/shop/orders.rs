@@ -152,6 +152,7 @@ const RETURN_STOCK: &str = "
                              updated_at = $2
     WHERE id IN (SELECT product_id FROM shop_order_items WHERE order_id = $1 AND product_id IS NOT NULL)";
 
+#[derive(Clone)]
 struct Move {
     orq: OrgId,
     order: ShopOrderId,
@@ -197,7 +198,7 @@ async fn move_order(
     to: OrderStatus,
 ) -> Result<(), ShopError> {
     let now = engine.now();
-    if engine.batcher.write(Move { orq, order, from, to, now }).await? {
+    if super::retry::write(engine, Move { orq, order, from, to, now }).await? {
         return Ok(());
     }
     let current: Option<(OrderStatus,)> = on_pool!(&engine.db, pool => sqlx::query_as(
