@@ -16,6 +16,8 @@ pub const DEMO_SLUG: &str = "demo-museum";
 const DEMO_TZ: &str = "America/New_York";
 const DAYS_AHEAD: u32 = 90;
 const DAYS_BEHIND: u32 = 7;
+/// Pickup windows are 15 minutes long: two weeks of them is plenty to choose from.
+const SHOP_DAYS_AHEAD: u32 = 14;
 
 pub struct Credentials {
     pub username: String,
@@ -56,6 +58,7 @@ pub async fn seed_demo(db: &Db, clock: &dyn Clock) -> Result<DemoReport, SeedErr
     let today = venue.today(now);
     let first = today - Duration::days(DAYS_BEHIND as i64);
     let slots_created = ensure_slots(db, &venue, schedule(), first, DAYS_BEHIND + DAYS_AHEAD, now).await?;
+    crate::shop::demo::seed(db, &venue, first, DAYS_BEHIND + SHOP_DAYS_AHEAD, now).await?;
     // Made now rather than at the first ticket shown; a second run keeps the key it finds.
     crate::tickets::signed::keys::active_key(db, venue.orq, now).await?;
     let new_credentials = if created {

@@ -19,6 +19,8 @@ pub struct Engine {
     pub batcher: Batcher,
     /// Slot changes, for live availability.
     pub events: Events,
+    /// How long shop carts hold stock and pickup places.
+    pub shop: crate::shop::ShopSettings,
 }
 
 impl Engine {
@@ -31,6 +33,7 @@ impl Engine {
             change_cutoff: Duration::hours(24),
             arrival: Arrival::default(),
             events: Events::default(),
+            shop: crate::shop::ShopSettings::default(),
         }
     }
 

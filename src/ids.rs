@@ -46,4 +46,11 @@ ids!(
     UserId,
     /// One of an organization's ticket-signing keys: named in every signed QR payload.
     SigningKeyId,
+    /// A product of the shop (not a ticket product).
+    ShopProductId,
+    /// A shop pickup window.
+    PickupWindowId,
+    /// A shop order (not a ticket order).
+    ShopOrderId,
+    DiscountCodeId,
 );

@@ -13,6 +13,7 @@ pub mod ops;
 pub mod reservation;
 pub mod scanning;
 pub mod secret;
+pub mod shop;
 pub mod slots;
 pub mod staff;
 pub mod tickets;

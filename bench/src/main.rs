@@ -17,6 +17,7 @@ mod live;
 mod load;
 mod scenarios;
 mod server;
+mod shop;
 mod stats;
 
 use args::{Options, Scenario};
@@ -34,6 +35,9 @@ fn main() -> ExitCode {
     let mut arguments = std::env::args().skip(1).peekable();
     if arguments.peek().map(String::as_str) == Some("analytics") {
         return analytics_main(arguments.skip(1));
+    }
+    if arguments.peek().map(String::as_str) == Some("shop") {
+        return shop_main(arguments.skip(1));
     }
     let options = match args::parse(arguments) {
         Ok(o) => o,
@@ -57,6 +61,27 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("gatehouse-bench: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn shop_main(arguments: impl Iterator<Item = String>) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("gatehouse-bench: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(shop::run(arguments)) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => {
+            eprintln!("gatehouse-bench shop: a consistency check failed");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("gatehouse-bench shop: {e}");
             ExitCode::from(2)
         }
     }

@@ -75,7 +75,9 @@ gatehouse::answered_as_domain_errors!(ApiError:
     CapacityError,
     TicketCodeError,
     ContactError,
-    MonthError
+    MonthError,
+    gatehouse::shop::ShopError,
+    gatehouse::shop::code::ReservationCodeError
 );
 
 impl From<sqlx::Error> for ApiError {

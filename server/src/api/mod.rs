@@ -5,6 +5,7 @@ pub mod error;
 pub(crate) mod extract;
 mod keys;
 mod operator;
+mod shop;
 
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -36,6 +37,15 @@ pub fn routes() -> Router<AppState> {
         .route("/api/admin/keys/rotate", post(keys::rotate))
         .route("/api/admin/keys/{id}/retire", post(keys::retire))
         .route("/api/admin/slots/{id}/capacity", put(operator::set_slot_capacity))
+        .route("/api/shop/products", get(shop::products))
+        .route("/api/shop/carts", post(shop::new_cart))
+        .route("/api/shop/cart", get(shop::show_cart))
+        .route("/api/shop/cart/items", post(shop::add_item).put(shop::set_item))
+        .route("/api/shop/cart/empty", post(shop::empty_cart))
+        .route("/api/shop/cart/window", post(shop::hold_window))
+        .route("/api/shop/windows", get(shop::pickup_windows))
+        .route("/api/shop/checkout", post(shop::place_order))
+        .route("/api/shop/lookup", post(shop::lookup))
         .route("/api/{*rest}", any(unknown_endpoint))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::map_response(name_the_bearer_scheme))

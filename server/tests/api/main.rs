@@ -16,6 +16,7 @@ mod metrics;
 mod offline;
 mod portal;
 mod reservations;
+mod shop;
 mod signed_tickets;
 mod staff;
 mod start_page;
