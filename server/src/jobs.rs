@@ -2,9 +2,9 @@
 use gatehouse::{tickets, Engine};
 use std::time::Duration;
 
-/// Expires RESERVED tickets whose slot has ended, and deletes booking-attempt counts past their
-/// keeping, once a minute. Safe on several instances at once: both statements are conditional,
-/// so each ticket expires exactly once.
+/// Expires RESERVED tickets whose slot has ended, deletes booking-attempt counts past their
+/// keeping and tidies shop holds that expired over an hour ago, once a minute. Safe on several
+/// instances at once: every statement is conditional, so each ticket expires exactly once.
 pub fn spawn_expiry(engine: Engine) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
@@ -17,6 +17,10 @@ pub fn spawn_expiry(engine: Engine) -> tokio::task::JoinHandle<()> {
             }
             if let Err(e) = gatehouse::events::tally::prune(&engine.db, engine.now()).await {
                 tracing::warn!(error = %e, "old booking-attempt counts could not be deleted; retrying next minute");
+            }
+            // Tidying only: every read and write of the shop already sees a hold's expiry.
+            if let Err(e) = gatehouse::shop::holds::cleanup_expired(&engine, chrono::Duration::hours(1)).await {
+                tracing::warn!(error = %e, "expired shop holds could not be tidied; retrying next minute");
             }
         }
     })

@@ -51,3 +51,22 @@ backend_tests! {
         assert_eq!((status, code_of(&body)), (404, "ORDER_NOT_FOUND"), "{body}");
     }
 }
+
+/// The demo deli's pictures ship with Gatehouse: each product's image is a file in `public/`,
+/// an SVG with a title naming the product.
+#[tokio::test]
+async fn every_demo_product_has_its_picture_in_public() {
+    let app = TestApp::with_demo(Backend::Sqlite).await;
+    let orq = app.orq().await;
+    let (status, body) = app.get_json(&format!("/api/shop/products?orq={orq}")).await;
+    assert_eq!(status, 200, "{body}");
+    let products = body["data"].as_array().expect("products");
+    assert_eq!(products.len(), 10);
+    let public = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
+    for p in products {
+        let path = p["product"]["image_path"].as_str().expect("an image path");
+        let svg = std::fs::read_to_string(public.join(path.trim_start_matches('/'))).expect(path);
+        let name = p["product"]["name"].as_str().expect("a name").replace('&', "&amp;");
+        assert!(svg.starts_with("<svg") && svg.contains(&format!("<title>{name}</title>")), "{path}");
+    }
+}
