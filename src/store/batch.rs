@@ -89,6 +89,16 @@ impl Batcher {
     }
 }
 
+/// Applies `write` in a transaction of its own, outside the batches: for a write that has to wait
+/// for a row another transaction holds (another instance's batch, on PostgreSQL), so that its
+/// wait holds up no batch and no batch's locks are held while it waits.
+pub async fn alone<W: Write>(db: &Db, write: &W) -> Result<W::Output, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let output = write.apply(&mut tx).await?;
+    tx.commit().await?;
+    Ok(output)
+}
+
 async fn run(db: Db, mut jobs: mpsc::Receiver<Box<dyn Queued>>) {
     let mut batch: Vec<Box<dyn Queued>> = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = jobs.recv().await {
