@@ -17,6 +17,8 @@ server=${1:-$target/release/gatehouse}
 pg=${PG:-postgres://postgres@127.0.0.1:5432/postgres}
 secs=${SECS:-10}
 only=${ONLY:-.}
+# The servers inherit it: their pages' assets (the API does not need them).
+export GATEHOUSE_SITE_ROOT=${GATEHOUSE_SITE_ROOT:-$target/site}
 
 # Waits and lock requests not granted, counted every 200 ms while a run lasts.
 sample() {

@@ -87,6 +87,10 @@ impl Write for Book {
     /// `None` when a rule refused it; the answer's `manage_token` is empty (the caller holds it).
     type Output = Option<Confirmed>;
 
+    fn lock_order(&self) -> Option<i64> {
+        Some(self.booking.slot_id.0)
+    }
+
     async fn apply(&self, tx: &mut Tx) -> Result<Option<Confirmed>, sqlx::Error> {
         let Book { booking, manage_hash, now } = self;
         on_tx!(tx, conn => async {
