@@ -62,8 +62,7 @@ async fn refused(engine: &Engine, booking: &Booking, now: DateTime<Utc>) -> Rese
 /// Whether slot `slot_id` has a seat to take at `now`, as last committed: the same condition
 /// the seat statement checks, read without locking anything.
 async fn has_a_seat(db: &Db, slot_id: SlotId, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
-    const BOOKABLE: &str =
-        concat!("SELECT id FROM reservation_slots WHERE id = $1 AND ", crate::bookable!("$2"));
+    const BOOKABLE: &str = concat!("SELECT id FROM reservation_slots WHERE id = $1 AND ", crate::bookable!("$2"));
     let found: Option<(SlotId,)> =
         on_pool!(db, pool => sqlx::query_as(BOOKABLE).bind(slot_id).bind(now).fetch_optional(pool).await)?;
     Ok(found.is_some())
