@@ -1,7 +1,7 @@
 //! Command-line options, parsed by hand: a dozen flags do not justify an argument-parser crate.
 use std::path::PathBuf;
 
-pub const USAGE: &str = "usage: gatehouse-bench [--server PATH] [--scenario spread|hot|scan|month|live|all]
+pub const USAGE: &str = "usage: gatehouse-bench [--server PATH] [--scenario spread|hot|scan|double-scan|month|live|all]
                        [--clients N] [--seconds S] [--rate N] [--tickets N] [--activated N]
                        [--postgres ADMIN_URL] [--instances 1|2]
 
@@ -9,9 +9,10 @@ pub const USAGE: &str = "usage: gatehouse-bench [--server PATH] [--scenario spre
   --scenario NAME    one scenario or all of them (default all)
   --clients N        concurrent client tasks (default 1000)
   --seconds S        length of each scenario (default 10)
-  --rate N           target requests (scan: validate+verify pairs) per second across all clients;
-                     0 = as fast as possible (default: scan 500, month 1000, spread/hot unpaced)
-  --tickets N        tickets reserved for today, scanned by `scan` (default 1000000)
+  --rate N           target requests (scan: validate+verify pairs; double-scan: tickets, each
+                     scanned twice) per second across all clients; 0 = as fast as possible
+                     (default: scan 500, double-scan 250, month 1000, spread/hot unpaced)
+  --tickets N        tickets reserved for today, scanned by `scan` and `double-scan` (default 1000000)
   --activated N      activated tickets that `spread` and `hot` book (default 300000)
   --postgres URL     run on PostgreSQL: a fresh database is created through this admin URL and dropped
   --instances 1|2    server processes on the same database (2 needs --postgres)";
@@ -21,18 +22,21 @@ pub enum Scenario {
     Spread,
     Hot,
     Scan,
+    DoubleScan,
     Month,
     Live,
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 5] = [Scenario::Spread, Scenario::Hot, Scenario::Scan, Scenario::Month, Scenario::Live];
+    pub const ALL: [Scenario; 6] =
+        [Scenario::Spread, Scenario::Hot, Scenario::Scan, Scenario::DoubleScan, Scenario::Month, Scenario::Live];
 
     pub fn name(self) -> &'static str {
         match self {
             Scenario::Spread => "spread",
             Scenario::Hot => "hot",
             Scenario::Scan => "scan",
+            Scenario::DoubleScan => "double-scan",
             Scenario::Month => "month",
             Scenario::Live => "live",
         }
@@ -44,6 +48,8 @@ impl Scenario {
         match self {
             Scenario::Spread | Scenario::Hot => None,
             Scenario::Scan => Some(500),
+            // Each ticket twice: the same 500 pairs/s at the doors as `scan`.
+            Scenario::DoubleScan => Some(250),
             Scenario::Month => Some(1000),
             // A venue's bookings as a live page sees them: a few a second, one at a time.
             Scenario::Live => Some(4),
@@ -146,7 +152,7 @@ mod tests {
     fn no_flags_gives_the_documented_defaults() {
         let o = parse_str("").unwrap();
         assert_eq!((o.clients, o.seconds, o.tickets), (1000, 10, 1_000_000));
-        assert_eq!(o.scenarios.len(), 5);
+        assert_eq!(o.scenarios.len(), 6);
         assert_eq!(o.rate_for(Scenario::Scan), Some(500));
         assert_eq!(o.rate_for(Scenario::Spread), None);
     }

@@ -30,10 +30,18 @@ pub struct Admissions {
     pub errors: u64,
 }
 
+/// `double-scan`, as its clients saw it.
+pub struct DoubleAdmissions {
+    pub tickets: u64,
+    /// Tickets both of whose verifies were answered 200.
+    pub twice: u64,
+}
+
 pub struct Expected {
     pub bookings: Option<Bookings>,
     pub hot: Option<Hot>,
     pub admissions: Option<Admissions>,
+    pub double: Option<DoubleAdmissions>,
 }
 
 struct Report {
@@ -116,6 +124,13 @@ pub async fn run(db: &Db, expected: &Expected) -> Result<bool, String> {
     )
     .await?;
     report.line(twice == 0, "no ticket admitted twice", format!("{twice} tickets with several admissions"));
+    if let Some(d) = &expected.double {
+        report.line(
+            d.twice == 0,
+            "no ticket scanned twice at once was answered 200 twice",
+            format!("{} of {} tickets", d.twice, d.tickets),
+        );
+    }
     if let Some(a) = &expected.admissions {
         let verified =
             count(db, "SELECT COUNT(*) FROM tickets WHERE order_id = $1 AND status = 'VERIFIED'", Some(a.order_id))

@@ -61,14 +61,14 @@ pub async fn live(
     let pacer = Pacer::new(rate);
     let url = format!("{}/api/reservations/create", load.bases[0]);
     let (mut book, mut sent, mut booked) = (Tally::default(), Vec::new(), Vec::new());
-    while may_start(pacer.as_ref(), deadline).await {
+    while let Some(due) = may_start(pacer.as_ref(), deadline).await {
         let Some(ticket) = tickets.take() else { break };
         let body = json!({
             "ticket_code": ticket.1, "slot_id": slot,
             "customer_email": "bench@example.com", "customer_phone": "+12025550100",
         });
         let at = Instant::now();
-        let (outcome, latency) = send(load.client.post(&url).json(&body)).await;
+        let (outcome, latency) = send(due, load.client.post(&url).json(&body)).await;
         if matches!(outcome, Outcome::Success) {
             sent.push(at);
             booked.push(ticket.0);

@@ -69,22 +69,29 @@ impl Pacer {
         })
     }
 
-    pub async fn wait(&self) {
+    /// Waits for this request's turn; answers the moment it was due, which is earlier than now
+    /// when the clients fell behind the pace.
+    pub async fn wait(&self) -> Instant {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
         let due = self.start + Duration::from_nanos(n.saturating_mul(self.interval_ns));
         tokio::time::sleep_until(due).await;
+        due.into_std()
     }
 }
 
-/// Waits for the pacer, if any; false once the deadline has passed.
-pub async fn may_start(pacer: Option<&Pacer>, deadline: Instant) -> bool {
+/// Waits for the pacer, if any; `None` once the deadline has passed, else the moment the request
+/// was due (unpaced: now). Latencies run from that moment, so a paced request that had to wait
+/// for a busy client counts its wait (no coordinated omission: a stalled server cannot hide its
+/// stall by delaying the requests that would have measured it).
+pub async fn may_start(pacer: Option<&Pacer>, deadline: Instant) -> Option<Instant> {
     if Instant::now() >= deadline {
-        return false;
+        return None;
     }
-    if let Some(p) = pacer {
-        p.wait().await;
-    }
-    Instant::now() < deadline
+    let due = match pacer {
+        Some(p) => p.wait().await,
+        None => Instant::now(),
+    };
+    (Instant::now() < deadline).then_some(due)
 }
 
 /// Runs `clients` tasks made by `task(index)` and returns their results and the wall time the
@@ -105,9 +112,8 @@ where
 }
 
 /// Sends one request, reads the whole answer (so the connection can be reused) and classifies
-/// it; the latency covers both.
-pub async fn send(request: reqwest::RequestBuilder) -> (Outcome, Duration) {
-    let started = Instant::now();
+/// it; the latency covers both, from `since` (when the request was due; see [`may_start`]).
+pub async fn send(since: Instant, request: reqwest::RequestBuilder) -> (Outcome, Duration) {
     let outcome = match request.send().await {
         Err(e) => Outcome::Error(describe(&e)),
         Ok(response) => {
@@ -119,7 +125,7 @@ pub async fn send(request: reqwest::RequestBuilder) -> (Outcome, Duration) {
             }
         }
     };
-    (outcome, started.elapsed())
+    (outcome, since.elapsed())
 }
 
 fn classify(status: reqwest::StatusCode, body: &[u8]) -> Outcome {

@@ -21,7 +21,7 @@ mod shop;
 mod stats;
 
 use args::{Options, Scenario};
-use checks::{Admissions, Bookings, Expected, Hot};
+use checks::{Admissions, Bookings, DoubleAdmissions, Expected, Hot};
 use database::BenchDatabase;
 use fixtures::{Fixtures, Sizes};
 use load::{Load, Pool};
@@ -129,7 +129,7 @@ async fn run_on(options: &Options, database: &BenchDatabase) -> Result<bool, Str
         } else {
             0
         },
-        scan: if wants(Scenario::Scan) { options.tickets } else { 0 },
+        scan: if wants(Scenario::Scan) || wants(Scenario::DoubleScan) { options.tickets } else { 0 },
         run_length: chrono::Duration::seconds((options.seconds * 4 + 600) as i64),
     };
     let fixtures = fixtures::prepare(&database.url, &sizes).await?;
@@ -173,8 +173,10 @@ async fn run_scenarios(
     servers: &[Server],
 ) -> Result<(Vec<Row>, Expected), String> {
     let mut rows = Vec::new();
-    let mut expected = Expected { bookings: None, hot: None, admissions: None };
+    let mut expected = Expected { bookings: None, hot: None, admissions: None, double: None };
     let tickets = Arc::new(Pool::new(fx.activated.clone()));
+    // `scan` and `double-scan` share the reserved tickets: each is scanned in one of them only.
+    let reserved = Arc::new(Pool::new(fx.scan.clone()));
     for &scenario in &options.scenarios {
         let rate = options.rate_for(scenario);
         let pace = rate.map_or("unpaced".to_string(), |r| format!("{r}/s"));
@@ -188,6 +190,10 @@ async fn run_scenarios(
                     println!("  note: the activated tickets ran out (raise --activated)");
                 }
                 if scenario == Scenario::Hot {
+                    match run.last_success {
+                        Some(t) => println!("  last seat taken after {:.0} ms", t.as_secs_f64() * 1000.0),
+                        None => println!("  no seat taken"),
+                    }
                     expected.hot = Some(Hot {
                         slot_id: fx.hot_slot,
                         capacity: fx.hot_capacity,
@@ -204,24 +210,22 @@ async fn run_scenarios(
                 bookings.booked.extend(&run.booked);
                 bookings.errors += run.tally.errors;
                 note_errors(&run.tally);
-                rows.push(Row::new(scenario.name(), run.tally, run.elapsed));
+                rows.extend(Row::split(scenario.name(), run.tally, run.elapsed));
             }
             Scenario::Scan => {
-                let pool = Arc::new(Pool::new(fx.scan.clone()));
-                let run = scenarios::scan(load, pool, &fx.token, rate).await?;
-                if run.pool_exhausted {
-                    println!("  note: the reserved tickets ran out (raise --tickets)");
-                }
-                expected.admissions = Some(Admissions {
-                    order_id: fx.scan_order,
-                    verified: run.verify.successes,
-                    errors: run.verify.errors,
-                });
-                note_errors(&run.validate);
-                note_errors(&run.verify);
-                rows.push(Row::new("scan.validate", run.validate, run.elapsed));
-                rows.push(Row::new("scan.verify", run.verify, run.elapsed));
-                rows.push(Row::new("scan.pair", run.pair, run.elapsed));
+                let run = scenarios::scan(load, reserved.clone(), &fx.token, rate).await?;
+                rows.extend(scanned(&mut expected, fx, "scan", run));
+            }
+            Scenario::DoubleScan => {
+                let run = scenarios::double_scan(load, reserved.clone(), &fx.token, rate).await?;
+                println!(
+                    "  {} tickets scanned twice at once: admitted once {}, twice {}, never {}",
+                    run.tickets, run.admitted_once, run.admitted_twice, run.admitted_never
+                );
+                let double = expected.double.get_or_insert(DoubleAdmissions { tickets: 0, twice: 0 });
+                double.tickets += run.tickets;
+                double.twice += run.admitted_twice;
+                rows.extend(scanned(&mut expected, fx, "double-scan", run.scanned));
             }
             Scenario::Month => {
                 let (tally, elapsed) = scenarios::month(load, &fx.month, fx.orq, rate).await?;
@@ -247,6 +251,22 @@ async fn run_scenarios(
         println!("  server RSS: {}", rss(servers));
     }
     Ok((rows, expected))
+}
+
+/// The rows of a scan scenario; its admissions are added to those the checks expect.
+fn scanned(expected: &mut Expected, fx: &Fixtures, name: &str, run: scenarios::Scanned) -> Vec<Row> {
+    if run.pool_exhausted {
+        println!("  note: the reserved tickets ran out (raise --tickets)");
+    }
+    let admissions = expected.admissions.get_or_insert(Admissions { order_id: fx.scan_order, verified: 0, errors: 0 });
+    admissions.verified += run.verify.successes;
+    admissions.errors += run.verify.errors;
+    note_errors(&run.validate);
+    note_errors(&run.verify);
+    let mut rows = Row::split(&format!("{name}.validate"), run.validate, run.elapsed);
+    rows.extend(Row::split(&format!("{name}.verify"), run.verify, run.elapsed));
+    rows.extend(Row::split(&format!("{name}.pair"), run.pair, run.elapsed));
+    rows
 }
 
 fn note_errors(tally: &stats::Tally) {

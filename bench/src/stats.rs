@@ -23,15 +23,26 @@ pub struct Tally {
     /// The first error seen, to tell a timeout from a bug without a log.
     pub first_error: Option<String>,
     pub latencies_us: Vec<u32>,
+    /// The same latencies split by outcome: a fast refusal and a slow success averaged together
+    /// describe neither.
+    pub success_us: Vec<u32>,
+    pub refusal_us: Vec<u32>,
 }
 
 impl Tally {
     pub fn record(&mut self, outcome: &Outcome, latency: Duration) {
         self.requests += 1;
-        self.latencies_us.push(u32::try_from(latency.as_micros()).unwrap_or(u32::MAX));
+        let us = u32::try_from(latency.as_micros()).unwrap_or(u32::MAX);
+        self.latencies_us.push(us);
         match outcome {
-            Outcome::Success => self.successes += 1,
-            Outcome::Refused(code) => *self.refusals.entry(code.clone()).or_default() += 1,
+            Outcome::Success => {
+                self.successes += 1;
+                self.success_us.push(us);
+            }
+            Outcome::Refused(code) => {
+                *self.refusals.entry(code.clone()).or_default() += 1;
+                self.refusal_us.push(us);
+            }
             Outcome::Error(e) => {
                 self.errors += 1;
                 self.first_error.get_or_insert_with(|| e.clone());
@@ -50,6 +61,8 @@ impl Tally {
             self.first_error = other.first_error;
         }
         self.latencies_us.extend(other.latencies_us);
+        self.success_us.extend(other.success_us);
+        self.refusal_us.extend(other.refusal_us);
     }
 }
 
@@ -77,8 +90,34 @@ fn percentile_ms(sorted: &[u32], p: f64) -> f64 {
 
 impl Row {
     pub fn new(name: &str, mut tally: Tally, elapsed: Duration) -> Row {
-        tally.latencies_us.sort_unstable();
-        let sorted = &tally.latencies_us;
+        let all = std::mem::take(&mut tally.latencies_us);
+        Row::of(name, &tally, all, tally.requests, elapsed)
+    }
+
+    /// The tally's row, then, when it holds both successes and refusals, a row for each alone
+    /// (`name:ok`, `name:refused`), their throughput over the same wall time.
+    pub fn split(name: &str, mut tally: Tally, elapsed: Duration) -> Vec<Row> {
+        let (ok, refused) = (std::mem::take(&mut tally.success_us), std::mem::take(&mut tally.refusal_us));
+        let both = !ok.is_empty() && !refused.is_empty();
+        let (successes, refusals) = (tally.successes, tally.refusals.values().sum::<u64>());
+        let mut rows = Vec::new();
+        if both {
+            let mut only_ok = Row::of(&format!("{name}:ok"), &tally, ok, successes, elapsed);
+            only_ok.refusals = "-".into();
+            only_ok.errors = 0;
+            let mut only_refused = Row::of(&format!("{name}:refused"), &tally, refused, refusals, elapsed);
+            only_refused.successes = 0;
+            only_refused.errors = 0;
+            rows.push(only_ok);
+            rows.push(only_refused);
+        }
+        rows.insert(0, Row::new(name, tally, elapsed));
+        rows
+    }
+
+    fn of(name: &str, tally: &Tally, mut sorted: Vec<u32>, requests: u64, elapsed: Duration) -> Row {
+        sorted.sort_unstable();
+        let sorted = &sorted;
         let refusals = if tally.refusals.is_empty() {
             "-".to_string()
         } else {
@@ -86,11 +125,11 @@ impl Row {
         };
         Row {
             name: name.into(),
-            requests: tally.requests,
+            requests,
             successes: tally.successes,
             refusals,
             errors: tally.errors,
-            throughput: tally.requests as f64 / elapsed.as_secs_f64().max(1e-9),
+            throughput: requests as f64 / elapsed.as_secs_f64().max(1e-9),
             p50_ms: percentile_ms(sorted, 50.0),
             p95_ms: percentile_ms(sorted, 95.0),
             p99_ms: percentile_ms(sorted, 99.0),

@@ -56,13 +56,21 @@ async fn admit(engine: &Engine, door: &Door, ticket_id: TicketId, now: DateTime<
     let facts = entry_facts(&engine.db, door.orq, &TicketRef::Id(ticket_id), now).await?;
     let facts = facts.ok_or(EntryError::TicketNotFound)?;
     let today = entry_verdict(&facts)?.venue_today;
-    match engine.batcher.write(Admit { door: door.clone(), ticket_id, today, now }).await? {
-        Some(ticket_code) => {
+    let mut job = Admit { door: door.clone(), ticket_id, today, now, held: Held::Skip };
+    let mut taken = engine.batcher.write(job.clone()).await?;
+    if matches!(taken, Taken::Held) {
+        // Another transaction is deciding this ticket (the same ticket scanned at another door,
+        // through another instance): wait for its decision alone, not inside a batch.
+        job.held = Held::Wait;
+        taken = crate::store::batch::alone(&engine.db, &job).await?;
+    }
+    match taken {
+        Taken::Admitted(ticket_code) => {
             engine.events.door(door.orq);
             Ok(Admitted { ticket_id, ticket_code, verified_at: now, verified_by: door.operator_id })
         }
         // Someone admitted it between our read and our write: say so, from fresh facts.
-        None => {
+        Taken::NotAdmissible | Taken::Held => {
             let fresh = entry_facts(&engine.db, door.orq, &TicketRef::Id(ticket_id), now).await?;
             Err(fresh.map_or(EntryError::TicketNotFound, |f| {
                 entry_verdict(&f).err().unwrap_or(EntryError::NoReservation { ticket_status: f.status })
@@ -71,22 +79,23 @@ async fn admit(engine: &Engine, door: &Door, ticket_id: TicketId, now: DateTime<
     }
 }
 
+#[derive(Clone)]
 struct Admit {
     door: Door,
     ticket_id: TicketId,
     /// The venue's today: the reservation must be for a slot on it.
     today: NaiveDate,
     now: DateTime<Utc>,
+    held: Held,
 }
 
 impl Write for Admit {
-    /// The ticket's code; `None` when it was not admissible (any more).
-    type Output = Option<String>;
+    type Output = Taken;
 
-    async fn apply(&self, tx: &mut Tx) -> Result<Option<String>, sqlx::Error> {
-        let Admit { door, ticket_id, today, now } = self;
-        let code = take_admission(tx, door, *ticket_id, *today, *now).await?;
-        if code.is_some() {
+    async fn apply(&self, tx: &mut Tx) -> Result<Taken, sqlx::Error> {
+        let Admit { door, ticket_id, today, now, held } = self;
+        let taken = take_admission(tx, door, *ticket_id, *today, *now, *held).await?;
+        if matches!(taken, Taken::Admitted(_)) {
             let input = format!("#{ticket_id}");
             let success = Attempt {
                 door: door.clone(),
@@ -98,31 +107,86 @@ impl Write for Admit {
             };
             success.insert(tx).await?;
         }
-        Ok(code)
+        Ok(taken)
     }
 }
 
+/// What an admission does when another transaction holds the ticket's reservation row (on
+/// PostgreSQL; SQLite has one writer, so a row is never held by another).
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Held {
+    /// Leave it and answer [`Taken::Held`]. In a batch: a batch that waited on a row held by
+    /// another instance's batch would hold every lock it had taken meanwhile, so the two
+    /// instances' batches queued on each other and, holding rows in different orders,
+    /// deadlocked until PostgreSQL's deadlock check (one second) broke the tie.
+    Skip,
+    /// Wait for the other transaction's decision, then decide on what it left.
+    Wait,
+}
+
+/// What became of an admission.
+#[derive(Debug)]
+pub(super) enum Taken {
+    /// RESERVED → VERIFIED; the ticket's code.
+    Admitted(String),
+    /// Not admissible (any more): nothing changed.
+    NotAdmissible,
+    /// Another transaction holds the reservation ([`Held::Skip`]): nothing changed, nothing decided.
+    Held,
+}
+
+/// The ticket's reservation for a slot of `$3` on day `$4`, still RESERVED.
+macro_rules! reserved_today {
+    () => {
+        "ticket_id = $1 AND orq = $3 AND status = 'RESERVED'
+         AND slot_id IN (SELECT id FROM reservation_slots WHERE orq = $3 AND date = $4)"
+    };
+}
+
+const ADMIT_RESERVATION: &str = concat!(
+    "UPDATE ticket_reservations SET status = 'VERIFIED', updated_at = $2 WHERE ",
+    reserved_today!(),
+    " RETURNING id"
+);
+
+/// [`ADMIT_RESERVATION`] that leaves a row another transaction holds (PostgreSQL only).
+const ADMIT_RESERVATION_UNLESS_HELD: &str = concat!(
+    "UPDATE ticket_reservations SET status = 'VERIFIED', updated_at = $2
+     WHERE status = 'RESERVED' AND id = (SELECT id FROM ticket_reservations WHERE ",
+    reserved_today!(),
+    " LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED) RETURNING id"
+);
+
+/// Whether the reservation [`ADMIT_RESERVATION_UNLESS_HELD`] found nothing to take is there all
+/// the same, so held by another transaction (`$2` unused: the same binds).
+const RESERVED_TODAY: &str = concat!("SELECT id FROM ticket_reservations WHERE ", reserved_today!());
+
 /// The statements that admit: the ticket's reservation for a slot on `today` and the ticket
-/// itself, RESERVED → VERIFIED at `at`, by `door`'s operator. The ticket's code, or `None`
-/// (nothing changed) when it was not admissible.
+/// itself, RESERVED → VERIFIED at `at`, by `door`'s operator.
 pub(super) async fn take_admission(
     tx: &mut Tx,
     door: &Door,
     ticket_id: TicketId,
     today: NaiveDate,
     at: DateTime<Utc>,
-) -> Result<Option<String>, sqlx::Error> {
+    held: Held,
+) -> Result<Taken, sqlx::Error> {
+    let skip = matches!((&*tx, held), (Tx::Postgres(_), Held::Skip));
+    let admit_reservation = if skip { ADMIT_RESERVATION_UNLESS_HELD } else { ADMIT_RESERVATION };
     on_tx!(tx, conn => async {
         // The reservation first, conditioned on its slot being today's: a change moving it
         // at the same moment either waits for this admission and is then refused, or
         // commits first and this re-checks the moved row and refuses.
-        let admitted: Option<(ReservationId,)> = sqlx::query_as(
-            "UPDATE ticket_reservations SET status = 'VERIFIED', updated_at = $2
-             WHERE ticket_id = $1 AND orq = $3 AND status = 'RESERVED'
-               AND slot_id IN (SELECT id FROM reservation_slots WHERE orq = $3 AND date = $4)
-             RETURNING id")
+        let admitted: Option<(ReservationId,)> = sqlx::query_as(admit_reservation)
             .bind(ticket_id).bind(at).bind(door.orq).bind(today).fetch_optional(&mut *conn).await?;
-        let Some((reservation_id,)) = admitted else { return Ok::<_, sqlx::Error>(None) };
+        let Some((reservation_id,)) = admitted else {
+            if !skip {
+                return Ok::<_, sqlx::Error>(Taken::NotAdmissible);
+            }
+            let there: Option<(ReservationId,)> = sqlx::query_as(RESERVED_TODAY)
+                .bind(ticket_id).bind(at).bind(door.orq).bind(today).fetch_optional(&mut *conn).await?;
+            return Ok(if there.is_some() { Taken::Held } else { Taken::NotAdmissible });
+        };
         let code: Option<(String,)> = sqlx::query_as(
             "UPDATE tickets SET status = $4, verified_at = $2, verified_by = $3
              WHERE id = $1 AND status = $5 RETURNING ticket_code")
@@ -132,6 +196,6 @@ pub(super) async fn take_admission(
             sqlx::query("UPDATE ticket_reservations SET status = 'RESERVED' WHERE id = $1")
                 .bind(reservation_id).execute(&mut *conn).await?;
         }
-        Ok(code.map(|(c,)| c))
+        Ok(code.map_or(Taken::NotAdmissible, |(c,)| Taken::Admitted(c)))
     }.await)
 }

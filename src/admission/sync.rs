@@ -1,6 +1,6 @@
 //! Syncing a scanner's offline queue: each scan applied once (by its nonce), as of when it was
 //! made, and kept in the check-in log whatever became of it.
-use super::admit::take_admission;
+use super::admit::{take_admission, Held, Taken};
 use super::facts::{entry_facts_by_codes, entry_facts_in, FactsRow};
 use super::log::{recorded, set_outcome, OfflineEntry};
 use super::offline::{check_batch, DoorKeys, OfflineScan, SyncError, SyncedScan, CONFLICT};
@@ -158,7 +158,8 @@ impl Item {
         };
         let Some(entry_id) = entry.insert(tx).await? else { return Ok(None) };
         let Step::Admit { ticket_id, today, .. } = &self.step else { return Ok(Some(self.answer(verdict, outcome))) };
-        if take_admission(tx, door, *ticket_id, *today, self.at).await?.is_some() {
+        // A sync is one job whose scans are in ticket order: it may wait for a row.
+        if let Taken::Admitted(_) = take_admission(tx, door, *ticket_id, *today, self.at, Held::Wait).await? {
             return Ok(Some(self.answer(verdict, outcome)));
         }
         // Admitted (or moved, cancelled) since the read: say what the ticket is now.

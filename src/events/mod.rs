@@ -9,6 +9,7 @@
 //! on SQLite there is one instance and the channel is enough. [`tally`] counts booking
 //! attempts by outcome, for the reservation failure rate.
 pub mod bridge;
+pub mod full;
 pub mod tally;
 
 use crate::ids::{OrgId, SlotId};
@@ -42,6 +43,8 @@ pub struct Events {
     /// Set once the server shuts down, so long-lived watchers (open SSE streams) end.
     closing: Arc<watch::Sender<bool>>,
     tally: Arc<tally::Tally>,
+    /// Slots seen full; forgotten on any change to them, here or on another instance.
+    full: Arc<full::FullSlots>,
     streams: Arc<AtomicUsize>,
     /// This instance among those on one database, so that it ignores its own notifications.
     instance: i64,
@@ -63,6 +66,7 @@ impl Default for Events {
             outbox: Arc::default(),
             closing: Arc::new(watch::channel(false).0),
             tally: Arc::default(),
+            full: Arc::default(),
             streams: Arc::default(),
             instance: rand::random::<i64>() & i64::MAX,
         }
@@ -95,8 +99,19 @@ impl Events {
         }
     }
 
+    /// Slots seen refusing a seat (see [`full`]).
+    pub fn full_slots(&self) -> &full::FullSlots {
+        &self.full
+    }
+
     /// To this instance's watchers only (a change another instance made, or `Unknown`).
     fn publish_here(&self, change: Change) {
+        // Every change to a slot, made here or told by another instance, passes here.
+        match change {
+            Change::Slot(id) => self.full.forget(id),
+            Change::Unknown => self.full.forget_all(),
+            Change::Door(_) | Change::Bookings(_) => {}
+        }
         // An error only means no one is watching.
         let _ = self.changes.send(change);
     }

@@ -27,6 +27,13 @@ pub async fn ticket_for_reservation(db: &Db, code: &TicketCode) -> Result<Ticket
 /// digest is stored.
 pub async fn reserve(engine: &Engine, booking: &Booking) -> Result<Confirmed, ReserveError> {
     let now = engine.now();
+    let full = engine.events.full_slots();
+    if full.is_marked(booking.slot_id) {
+        if !has_a_seat(&engine.db, booking.slot_id, now).await? {
+            return Err(refused(engine, booking, now).await);
+        }
+        full.forget(booking.slot_id);
+    }
     let manage_token = secret::random_token("m", 16);
     let write = Book { booking: booking.clone(), manage_hash: secret::digest(&manage_token), now };
     match engine.batcher.write(write).await? {
@@ -36,13 +43,29 @@ pub async fn reserve(engine: &Engine, booking: &Booking) -> Result<Confirmed, Re
             crate::measures::reservation_created();
             Ok(Confirmed { manage_token, ..confirmed })
         }
-        None => {
-            let refusal = explain_refusal(engine, booking, now).await;
-            engine.events.booking_attempt(booking.slot_id, refusal.code(), now);
-            crate::measures::reservation_refused(refusal.code());
-            Err(refusal)
-        }
+        None => Err(refused(engine, booking, now).await),
     }
+}
+
+/// A refused booking: its precise reason, counted; a slot that refused the seat is marked, so
+/// the next booking for it is refused from a read without a turn in a batch.
+async fn refused(engine: &Engine, booking: &Booking, now: DateTime<Utc>) -> ReserveError {
+    let refusal = explain_refusal(engine, booking, now).await;
+    if refusal.alternatives().is_some() {
+        engine.events.full_slots().mark(booking.slot_id);
+    }
+    engine.events.booking_attempt(booking.slot_id, refusal.code(), now);
+    crate::measures::reservation_refused(refusal.code());
+    refusal
+}
+
+/// Whether slot `slot_id` has a seat to take at `now`, as last committed: the same condition
+/// the seat statement checks, read without locking anything.
+async fn has_a_seat(db: &Db, slot_id: SlotId, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+    const BOOKABLE: &str = concat!("SELECT id FROM reservation_slots WHERE id = $1 AND ", crate::bookable!("$2"));
+    let found: Option<(SlotId,)> =
+        on_pool!(db, pool => sqlx::query_as(BOOKABLE).bind(slot_id).bind(now).fetch_optional(pool).await)?;
+    Ok(found.is_some())
 }
 
 struct Book {
@@ -62,6 +85,10 @@ const TAKE_SEAT_FOR_TICKET: &str = take_seat_if!(
 impl Write for Book {
     /// `None` when a rule refused it; the answer's `manage_token` is empty (the caller holds it).
     type Output = Option<Confirmed>;
+
+    fn lock_order(&self) -> Option<i64> {
+        Some(self.booking.slot_id.0)
+    }
 
     async fn apply(&self, tx: &mut Tx) -> Result<Option<Confirmed>, sqlx::Error> {
         let Book { booking, manage_hash, now } = self;

@@ -28,6 +28,15 @@ const QUEUE: usize = 8192;
 pub trait Write: Send + Sync + 'static {
     type Output: Send + 'static;
     fn apply<'t>(&'t self, tx: &'t mut Tx) -> impl Future<Output = Result<Self::Output, sqlx::Error>> + Send + 't;
+
+    /// The contended row this write locks first, when it has one (a booking's slot). A batch
+    /// applies its writes in this order, those without one first, so that the batches of
+    /// several instances on one PostgreSQL lock such rows in one order: without it, two batches
+    /// each holding a slot the other wants deadlocked until PostgreSQL's check (after one
+    /// second) failed one of them.
+    fn lock_order(&self) -> Option<i64> {
+        None
+    }
 }
 
 type Applying<'t> = Pin<Box<dyn Future<Output = Result<(), sqlx::Error>> + Send + 't>>;
@@ -35,6 +44,7 @@ type Applying<'t> = Pin<Box<dyn Future<Output = Result<(), sqlx::Error>> + Send 
 /// A write waiting in the queue with the caller to answer; erases the write's output type.
 trait Queued: Send {
     fn apply<'t>(&'t mut self, tx: &'t mut Tx) -> Applying<'t>;
+    fn lock_order(&self) -> Option<i64>;
     /// Answers the caller: the output of the last `apply`, or `failure`.
     fn answer(self: Box<Self>, failure: Option<sqlx::Error>);
 }
@@ -51,6 +61,10 @@ impl<W: Write> Queued for Pending<W> {
             self.output = Some(self.write.apply(tx).await?);
             Ok(())
         })
+    }
+
+    fn lock_order(&self) -> Option<i64> {
+        self.write.lock_order()
     }
 
     fn answer(self: Box<Self>, failure: Option<sqlx::Error>) {
@@ -89,6 +103,16 @@ impl Batcher {
     }
 }
 
+/// Applies `write` in a transaction of its own, outside the batches: for a write that has to wait
+/// for a row another transaction holds (another instance's batch, on PostgreSQL), so that its
+/// wait holds up no batch and no batch's locks are held while it waits.
+pub async fn alone<W: Write>(db: &Db, write: &W) -> Result<W::Output, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let output = write.apply(&mut tx).await?;
+    tx.commit().await?;
+    Ok(output)
+}
+
 async fn run(db: Db, mut jobs: mpsc::Receiver<Box<dyn Queued>>) {
     let mut batch: Vec<Box<dyn Queued>> = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = jobs.recv().await {
@@ -100,6 +124,7 @@ async fn run(db: Db, mut jobs: mpsc::Receiver<Box<dyn Queued>>) {
             }
         }
         crate::measures::write_batch(batch.len());
+        batch.sort_by_key(|job| job.lock_order());
         match apply_all(&db, &mut batch).await {
             Ok(()) => batch.drain(..).for_each(|job| job.answer(None)),
             Err(e) => {

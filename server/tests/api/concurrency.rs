@@ -220,3 +220,63 @@ backend_tests! {
         assert_counts_match(&app, &[a, b], "after the capacity edit").await;
     }
 }
+
+/// A second engine on the app's database: another server instance, with its own batcher.
+fn another_instance(app: &TestApp) -> gatehouse::Engine {
+    gatehouse::Engine::new(app.engine.db.clone(), app.engine.clock.clone())
+}
+
+backend_tests! {
+    /// Two doors on two instances scan the same tickets at the same moment, one door in the
+    /// other's order reversed, so each instance's batches hold tickets the other's want next.
+    /// Every ticket is admitted exactly once, and the other door is told it was.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn tickets_verified_through_two_instances_at_once_are_each_admitted_once(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let today = app.slot(0, 16).await;
+        app.set_capacity(today, 1000).await;
+        let tickets = app.tickets("ACTIVATED", 60).await;
+        for (_, code) in &tickets {
+            reservation::reserve(&app.engine, &booking(code, today)).await.expect("reserve");
+        }
+        let gate = door(&app, "gate".into()).await;
+        let engines = [Arc::new(app.engine.clone()), Arc::new(another_instance(&app))];
+        let scan = |engine: &Arc<gatehouse::Engine>, id| {
+            let (engine, door) = (engine.clone(), gate.clone());
+            tokio::spawn(async move { admission::verify(&engine, &door, id).await })
+        };
+        let first: Vec<_> = tickets.iter().map(|(id, _)| scan(&engines[0], *id)).collect();
+        let second: Vec<_> = tickets.iter().rev().map(|(id, _)| scan(&engines[1], *id)).collect();
+        let mut second: Vec<_> = second.into_iter().rev().collect();
+        for (((id, _), a), b) in tickets.iter().zip(first).zip(second.drain(..)) {
+            assert_eq!(wins(vec![a, b], "ALREADY_VERIFIED").await, 1, "ticket {id}");
+            assert_eq!(app.status(*id).await, "VERIFIED");
+            let admissions =
+                app.scalar("SELECT COUNT(*) FROM checkin_log WHERE ticket_id = $1 AND outcome = 'VERIFIED'", *id).await;
+            assert_eq!(admissions, 1, "ticket {id}: one admission logged");
+        }
+    }
+}
+
+backend_tests! {
+    /// A slot one instance saw full is bookable there again as soon as another instance frees a
+    /// seat, whether or not the news of it has arrived: the mark is a hint, the seat is read.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_slot_seen_full_takes_a_booking_once_another_instance_frees_a_seat(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let slot = app.slot(10, 12).await;
+        app.set_capacity(slot, 1).await;
+        let other = another_instance(&app);
+        let [(_, first), (_, second)]: [_; 2] = app.tickets("ACTIVATED", 2).await.try_into().expect("two");
+        let manage = reservation::reserve(&app.engine, &booking(&first, slot)).await.expect("first").manage_token;
+        for _ in 0..2 {
+            let refused = reservation::reserve(&app.engine, &booking(&second, slot)).await;
+            let refused = refused.expect_err("the slot is full");
+            assert_eq!(refused.code(), "SLOT_FULL");
+            assert!(refused.alternatives().is_some_and(|a| !a.is_empty()), "alternatives offered");
+        }
+        reservation::cancel(&other, &first, Some(&manage)).await.expect("cancelled on the other instance");
+        reservation::reserve(&app.engine, &booking(&second, slot)).await.expect("the freed seat is taken");
+        assert_counts_match(&app, &[slot], "after the freed seat was taken").await;
+    }
+}
