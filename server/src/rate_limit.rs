@@ -63,6 +63,9 @@ fn budget_of(path: &str) -> Option<Budget> {
     match path {
         "/api/reservations/create" | "/api/reservations/change" | "/api/reservations/cancel" => Some(Budget::Reserve),
         "/api/tickets/validate" => Some(Budget::Reserve),
+        // A reservation code tried against a phone, and a checkout that spends a discount code:
+        // guessing surfaces, held to the same per-address budget.
+        "/api/shop/lookup" | "/api/shop/checkout" => Some(Budget::Reserve),
         "/api/operator/validate-ticket" | "/api/operator/verify-ticket" => Some(Budget::Validate),
         _ if [Book::PATH, SaveContact::PATH, CancelVisit::PATH].contains(&path) => Some(Budget::Reserve),
         // Password guessing across many accounts from one address: the same per-address budget.
@@ -252,6 +255,9 @@ mod tests {
             assert!(matches!(budget_of(path), Some(Budget::Reserve)), "{path}");
         }
         assert!(budget_of("/sfn/booking_step").is_none());
+        assert!(matches!(budget_of("/api/shop/lookup"), Some(Budget::Reserve)));
+        assert!(matches!(budget_of("/api/shop/checkout"), Some(Budget::Reserve)));
+        assert!(budget_of("/api/shop/products").is_none(), "browsing is not limited");
         assert!(matches!(budget_of("/api/operator/verify-ticket"), Some(Budget::Validate)));
     }
 }

@@ -66,6 +66,26 @@ impl TestApp {
     }
 }
 
+/// A shop order's code tried against a phone is a guess like a ticket code: the third lookup in
+/// a minute (budget 2) is refused before it is looked up, and so is a checkout after it.
+#[tokio::test]
+async fn shop_lookups_and_checkouts_share_the_per_address_budget() {
+    let app = TestApp::spawn_with(Backend::Sqlite, rates(2, 0)).await;
+    app.seed_demo().await;
+    let orq = app.orq().await;
+    let guess = json!({ "orq": orq, "code": "K7QX-M4RZ", "phone": "+1 202 555 0142" });
+    for _ in 0..2 {
+        let answer = app.post_from(None, "/api/shop/lookup", guess.clone()).await;
+        assert_ne!(answer.status, 429, "{}", answer.body);
+    }
+    let third = app.post_from(None, "/api/shop/lookup", guess).await;
+    assert_eq!((third.status, third.code()), (429, "RATE_LIMITED".to_string()), "{}", third.body);
+    let checkout = app.post_from(None, "/api/shop/checkout", json!({})).await;
+    assert_eq!((checkout.status, checkout.code()), (429, "RATE_LIMITED".to_string()), "{}", checkout.body);
+    let (status, _) = app.get_json(&format!("/api/shop/products?orq={orq}")).await;
+    assert_eq!(status, 200, "browsing the shop is not limited");
+}
+
 /// A server with the production budgets and the demo, where one address has booked ten tickets
 /// (a minute's budget) into a slot: the slot, and what it held before.
 async fn a_minutes_bookings_made(backend: Backend) -> (TestApp, SlotId, i64) {
