@@ -32,6 +32,7 @@ impl Staff {
     /// them with the page.
     async fn sign_in_form(&self) -> (String, String) {
         let res = self.http.get(format!("{}/operator/login", self.app.base)).send().await.expect("request");
+        let status = res.status();
         let cookie = res
             .headers()
             .get_all(SET_COOKIE)
@@ -39,9 +40,13 @@ impl Staff {
             .filter_map(|v| v.to_str().ok())
             .find(|v| v.starts_with("gatehouse_sign_in="))
             .and_then(|c| c.split(';').next())
-            .expect("a sign-in token cookie")
-            .to_owned();
-        (cookie, csrf_of(&res.text().await.expect("body")))
+            .map(str::to_owned);
+        let body = res.text().await.expect("body");
+        // Seen once under heavy load (CI beside other builds): say what came instead.
+        let Some(cookie) = cookie else {
+            panic!("no sign-in token cookie with the {status} sign-in page: {body:.600}")
+        };
+        (cookie, csrf_of(&body))
     }
 
     /// Posted as a hydrated page posts, with the form's token; `cookie` is a session cookie to
