@@ -15,10 +15,13 @@ pub fn Landing(role: Role) -> impl IntoView {
     view! {
         <PageTitle text="Signed in"/>
         <Suspense fallback=|| view! { <p class="card">"Loading…"</p> }>
-            {move || who.get().map(|found| match found {
-                Ok(Some(signed_in)) => Either::Left(view! { <SignedInCard signed_in/> }),
-                Ok(None) => Either::Right(Either::Left(view! { <Redirect path=super::login_path(role)/> })),
-                Err(e) => Either::Right(Either::Right(view! { <p class="card problem" role="alert">{e.message}</p> })),
+            // Awaited inside `Suspend`, as on the sign-in page (see there).
+            {move || Suspend::new(async move {
+                match who.await {
+                    Ok(Some(signed_in)) => Either::Left(view! { <SignedInCard signed_in/> }),
+                    Ok(None) => Either::Right(Either::Left(view! { <Redirect path=super::login_path(role)/> })),
+                    Err(e) => Either::Right(Either::Right(view! { <p class="card problem" role="alert">{e.message}</p> })),
+                }
             })}
         </Suspense>
     }

@@ -24,8 +24,12 @@ pub fn Login(role: Role) -> impl IntoView {
             <p class="muted">{format!("For {} accounts.", role_name(role).to_lowercase())}</p>
             <ActionForm action=sign_in attr:class="stack">
                 <input type="hidden" name="role" value=role.as_str()/>
+                // Awaited inside `Suspend` rather than read with `.get()`: under load the server's
+                // render of the `.get()` form now and then never resolved (a 503 after 30 s).
                 <Suspense>
-                    {move || token.get().and_then(Result::ok).map(|csrf| view! { <input type="hidden" name="csrf" value=csrf/> })}
+                    {move || Suspend::new(async move {
+                        token.await.ok().map(|csrf| view! { <input type="hidden" name="csrf" value=csrf/> })
+                    })}
                 </Suspense>
                 <div class="field">
                     <label for="username">"Username"</label>
