@@ -150,6 +150,7 @@ impl AppError {
 }
 
 gatehouse::answered_as_domain_errors!(AppError: ReserveError, TicketCodeError, ContactError, gatehouse::admission::EntryError, gatehouse::admission::offline::SyncError);
+gatehouse::answered_as_domain_errors!(AppError: gatehouse::shop::ShopError, gatehouse::shop::code::ReservationCodeError);
 #[cfg(feature = "ssr")]
 gatehouse::answered_as_domain_errors!(AppError: gatehouse::staff::sign_in::SignInError);
 

@@ -105,7 +105,7 @@ fn Figures() -> impl IntoView {
     let report = Resource::new(move || (field("from"), field("until")), |(from, until)| admin_analytics(from, until));
     view! {
         <Suspense fallback=|| view! { <p aria-busy="true">"Counting…"</p> }>
-            {move || report.get().map(|found| match found {
+            {move || Suspend::new(async move { match report.await {
                 Ok(report) => Either::Left(view! {
                     <RangeForm from=report.from.clone() until=report.until.clone()/>
                     <Shown report/>
@@ -114,7 +114,7 @@ fn Figures() -> impl IntoView {
                     <RangeForm from=field("from") until=field("until")/>
                     <p class="card problem" role="alert">{e.message}</p>
                 }),
-            })}
+            }})}
         </Suspense>
     }
 }

@@ -72,13 +72,13 @@ fn Log() -> impl IntoView {
     );
     view! {
         <Suspense fallback=|| view! { <p aria-busy="true">"Loading the log…"</p> }>
-            {move || page.get().map(|found| match found {
+            {move || Suspend::new(async move { match page.await {
                 Ok(found) => Either::Left(view! { <Filters found=found.clone() chosen=field("action")/> <Entries found/> }),
                 Err(e) => Either::Right(view! {
                     <p class="card problem" role="alert">{e.message}</p>
                     <p><a href="/admin/audit">"Show the whole log"</a></p>
                 }),
-            })}
+            }})}
         </Suspense>
     }
 }

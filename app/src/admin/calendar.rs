@@ -31,13 +31,13 @@ pub fn SlotsPage() -> impl IntoView {
         <AdminFrame title="Calendar">
             <p><a class="button secondary" href="/admin/slots/generate">"Generate slots from rules"</a></p>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || month.get().map(|found| match found {
+                {move || Suspend::new(async move { match month.await {
                     Ok(m) => {
                         let day = param("day").as_deref().and_then(gatehouse::wire::parse_date).filter(|d| Month::of(*d) == m.month);
                         view! { <MonthView month=m day=day changed=changed/> }.into_any()
                     }
                     Err(e) => view! { <p class="problem" role="alert">{e.message}</p> }.into_any(),
-                })}
+                }})}
             </Suspense>
             <BulkEditForm changed=changed/>
         </AdminFrame>

@@ -20,7 +20,7 @@ pub fn AdminFrame(title: &'static str, children: ChildrenFn) -> impl IntoView {
         <PageTitle text=title/>
         <a class="skip" href="#main">"Skip to content"</a>
         <Suspense fallback=|| view! { <p class="card" aria-busy="true">"Loading…"</p> }>
-            {move || context.get().map(|found| match found {
+            {move || Suspend::new(async move { match context.await {
                 Ok(Some(admin)) => EitherOf3::A(view! {
                     <Provider value=admin.clone()>
                         <Header admin=admin.clone()/>
@@ -32,7 +32,7 @@ pub fn AdminFrame(title: &'static str, children: ChildrenFn) -> impl IntoView {
                 }),
                 Ok(None) => EitherOf3::B(view! { <Redirect path=crate::staff::login_path(Role::Admin)/> }),
                 Err(e) => EitherOf3::C(view! { <main id="main" class="admin"><p class="card problem" role="alert">{e.message}</p></main> }),
-            })}
+            }})}
         </Suspense>
     }
 }

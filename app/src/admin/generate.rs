@@ -48,7 +48,7 @@ pub fn GeneratePage() -> impl IntoView {
             <p><a href="/admin/slots">"← Back to the calendar"</a></p>
             <RulesForm fields={untrack(fields).unwrap_or_else(defaults)}/>
             <Suspense fallback=|| view! { <p>"Working out the slots…"</p> }>
-                {move || preview.get().map(|found| match found {
+                {move || Suspend::new(async move { match preview.await {
                     Ok(Some((rules, p))) => view! { <PreviewStep rules=rules preview=p/> }.into_any(),
                     Ok(None) => ().into_any(),
                     Err(e) => view! {
@@ -57,7 +57,7 @@ pub fn GeneratePage() -> impl IntoView {
                             <p class="problem" role="alert">{e.message}</p>
                         </section>
                     }.into_any(),
-                })}
+                }})}
             </Suspense>
         </AdminFrame>
     }

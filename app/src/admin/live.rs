@@ -24,10 +24,10 @@ pub fn LivePage() -> impl IntoView {
     view! {
         <AdminFrame title="Live operations">
             <Suspense fallback=|| view! { <p class="card">"Loading…"</p> }>
-                {move || first.get().map(|read| match read {
+                {move || Suspend::new(async move { match first.await {
                     Ok(snapshot) => Either::Left(view! { <Live first=snapshot/> }),
                     Err(e) => Either::Right(view! { <p class="card problem" role="alert">{e.message}</p> }),
-                })}
+                }})}
             </Suspense>
         </AdminFrame>
     }

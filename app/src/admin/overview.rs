@@ -34,7 +34,7 @@ fn Latest() -> impl IntoView {
         <section aria-labelledby="latest">
             <h2 id="latest">"Latest changes"</h2>
             <Suspense fallback=|| view! { <p aria-busy="true">"Loading…"</p> }>
-                {move || latest.get().map(|found| match found {
+                {move || Suspend::new(async move { match latest.await {
                     Ok(page) if page.entries.is_empty() => Either::Left(view! { <p class="empty">"No changes yet."</p> }.into_any()),
                     Ok(page) => Either::Left(view! {
                         <ul class="latest">
@@ -45,7 +45,7 @@ fn Latest() -> impl IntoView {
                         <p><a href="/admin/audit">"The whole audit log"</a></p>
                     }.into_any()),
                     Err(e) => Either::Right(view! { <p class="problem" role="alert">{e.message}</p> }),
-                })}
+                }})}
             </Suspense>
         </section>
     }

@@ -21,5 +21,6 @@ impl VenueName {
 #[component]
 pub fn VenueBrand() -> impl IntoView {
     let VenueName(name) = expect_context();
-    view! { <p class="brand">{move || name.get().and_then(Result::ok).unwrap_or_else(|| "Gatehouse".into())}</p> }
+    // Awaited rather than read with `.get()`: see the staff sign-in page.
+    view! { <p class="brand">{move || Suspend::new(async move { name.await.unwrap_or_else(|_| "Gatehouse".into()) })}</p> }
 }

@@ -14,8 +14,8 @@ pub fn Home() -> impl IntoView {
     view! {
         <PageTitle text=""/>
         <Suspense fallback=|| view! { <p class="card">"Loading…"</p> }>
-            {move || overview.get().map(|found| {
-                match found {
+            {move || Suspend::new(async move {
+                match overview.await {
                     Ok(o) => Either::Left(view! {
                         <header class="venue">
                             <p class="brand">"Gatehouse"</p>

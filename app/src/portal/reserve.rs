@@ -67,8 +67,8 @@ pub fn ReservePage() -> impl IntoView {
     view! {
         <PageTitle text="Book your visit"/>
         <Suspense fallback=|| view! { <p class="card">"Loading…"</p> }>
-            {move || state.get().map(|found| {
-                match found {
+            {move || Suspend::new(async move {
+                match state.await {
                     Ok(None) => EitherOf4::A(view! { <TicketEntry problem=None value=String::new() date=param("date")/> }),
                     Err(e) => EitherOf4::B(view! { <TicketEntry problem=Some(e) value=param("ticket").unwrap_or_default() date=param("date")/> }),
                     Ok(Some(Step::Show(s))) => EitherOf4::C(view! { <Steps state=*s actions=Actions { book, save_contact }/> }),

@@ -28,7 +28,8 @@ pub fn TicketStatusPage() -> impl IntoView {
         <PageTitle text="Your ticket"/>
         <section class="card">
             <Suspense fallback=|| view! { <h1>"Your ticket"</h1><p>"Looking it up…"</p> }>
-                {move || summary.get().map(|found| {
+                {move || Suspend::new(async move {
+                    let found = summary.await;
                     let brand = match &found {
                         Ok(v) => Either::Left(view! { <p class="brand no-print">{v.venue.clone()}</p> }),
                         Err(_) => Either::Right(view! { <VenueBrand/> }),

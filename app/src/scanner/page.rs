@@ -52,11 +52,11 @@ pub fn ScanPage() -> impl IntoView {
         <PageTitle text="Scanner"/>
         <noscript><p class="card problem">"The scanner needs JavaScript. Turn it on for this site, or use a device that has it."</p></noscript>
         <Suspense fallback=|| view! { <p class="card" aria-busy="true">"Starting the scanner…"</p> }>
-            {move || who.get().map(|found| match found {
+            {move || Suspend::new(async move { match who.await {
                 Ok(Some((staff, reached))) => EitherOf3::A(view! { <Door staff reached/> }),
                 Ok(None) => EitherOf3::B(view! { <Redirect path=crate::staff::login_path(Role::Operator)/> }),
                 Err(e) => EitherOf3::C(view! { <p class="card problem" role="alert">{e.message}</p> }),
-            })}
+            }})}
         </Suspense>
     }
 }

@@ -136,10 +136,10 @@ pub fn TicketPage() -> impl IntoView {
             <p><a href="/admin/tickets">"← Find another ticket"</a></p>
             {move || paid().map(|n| view! { <p class="notice" role="status">{format!("Order marked paid: {n} ticket(s) activated.")}</p> })}
             <Suspense fallback=|| view! { <p aria-busy="true">"Loading the ticket…"</p> }>
-                {move || ticket.get().map(|found| match found {
+                {move || Suspend::new(async move { match ticket.await {
                     Ok(ticket) => view! { <Ticket ticket pay/> }.into_any(),
                     Err(e) => view! { <p class="problem" role="alert">{e.message}</p> }.into_any(),
-                })}
+                }})}
             </Suspense>
         </AdminFrame>
     }

@@ -61,10 +61,10 @@ pub fn IssuePage() -> impl IntoView {
         <AdminFrame title="Issue tickets">
             <p><a href="/admin/tickets">"← Tickets"</a></p>
             <Suspense fallback=|| ()>
-                {move || batch.get().flatten().map(|found| match found {
+                {move || Suspend::new(async move { batch.await.map(|found| match found {
                     Ok(batch) => view! { <Issued batch/> }.into_any(),
                     Err(e) => view! { <p class="problem" role="alert">{e.message}</p> }.into_any(),
-                })}
+                })})}
             </Suspense>
             <IssueForm/>
         </AdminFrame>

@@ -17,14 +17,14 @@ pub fn ProductChoice() -> impl IntoView {
     view! {
         <label for="product">"Product"</label>
         <Suspense fallback=|| view! { <select id="product" name="product" disabled=true><option>"Loading…"</option></select> }>
-            {move || products.get().map(|found| match found {
+            {move || Suspend::new(async move { match products.await {
                 Ok(products) => view! {
                     <select id="product" name="product" required=true>
                         {products.into_iter().map(|p| view! { <option value=p.id.0.to_string()>{p.name}</option> }).collect_view()}
                     </select>
                 }.into_any(),
                 Err(e) => view! { <p class="problem" role="alert">{e.message}</p> }.into_any(),
-            })}
+            }})}
         </Suspense>
     }
 }

@@ -76,10 +76,10 @@ pub fn SearchPage() -> impl IntoView {
                 <button type="submit">"Find"</button>
             </form>
             <Suspense fallback=|| view! { <p aria-busy="true">"Searching…"</p> }>
-                {move || found.get().flatten().map(|answer| match answer {
+                {move || Suspend::new(async move { found.await.map(|answer| match answer {
                     Ok(answer) => view! { <Results answer/> }.into_any(),
                     Err(e) => view! { <p class="problem" role="alert">{e.message}</p> }.into_any(),
-                })}
+                })})}
             </Suspense>
         </AdminFrame>
     }
