@@ -13,9 +13,12 @@ pub mod ssr {
 
     /// The value of cookie `name` on the request being answered.
     pub fn read(name: &str) -> Option<String> {
-        let parts = use_context::<http::request::Parts>()?;
-        let value = parts
-            .headers
+        find(&use_context::<http::request::Parts>()?.headers, name)
+    }
+
+    /// The value of cookie `name` in `headers` (for a plain handler).
+    pub fn find(headers: &http::HeaderMap, name: &str) -> Option<String> {
+        let value = headers
             .get_all(COOKIE)
             .iter()
             .filter_map(|h| h.to_str().ok())

@@ -10,6 +10,7 @@ pub mod live;
 pub mod portal;
 pub mod scanner;
 pub mod server;
+pub mod shop;
 pub mod staff;
 pub mod surface;
 pub mod title;

@@ -24,6 +24,7 @@ impl Server {
             .env("GATEHOUSE_LOG", "warn")
             // The load comes from one address and one operator token: the budgets would refuse it.
             .env("GATEHOUSE_RESERVE_RATE", "0")
+            .env("GATEHOUSE_HOLD_RATE", "0")
             .env("GATEHOUSE_VALIDATE_RATE", "0")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

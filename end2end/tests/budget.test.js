@@ -12,7 +12,11 @@ import { siteDir, clientFiles, surfaces } from './harness.js';
 // its service worker keeps it, so a door's device downloads it once per release.
 // The dashboard (calendar, tickets, live page, analytics, audit log; 566 KB when its pages
 // landed) runs in a desk's browser, which keeps it for a year once downloaded (hashed names).
-const BUDGETS = { portal: 350 * 1024, staff: 250 * 1024, scanner: 400 * 1024, admin: 600 * 1024 };
+// The portal's pages await their data inside `Suspend` (the `.get()` form stalls Leptos' SSR
+// under load): 354 KB then, from 349.6 KB. The shop (catalogue with live stock, cart, checkout
+// with the phone check, confirmation, lookup: 374 KB when it landed) is a customer's first
+// download like the portal; its client only speeds pages up that are whole without it.
+const BUDGETS = { portal: 356 * 1024, staff: 250 * 1024, scanner: 400 * 1024, admin: 600 * 1024, shop: 380 * 1024 };
 
 for (const surface of surfaces()) {
   test(`the ${surface} client stays within its budget gzipped`, () => {
@@ -28,12 +32,12 @@ for (const surface of surfaces()) {
   });
 }
 
-test('the build made the portal, the staff pages, the scanner and the dashboard', () => {
-  assert.deepEqual(surfaces().sort(), ['admin', 'portal', 'scanner', 'staff']);
+test('the build made the portal, the staff pages, the scanner, the dashboard and the shop', () => {
+  assert.deepEqual(surfaces().sort(), ['admin', 'portal', 'scanner', 'shop', 'staff']);
 });
 
 // Text that only one surface's code holds: the linker must leave each out of the other bundle.
-const ONLY_IN = { portal: 'Look up my ticket', staff: 'Gatehouse staff', scanner: 'Mark as verified', admin: 'Gatehouse admin' };
+const ONLY_IN = { portal: 'Look up my ticket', staff: 'Gatehouse staff', scanner: 'Mark as verified', admin: 'Gatehouse admin', shop: 'Reserve for pickup' };
 
 for (const [surface, text] of Object.entries(ONLY_IN)) {
   test(`"${text}" is in the ${surface} bundle and in no other`, () => {

@@ -54,7 +54,7 @@ export async function startServer(extraEnv = {}, { now = DEFAULT_NOW } = {}) {
     GATEHOUSE_LISTEN: '127.0.0.1:0',
     GATEHOUSE_SITE_ROOT: siteDir,
     GATEHOUSE_LOG: 'warn',
-    GATEHOUSE_RESERVE_RATE: '0', GATEHOUSE_VALIDATE_RATE: '0',
+    GATEHOUSE_RESERVE_RATE: '0', GATEHOUSE_VALIDATE_RATE: '0', GATEHOUSE_HOLD_RATE: '0',
     ...(now ? { GATEHOUSE_TEST_CLOCK_START: now } : {}),
     ...extraEnv,
   };

@@ -71,6 +71,9 @@ pub struct HttpLimits {
     pub reserve_per_minute: u32,
     /// Per operator token and minute, for the operator's validate and verify; 0 turns it off.
     pub validate_per_minute: u32,
+    /// Per client address and minute, for placing and changing shop holds (pages and REST), so
+    /// that one address cannot hold the shop's stock away from everyone; 0 turns it off.
+    pub hold_per_minute: u32,
     /// Peers whose `X-Forwarded-For` is believed (reverse proxies, load balancers).
     pub trusted_proxies: Vec<IpNet>,
     /// For a request's headers, counted from when the server starts waiting for them: a
@@ -88,6 +91,7 @@ impl Default for HttpLimits {
         HttpLimits {
             reserve_per_minute: 10,
             validate_per_minute: 100,
+            hold_per_minute: 60,
             trusted_proxies: Vec::new(),
             header_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
@@ -113,6 +117,12 @@ impl HttpLimits {
             validate_per_minute: whole_number(
                 "GATEHOUSE_VALIDATE_RATE",
                 default.validate_per_minute,
+                0..=1_000_000,
+                "requests per minute (0: no limit)",
+            )?,
+            hold_per_minute: whole_number(
+                "GATEHOUSE_HOLD_RATE",
+                default.hold_per_minute,
                 0..=1_000_000,
                 "requests per minute (0: no limit)",
             )?,

@@ -10,6 +10,7 @@ pub mod downloads;
 pub mod jobs;
 pub mod live;
 pub mod live_ops;
+pub mod live_shop;
 pub mod panics;
 pub mod prometheus;
 pub mod rate_limit;

@@ -6,6 +6,10 @@
 //!   endpoints must buy a code guesser nothing.
 //! - Staff sign-in shares it too, so that one address cannot guess passwords across accounts
 //!   faster than it could book (each account also locks after five failures).
+//! - Placing and changing shop holds (`GATEHOUSE_HOLD_RATE`, per client address): a cart's
+//!   holds keep stock from everyone else for minutes, so one address may not churn through
+//!   carts to hold a product away from the shop. Looking a reservation up and checking out
+//!   count against the reserve budget, as guessing surfaces.
 //! - An operator's validate and verify: one budget per Bearer token, i.e. per staff token and
 //!   device (`GATEHOUSE_VALIDATE_RATE`), so a whole crew behind one gateway is not limited as one.
 //!
@@ -15,6 +19,8 @@ use crate::api::error::ApiError;
 use crate::config::HttpLimits;
 use app::booking::{Book, CancelVisit, SaveContact};
 use app::server::ssr::ClientAddress;
+use app::shop::actions::{ShopAdd, ShopCheckout, ShopSet, ShopWindow};
+use app::shop::data::ShopOrder;
 use app::staff::account::StaffSignIn;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER};
@@ -41,6 +47,7 @@ pub struct RateLimits(Arc<Budgets>);
 struct Budgets {
     reserve: Option<DefaultKeyedRateLimiter<IpAddr>>,
     validate: Option<DefaultKeyedRateLimiter<OperatorKey>>,
+    hold: Option<DefaultKeyedRateLimiter<IpAddr>>,
     trusted_proxies: Vec<IpNet>,
     /// Tokens are kept as keyed hashes: a fixed size per key whatever a client sends.
     token_hasher: RandomState,
@@ -57,6 +64,7 @@ enum OperatorKey {
 enum Budget {
     Reserve,
     Validate,
+    Hold,
 }
 
 fn budget_of(path: &str) -> Option<Budget> {
@@ -65,7 +73,10 @@ fn budget_of(path: &str) -> Option<Budget> {
         "/api/tickets/validate" => Some(Budget::Reserve),
         // A reservation code tried against a phone, and a checkout that spends a discount code:
         // guessing surfaces, held to the same per-address budget.
-        "/api/shop/lookup" | "/api/shop/checkout" => Some(Budget::Reserve),
+        "/api/shop/lookup" | "/api/shop/checkout" | "/shop/lookup" => Some(Budget::Reserve),
+        _ if [ShopCheckout::PATH, ShopOrder::PATH].contains(&path) => Some(Budget::Reserve),
+        "/api/shop/cart/items" | "/api/shop/cart/window" => Some(Budget::Hold),
+        _ if [ShopAdd::PATH, ShopSet::PATH, ShopWindow::PATH].contains(&path) => Some(Budget::Hold),
         "/api/operator/validate-ticket" | "/api/operator/verify-ticket" => Some(Budget::Validate),
         _ if [Book::PATH, SaveContact::PATH, CancelVisit::PATH].contains(&path) => Some(Budget::Reserve),
         // Password guessing across many accounts from one address: the same per-address budget.
@@ -79,6 +90,7 @@ impl RateLimits {
         RateLimits(Arc::new(Budgets {
             reserve: per_minute(limits.reserve_per_minute),
             validate: per_minute(limits.validate_per_minute),
+            hold: per_minute(limits.hold_per_minute),
             trusted_proxies: limits.trusted_proxies.clone(),
             token_hasher: RandomState::new(),
             next_sweep: Mutex::new(Instant::now() + SWEEP_EVERY),
@@ -87,9 +99,10 @@ impl RateLimits {
 
     /// `Err` holds how long the client must wait.
     fn check(&self, request: &Request) -> Result<(), Duration> {
-        let outcome = match (budget_of(request.uri().path()), &self.0.reserve, &self.0.validate) {
-            (Some(Budget::Reserve), Some(limiter), _) => take(limiter, per_subscriber(self.client(request))),
-            (Some(Budget::Validate), _, Some(limiter)) => take(limiter, self.operator(request)),
+        let outcome = match (budget_of(request.uri().path()), &self.0.reserve, &self.0.validate, &self.0.hold) {
+            (Some(Budget::Reserve), Some(limiter), _, _) => take(limiter, per_subscriber(self.client(request))),
+            (Some(Budget::Validate), _, Some(limiter), _) => take(limiter, self.operator(request)),
+            (Some(Budget::Hold), _, _, Some(limiter)) => take(limiter, per_subscriber(self.client(request))),
             _ => return Ok(()),
         };
         self.sweep_if_due();
@@ -131,6 +144,7 @@ impl RateLimits {
         *next = now + SWEEP_EVERY;
         sweep(&self.0.reserve);
         sweep(&self.0.validate);
+        sweep(&self.0.hold);
     }
 }
 
@@ -203,6 +217,7 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::shop::data::ShopStorefront;
 
     fn ip(text: &str) -> IpAddr {
         text.parse().expect("test address")
@@ -258,6 +273,13 @@ mod tests {
         assert!(matches!(budget_of("/api/shop/lookup"), Some(Budget::Reserve)));
         assert!(matches!(budget_of("/api/shop/checkout"), Some(Budget::Reserve)));
         assert!(budget_of("/api/shop/products").is_none(), "browsing is not limited");
+        assert!(budget_of("/shop").is_none() && budget_of(ShopStorefront::PATH).is_none());
+        for path in [ShopCheckout::PATH, ShopOrder::PATH, "/shop/lookup"] {
+            assert!(matches!(budget_of(path), Some(Budget::Reserve)), "{path}");
+        }
+        for path in [ShopAdd::PATH, ShopSet::PATH, ShopWindow::PATH, "/api/shop/cart/items", "/api/shop/cart/window"] {
+            assert!(matches!(budget_of(path), Some(Budget::Hold)), "{path}");
+        }
         assert!(matches!(budget_of("/api/operator/verify-ticket"), Some(Budget::Validate)));
     }
 }

@@ -45,6 +45,8 @@ pub fn router(engine: Engine, leptos_options: LeptosOptions, limits: &HttpLimits
     let scanner_pages = surface(&scanner, app::scanner::Scanner, Some(app::scanner::MANIFEST), context.clone());
     let admin = crate::assets::client_files(&site_root, app::admin::SURFACE);
     let admin_pages = surface(&admin, app::admin::Admin, None, context.clone());
+    let shop = crate::assets::client_files(&site_root, app::shop::SURFACE);
+    let shop_pages = surface(&shop, app::shop::Shop, None, context.clone());
     let not_found = {
         // The missing page is served whole with the portal's styles and no client: it has one
         // link, and its venue's name is read here rather than by a client.
@@ -79,6 +81,7 @@ pub fn router(engine: Engine, leptos_options: LeptosOptions, limits: &HttpLimits
         .route("/tickets/{code}/qr.png", get(crate::downloads::qr_png))
         .route("/tickets/{code}/card.png", get(crate::downloads::card_png))
         .route("/live/slots", get(crate::live::day_slots))
+        .route("/live/shop", get(crate::live_shop::stock))
         .route("/admin/live/stream", get(crate::live_ops::stream))
         .route("/admin/analytics/{file}", get(crate::admin_exports::analytics_csv))
         .merge(crate::admin_downloads::routes())
@@ -88,7 +91,8 @@ pub fn router(engine: Engine, leptos_options: LeptosOptions, limits: &HttpLimits
         .merge(staff_pages)
         .merge(scanner_pages)
         .merge(admin_pages)
-        .nest_service("/pkg", crate::assets::client(&site_root, &[portal, staff, scanner, admin]))
+        .merge(shop_pages)
+        .nest_service("/pkg", crate::assets::client(&site_root, &[portal, staff, scanner, admin, shop]))
         .fallback_service(crate::assets::public(&site_root, not_found))
         .layer(crate::panics::as_page())
         .layer(axum::middleware::from_fn_with_state(seal, crate::sfn_errors::shape))

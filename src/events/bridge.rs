@@ -115,6 +115,7 @@ fn encode(instance: i64, changes: &[Change]) -> Vec<String> {
             Change::Slot(id) => format!(" s{id}"),
             Change::Door(orq) => format!(" d{orq}"),
             Change::Bookings(orq) => format!(" b{orq}"),
+            Change::Shop(orq) => format!(" p{orq}"),
             Change::Unknown => " *".to_string(),
         };
         if current.len() + word.len() > MAX_PAYLOAD {
@@ -139,6 +140,7 @@ fn decode(payload: &str) -> Option<(i64, Vec<Change>)> {
                 b's' => number().map(|n| Change::Slot(SlotId(n))),
                 b'd' => number().map(|n| Change::Door(OrgId(n))),
                 b'b' => number().map(|n| Change::Bookings(OrgId(n))),
+                b'p' => number().map(|n| Change::Shop(OrgId(n))),
                 b'*' if word.len() == 1 => Some(Change::Unknown),
                 _ => None,
             }
@@ -153,10 +155,15 @@ mod tests {
 
     #[test]
     fn changes_read_back_as_they_were_sent() {
-        let changes =
-            vec![Change::Slot(SlotId(12)), Change::Door(OrgId(1)), Change::Bookings(OrgId(3)), Change::Unknown];
+        let changes = vec![
+            Change::Slot(SlotId(12)),
+            Change::Door(OrgId(1)),
+            Change::Bookings(OrgId(3)),
+            Change::Shop(OrgId(4)),
+            Change::Unknown,
+        ];
         let payloads = encode(42, &changes);
-        assert_eq!(payloads, vec!["42 s12 d1 b3 *".to_string()]);
+        assert_eq!(payloads, vec!["42 s12 d1 b3 p4 *".to_string()]);
         assert_eq!(decode(&payloads[0]), Some((42, changes)));
     }
 

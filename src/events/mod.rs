@@ -31,6 +31,9 @@ pub enum Change {
     Door(OrgId),
     /// Booking attempts of an organization were counted (refusals included).
     Bookings(OrgId),
+    /// An organization's shop stock or holds: a cart held or let go, an order placed or given
+    /// back (a hold that merely expires is seen by the next read).
+    Shop(OrgId),
     /// Changes may have been missed (the bridge to the other instances was down): read again.
     Unknown,
 }
@@ -78,6 +81,11 @@ impl Events {
         self.publish(Change::Slot(slot_id));
     }
 
+    /// `orq`'s shop stock or holds changed.
+    pub fn shop(&self, orq: OrgId) {
+        self.publish(Change::Shop(orq));
+    }
+
     /// An attempt at `orq`'s door was logged.
     pub fn door(&self, orq: OrgId) {
         self.publish(Change::Door(orq));
@@ -110,7 +118,7 @@ impl Events {
         match change {
             Change::Slot(id) => self.full.forget(id),
             Change::Unknown => self.full.forget_all(),
-            Change::Door(_) | Change::Bookings(_) => {}
+            Change::Door(_) | Change::Bookings(_) | Change::Shop(_) => {}
         }
         // An error only means no one is watching.
         let _ = self.changes.send(change);

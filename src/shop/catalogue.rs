@@ -6,6 +6,8 @@ use crate::store::Db;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use super::availability::{availability, Availability};
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct Product {
     pub id: ShopProductId,
@@ -23,27 +25,9 @@ pub struct Product {
     pub available: i64,
 }
 
-/// What the list says of a product.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", content = "left", rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Availability {
-    Available,
-    OnlyLeft(i64),
-    SoldOut,
-}
-
 impl Product {
     pub fn availability(&self) -> Availability {
         availability(self.available, self.low_stock_threshold)
-    }
-}
-
-/// "Only N left" from the low-stock threshold down, so the warning and the alert agree.
-pub fn availability(available: i64, low_stock_threshold: i64) -> Availability {
-    match available {
-        n if n <= 0 => Availability::SoldOut,
-        n if n <= low_stock_threshold => Availability::OnlyLeft(n),
-        _ => Availability::Available,
     }
 }
 
@@ -92,6 +76,18 @@ pub async fn low_stock(db: &Db, orq: OrgId, now: DateTime<Utc>) -> Result<Vec<Pr
     on_pool!(db, pool => sqlx::query_as(product_query!(
         "p.active AND p.stock <= p.low_stock_threshold ORDER BY p.stock, p.name"))
         .bind(orq).bind(now).bind("").fetch_all(pool).await)
+}
+
+/// The shop's name as its pages show it (empty when none was given).
+pub async fn shop_name(db: &Db, orq: OrgId) -> Result<String, sqlx::Error> {
+    on_pool!(db, pool => sqlx::query_scalar("SELECT shop_name FROM organizations WHERE id = $1")
+        .bind(orq).fetch_optional(pool).await)
+    .map(Option::unwrap_or_default)
+}
+
+pub async fn set_shop_name(db: &Db, orq: OrgId, name: &str) -> Result<(), sqlx::Error> {
+    on_pool!(db, pool => sqlx::query("UPDATE organizations SET shop_name = $1 WHERE id = $2")
+        .bind(name).bind(orq).execute(pool).await.map(drop))
 }
 
 /// A product as an admin or the demo writes it.

@@ -79,7 +79,10 @@ pub async fn checkout(engine: &Engine, orq: OrgId, form: CheckoutForm) -> Result
         let code = ReservationCode::generate(&mut rand::rng());
         let write = Checkout { orq, form: form.clone(), code, now: engine.now() };
         match retry::write(engine, write).await? {
-            Ok(placed) => return Ok(placed),
+            Ok(placed) => {
+                engine.events.shop(orq);
+                return Ok(placed);
+            }
             Err(Refusal::Shop(e)) => return Err(e),
             Err(Refusal::CodeTaken) => continue,
         }
@@ -205,13 +208,13 @@ impl Checkout {
         let order: Option<(ShopOrderId,)> = on_tx!(tx, conn => sqlx::query_as(
             "INSERT INTO shop_orders (orq, code, status, payment_status, customer_name, customer_phone, customer_email,
                                       window_id, instructions, currency, subtotal_minor, discount_minor, total_minor,
-                                      discount_code_id, created_at, updated_at)
-             VALUES ($1, $2, 'PENDING', 'PAY_AT_PICKUP', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+                                      discount_code_id, created_at, updated_at, cart_id)
+             VALUES ($1, $2, 'PENDING', 'PAY_AT_PICKUP', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)
              ON CONFLICT (orq, code) DO NOTHING RETURNING id")
             .bind(orq).bind(code.as_str()).bind(form.name.as_str()).bind(form.phone.as_str())
             .bind(form.email.as_ref().map(Email::as_str)).bind(form.window).bind(form.instructions.as_str())
             .bind(currency.as_str()).bind(price.subtotal.minor).bind(price.discount.minor).bind(price.total.minor)
-            .bind(rule.as_ref().map(|r| r.id)).bind(now).fetch_optional(&mut *conn).await)?;
+            .bind(rule.as_ref().map(|r| r.id)).bind(now).bind(form.cart.as_str()).fetch_optional(&mut *conn).await)?;
         let Some((order_id,)) = order else {
             self.undo(tx, &undo).await?;
             return Ok(Err(Refusal::CodeTaken));

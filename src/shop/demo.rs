@@ -100,6 +100,7 @@ fn pickup_hours() -> PickupHours {
 /// Seeds the shop of the museum's organization: products and codes once, and pickup windows
 /// from `first` for `days` days.
 pub async fn seed(db: &Db, venue: &Venue, first: NaiveDate, days: u32, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    super::catalogue::set_shop_name(db, venue.orq, SHOP_NAME).await?;
     for (slug, name, description, price_minor, stock, low_stock_threshold) in PRODUCTS {
         let product = NewProduct {
             slug: slug.into(),

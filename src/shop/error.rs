@@ -38,6 +38,8 @@ pub enum ShopError {
     NotEnoughStock { product_id: ShopProductId, name: String, available: i64 },
     #[error("That pickup time does not exist.")]
     WindowNotFound,
+    #[error("Choose a pickup time.")]
+    WindowRequired,
     #[error("This pickup time is fully booked. Please choose another.")]
     WindowFull { window_id: PickupWindowId },
     #[error("This pickup time has passed. Please choose a later one.")]
@@ -95,6 +97,7 @@ impl DomainError for ShopError {
             Self::ProductNotFound => "PRODUCT_NOT_FOUND",
             Self::NotEnoughStock { .. } => "NOT_ENOUGH_STOCK",
             Self::WindowNotFound => "WINDOW_NOT_FOUND",
+            Self::WindowRequired => "WINDOW_REQUIRED",
             Self::WindowFull { .. } => "WINDOW_FULL",
             Self::WindowPast { .. } => "WINDOW_IN_PAST",
             Self::CartEmpty => "CART_EMPTY",

@@ -159,7 +159,10 @@ async fn hold(
     let (expires_at, cap_at) = hold_until(engine, now);
     let write = HoldProduct { orq, cart: cart.clone(), product, quantity, add, now, expires_at, cap_at };
     match retry::write(engine, write).await? {
-        Some(held) => Ok(held),
+        Some(held) => {
+            engine.events.shop(orq);
+            Ok(held)
+        }
         None => Err(hold_refusal(&engine.db, orq, cart, product, quantity, add, now).await?),
     }
 }
@@ -204,9 +207,10 @@ struct Release {
 }
 
 impl Write for Release {
-    type Output = u64;
+    /// The organizations whose holds were let go (one, or none for an empty cart).
+    type Output = Vec<OrgId>;
 
-    async fn apply(&self, tx: &mut Tx) -> Result<u64, sqlx::Error> {
+    async fn apply(&self, tx: &mut Tx) -> Result<Vec<OrgId>, sqlx::Error> {
         let product = self.product.map(|p| p.0);
         on_tx!(tx, conn => async {
             sqlx::query(
@@ -215,26 +219,29 @@ impl Write for Release {
                  WHERE id IN (SELECT h.product_id FROM shop_holds h
                               WHERE h.cart_id = $1 AND h.counted AND h.product_id = COALESCE($2, h.product_id))")
                 .bind(self.cart.as_str()).bind(product).execute(&mut *conn).await?;
-            let done = match product {
-                Some(product) => sqlx::query("DELETE FROM shop_holds WHERE cart_id = $1 AND product_id = $2")
-                    .bind(self.cart.as_str()).bind(product).execute(&mut *conn).await?,
-                None => sqlx::query("DELETE FROM shop_holds WHERE cart_id = $1")
-                    .bind(self.cart.as_str()).execute(&mut *conn).await?,
+            let mut released: Vec<OrgId> = match product {
+                Some(product) => sqlx::query_scalar("DELETE FROM shop_holds WHERE cart_id = $1 AND product_id = $2 RETURNING orq")
+                    .bind(self.cart.as_str()).bind(product).fetch_all(&mut *conn).await?,
+                None => sqlx::query_scalar("DELETE FROM shop_holds WHERE cart_id = $1 RETURNING orq")
+                    .bind(self.cart.as_str()).fetch_all(&mut *conn).await?,
             };
-            Ok(done.rows_affected())
+            released.dedup();
+            Ok(released)
         }.await)
     }
 }
 
 /// Takes a product out of the cart; its stock is free for others at once.
 pub async fn remove(engine: &Engine, cart: &CartId, product: ShopProductId) -> Result<(), ShopError> {
-    retry::write(engine, Release { cart: cart.clone(), product: Some(product) }).await?;
+    let released = retry::write(engine, Release { cart: cart.clone(), product: Some(product) }).await?;
+    released.into_iter().for_each(|orq| engine.events.shop(orq));
     Ok(())
 }
 
 /// Empties the cart, its pickup window included.
 pub async fn empty(engine: &Engine, cart: &CartId) -> Result<(), ShopError> {
-    retry::write(engine, Release { cart: cart.clone(), product: None }).await?;
+    let released = retry::write(engine, Release { cart: cart.clone(), product: None }).await?;
+    released.into_iter().for_each(|orq| engine.events.shop(orq));
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 //! carts and several server instances never promise stock or a pickup place that is not there.
 //! Expired holds are ignored by every query (they compare `expires_at` with the clock), so no
 //! sweeper is needed for correctness; [`holds::cleanup_expired`] only tidies.
+pub mod availability;
 pub mod code;
 pub mod discount;
 pub mod error;

@@ -3,6 +3,7 @@
 //! stock and the place back to the window, in the same conditional write.
 use super::code::ReservationCode;
 use super::error::ShopError;
+use super::input::CartId;
 use super::status::{OrderStatus, PaymentStatus};
 use crate::contact::PhoneE164;
 use crate::ids::{OrgId, PickupWindowId, ShopOrderId, ShopProductId};
@@ -96,6 +97,22 @@ pub async fn lookup(db: &Db, orq: OrgId, code: &ReservationCode, phone: &PhoneE1
         .bind(orq).bind(code.as_str()).bind(phone.as_str()).fetch_optional(pool).await)?;
     let order = order.ok_or(ShopError::OrderNotFound)?;
     Ok(with_items(db, vec![order]).await?.remove(0))
+}
+
+/// An order placed from `cart`: the browser that placed it sees it again by its code alone.
+pub async fn placed_from(
+    db: &Db,
+    orq: OrgId,
+    code: &ReservationCode,
+    cart: &CartId,
+) -> Result<Option<Order>, sqlx::Error> {
+    let order: Option<Order> = on_pool!(db, pool => sqlx::query_as(order_query!(
+        "o.orq = $1 AND o.code = $2 AND o.cart_id = $3"))
+        .bind(orq).bind(code.as_str()).bind(cart.as_str()).fetch_optional(pool).await)?;
+    match order {
+        Some(order) => Ok(with_items(db, vec![order]).await?.pop()),
+        None => Ok(None),
+    }
 }
 
 /// An order by its code alone, for staff (the counter's scanner or search).
@@ -199,6 +216,8 @@ async fn move_order(
 ) -> Result<(), ShopError> {
     let now = engine.now();
     if super::retry::write(engine, Move { orq, order, from, to, now }).await? {
+        // A cancel or a no-show gives stock back.
+        engine.events.shop(orq);
         return Ok(());
     }
     let current: Option<(OrderStatus,)> = on_pool!(&engine.db, pool => sqlx::query_as(

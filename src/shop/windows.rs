@@ -10,6 +10,8 @@ use crate::{on_pool, on_tx};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use super::availability::{load, Load};
+
 /// The store's pickup hours: windows of `length` from `first_start`, the last ending by
 /// `close`, each taking at most `capacity` pickups. The same shape as a day of ticket slots.
 pub type PickupHours = DailySchedule;
@@ -49,32 +51,6 @@ pub async fn ensure_windows(
     }
     tx.commit().await?;
     Ok(created)
-}
-
-/// How full a window is, for the picker's colours.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Load {
-    Quiet,
-    Moderate,
-    Busy,
-    Full,
-    Past,
-}
-
-/// Quiet under a third taken, busy from two thirds.
-pub fn load(taken: i64, capacity: i64, started: bool) -> Load {
-    if started {
-        Load::Past
-    } else if taken >= capacity {
-        Load::Full
-    } else if taken * 3 >= capacity * 2 {
-        Load::Busy
-    } else if taken * 3 < capacity {
-        Load::Quiet
-    } else {
-        Load::Moderate
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]

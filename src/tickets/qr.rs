@@ -11,8 +11,14 @@ pub(super) fn encode(ticket: &SignedTicket) -> Option<QrCode> {
 
 /// An SVG QR code of the ticket, dark on white with the standard quiet zone.
 pub fn svg(ticket: &SignedTicket) -> Option<String> {
+    svg_of(&ticket.to_string())
+}
+
+/// An SVG QR code of any short text (a shop reservation's code), drawn as a ticket's is.
+pub fn svg_of(text: &str) -> Option<String> {
     Some(
-        encode(ticket)?
+        QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+            .ok()?
             .render::<svg::Color>()
             .min_dimensions(240, 240)
             .dark_color(svg::Color("#000000"))

@@ -25,7 +25,8 @@ fn field_of(error: &AppError) -> Option<Field> {
     }
 }
 
-fn hint(result: Option<Result<String, String>>) -> impl IntoView {
+/// A field's check, as shown under it: nothing, "✓ what was understood", or "✗ why not".
+pub fn hint(result: Option<Result<String, String>>) -> impl IntoView {
     match result {
         None => EitherOf3::A(()),
         Some(Ok(normal)) => EitherOf3::B(view! { <span class="ok">"✓ "{normal}</span> }),

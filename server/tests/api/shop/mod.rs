@@ -6,4 +6,5 @@ mod fixture;
 mod concurrency;
 mod expiry;
 mod orders;
+mod pages;
 mod rest;

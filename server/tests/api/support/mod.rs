@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 /// The production limits with both request budgets off.
 pub fn no_rate_limits() -> HttpLimits {
-    HttpLimits { reserve_per_minute: 0, validate_per_minute: 0, ..HttpLimits::default() }
+    HttpLimits { reserve_per_minute: 0, validate_per_minute: 0, hold_per_minute: 0, ..HttpLimits::default() }
 }
 
 /// A fixed instant tests start from: 2026-11-23 15:00 UTC (10:00 in New York).

@@ -1,0 +1,148 @@
+//! `/shop/order?code=…`: the confirmation, shown to the browser that placed the reservation;
+//! `/shop/lookup`: anyone with the code and the phone it was made with sees its status.
+use super::data::{shop_order, OrderView};
+use super::param;
+use crate::title::PageTitle;
+use gatehouse::contact::COUNTRIES;
+use gatehouse::shop::OrderStatus;
+use leptos::either::EitherOf3;
+use leptos::prelude::*;
+
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let code = param("code");
+    let found = Resource::new(move || code.get(), |code| shop_order(code.unwrap_or_default(), None, None));
+    view! {
+        <PageTitle text="Your reservation"/>
+        <Suspense fallback=|| view! { <p class="card" aria-busy="true">"Looking it up…"</p> }>
+            {move || Suspend::new(async move {
+                match found.await {
+                    Ok(Some(order)) => EitherOf3::A(view! { <Reservation order just_placed=true/> }),
+                    // Not placed from this browser: the phone proves it is theirs.
+                    Ok(None) => EitherOf3::B(view! {
+                        <LookupForm code=code.get_untracked().unwrap_or_default() problem=None
+                            note="To see this reservation, enter the phone number it was made with."/>
+                    }),
+                    Err(e) => EitherOf3::C(view! {
+                        <LookupForm code=code.get_untracked().unwrap_or_default() problem=Some(e.message) note=""/>
+                    }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn LookupPage() -> impl IntoView {
+    let (code, phone, country) = (param("code"), param("phone"), param("country"));
+    let found = Resource::new(
+        move || (code.get(), phone.get(), country.get()),
+        |(code, phone, country)| async move {
+            match (code, phone) {
+                (Some(code), Some(phone)) => shop_order(code, Some(phone), country).await,
+                _ => Ok(None),
+            }
+        },
+    );
+    view! {
+        <PageTitle text="Find a reservation"/>
+        <Suspense fallback=|| view! { <p class="card" aria-busy="true">"Looking it up…"</p> }>
+            {move || Suspend::new(async move {
+                let typed = code.get_untracked().unwrap_or_default();
+                match found.await {
+                    Ok(Some(order)) => EitherOf3::A(view! { <Reservation order just_placed=false/> }),
+                    Ok(None) => EitherOf3::B(view! { <LookupForm code=typed problem=None note=""/> }),
+                    Err(e) => EitherOf3::C(view! { <LookupForm code=typed problem=Some(e.message) note=""/> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A plain GET form: the answer is a page of its own, with or without JavaScript.
+#[component]
+fn LookupForm(code: String, problem: Option<String>, note: &'static str) -> impl IntoView {
+    view! {
+        <section class="card lookup" aria-labelledby="lookup-title">
+            <p><a href="/shop">"‹ Back to the shop"</a></p>
+            <h1 id="lookup-title">"Find a reservation"</h1>
+            {(!note.is_empty()).then(|| view! { <p>{note}</p> })}
+            {problem.map(|p| view! { <p class="problem" role="alert">{p}</p> })}
+            <form method="get" action="/shop/lookup" class="stack">
+                <div class="field">
+                    <label for="code">"Reservation code"</label>
+                    <input id="code" name="code" value=code required autocapitalize="characters" autocomplete="off"
+                        placeholder="K7QX-M4RZ" aria-describedby="code-hint"/>
+                    <p id="code-hint" class="hint">"On your confirmation: 8 letters and digits."</p>
+                </div>
+                <div class="field">
+                    <label for="country">"Phone country"</label>
+                    <select id="country" name="country">
+                        {COUNTRIES.iter().map(|c| view! {
+                            <option value=c.iso selected=c.iso == "US">{format!("{} (+{})", c.name, c.calling_code)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="phone">"Phone number used for the reservation"</label>
+                    <input id="phone" name="phone" type="tel" autocomplete="tel" required/>
+                </div>
+                <button type="submit">"Find it"</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn Reservation(order: OrderView, just_placed: bool) -> impl IntoView {
+    let OrderView {
+        shop_name,
+        code,
+        status,
+        status_words,
+        name,
+        phone,
+        pickup,
+        lines,
+        price,
+        payment,
+        instructions,
+        qr_svg,
+    } = order;
+    let heading =
+        if just_placed && status == OrderStatus::Pending { "Reserved for pickup" } else { "Your reservation" };
+    let live = !status.is_final();
+    view! {
+        <section class="card order" aria-labelledby="order-title">
+            <p class="brand">{shop_name}</p>
+            <h1 id="order-title">{just_placed.then_some("✓ ")}{heading}</h1>
+            <p class="code-line">"Reservation code "<strong class="code">{code}</strong></p>
+            <p class="status" data-status=status.as_str()>"Status: "<strong>{status_words}</strong></p>
+            {live.then(|| view! {
+                <div class="qr" role="img" aria-label="QR code of your reservation code" inner_html=qr_svg></div>
+                <p class="muted">"Show this code, or its QR, at the counter."</p>
+            })}
+            <dl class="facts">
+                <dt>"Pickup"</dt><dd>{pickup}</dd>
+                <dt>"Name"</dt><dd>{name}</dd>
+                <dt>"Phone"</dt><dd>{phone}</dd>
+                {(!instructions.is_empty()).then(|| view! { <dt>"Note"</dt><dd>{instructions.clone()}</dd> })}
+                <dt>"Payment"</dt><dd>{payment}</dd>
+            </dl>
+            <table class="items">
+                <caption class="visually-hidden">"What you reserved"</caption>
+                <thead><tr><th scope="col">"Item"</th><th scope="col">"Qty"</th><th scope="col">"Total"</th></tr></thead>
+                <tbody>
+                    {lines.into_iter().map(|l| view! {
+                        <tr><td>{l.name}</td><td>{l.quantity}</td><td>{l.line_total}</td></tr>
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    {price.discount.map(|d| view! { <tr><th scope="row" colspan="2">"Discount"</th><td>{d}</td></tr> })}
+                    <tr><th scope="row" colspan="2">"Total"</th><td>{price.total}</td></tr>
+                </tfoot>
+            </table>
+            <p><a href="/shop">"Back to the shop"</a></p>
+        </section>
+    }
+}
