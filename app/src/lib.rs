@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod booking;
 pub mod cookies;
+pub mod country;
 pub mod draft;
 pub mod error;
 pub mod live;

@@ -2,10 +2,11 @@
 //! against the numbering plans on the server as the field is left, and again, authoritatively,
 //! when the form is sent. A refusal is shown at the field it is about, with what was typed.
 use crate::booking::{CheckPhone, SaveContact};
+use crate::country::CountryField;
 use crate::draft::ContactDraft;
 use crate::error::AppError;
 use chrono::NaiveDate;
-use gatehouse::contact::{typed_phone, ContactError, Email, COUNTRIES};
+use gatehouse::contact::{typed_phone, ContactError, Email};
 use leptos::either::EitherOf3;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -97,15 +98,7 @@ pub fn ContactForm(
                         on:input=move |ev| { email.set(event_target_value(&ev)); edited.update(|e| e.0 = true); }/>
                     <p id="email-hint" class="hint" aria-live="polite">{move || hint(email_hint())}</p>
                 </div>
-                <div class="field">
-                    <label for="country">"Phone country"</label>
-                    <select id="country" name="country"
-                        on:change=move |ev| { chosen.set(event_target_value(&ev)); check_phone(); }>
-                        {COUNTRIES.iter().map(|c| view! {
-                            <option value=c.iso selected=c.iso == chosen.get_untracked()>{format!("{} (+{})", c.name, c.calling_code)}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
+                <CountryField chosen changed=Callback::new(move |()| check_phone())/>
                 <div class="field">
                     <label for="phone">"Phone"</label>
                     <input id="phone" name="phone" type="tel" autocomplete="tel" required placeholder="(202) 555-1234"

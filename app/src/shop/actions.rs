@@ -15,6 +15,8 @@ pub async fn shop_add(product: ShopProductId, quantity: i64) -> Result<(), AppEr
     let quantity = Quantity::new(quantity)?;
     let cart = super::data::ssr::cart_or_new();
     holds::add(&engine, organization.id, &cart, product, quantity).await?;
+    // Activity on the cart: everything it holds lasts as long (up to the cap).
+    holds::extend(&engine, &cart).await?;
     Ok(())
 }
 
@@ -27,6 +29,7 @@ pub async fn shop_set(product: ShopProductId, quantity: i64) -> Result<(), AppEr
     let (organization, _) = main_venue(&engine).await?;
     let cart = super::data::ssr::cart_or_new();
     holds::set_quantity(&engine, organization.id, &cart, product, quantity).await?;
+    holds::extend(&engine, &cart).await?;
     Ok(())
 }
 

@@ -24,6 +24,11 @@ pub fn CataloguePage() -> impl IntoView {
                 match page.await {
                     Ok(front) => {
                         let stock = RwSignal::new(front.products.iter().map(|p| p.stock).collect::<Vec<_>>());
+                        // On a phone the cart is below every product: a way down to it.
+                        let held: i64 = front.cart.lines.iter().filter(|l| !l.expired).map(|l| l.quantity).sum();
+                        let to_cart = front.cart.subtotal.clone().filter(|_| held > 0).map(|subtotal| view! {
+                            <p class="to-cart"><a href="#cart">{format!("Your cart: {held} held, {subtotal}")}</a></p>
+                        });
                         crate::live::follow(format!("/live/shop?venue={}", front.orq), "stock", stock);
                         Either::Left(view! {
                             <header class="shop-head">
@@ -31,6 +36,7 @@ pub fn CataloguePage() -> impl IntoView {
                                 <h1>{front.shop_name.clone()}</h1>
                                 <p class="muted">"Reserve today's bakes and pick them up at a time that suits you. You pay at the counter."</p>
                                 <p><a href="/shop/lookup">"Find a reservation"</a></p>
+                                {to_cart}
                             </header>
                             <div class="shop-layout">
                                 <section aria-labelledby="products-title">

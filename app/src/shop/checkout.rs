@@ -5,9 +5,10 @@ use super::cart::{CartActions, CartPanel};
 use super::data::{shop_checkout_view, CheckoutView, PriceView, WindowChoice};
 use super::param;
 use crate::booking::CheckPhone;
+use crate::country::CountryField;
 use crate::portal::contact_form::hint;
 use crate::title::PageTitle;
-use gatehouse::contact::{typed_phone, COUNTRIES};
+use gatehouse::contact::typed_phone;
 use gatehouse::shop::input::MAX_INSTRUCTIONS;
 use leptos::either::{Either, EitherOf3};
 use leptos::form::ActionForm;
@@ -71,7 +72,7 @@ fn Checkout(page: CheckoutView, forms: Forms, expired: Callback<()>) -> impl Int
                     <input type="hidden" name="day" value=day.to_string()/>
                     <div class="field inline-field">
                         <label for="discount" class="visually-hidden">"Discount code"</label>
-                        <input id="discount" name="discount" value=typed autocapitalize="characters" autocomplete="off"/>
+                        <input id="discount" name="discount" type="text" value=typed autocapitalize="characters" autocomplete="off"/>
                         <button type="submit" class="secondary">"Apply"</button>
                     </div>
                     {discount.map(|(_, verdict)| match verdict {
@@ -227,14 +228,7 @@ fn PhoneFields(refused: Signal<Option<String>>) -> impl IntoView {
         checked.value().get().map(|r| r.map_err(|e| e.message))
     };
     view! {
-        <div class="field">
-            <label for="country">"Phone country"</label>
-            <select id="country" name="country" on:change=move |ev| { country.set(event_target_value(&ev)); check(); }>
-                {COUNTRIES.iter().map(|c| view! {
-                    <option value=c.iso selected=c.iso == "US">{format!("{} (+{})", c.name, c.calling_code)}</option>
-                }).collect_view()}
-            </select>
-        </div>
+        <CountryField chosen=country changed=Callback::new(move |()| check())/>
         <div class="field">
             <label for="phone">"Phone"</label>
             <input id="phone" name="phone" type="tel" autocomplete="tel" required placeholder="(202) 555-1234"

@@ -2,8 +2,8 @@
 //! `/shop/lookup`: anyone with the code and the phone it was made with sees its status.
 use super::data::{shop_order, OrderView};
 use super::param;
+use crate::country::CountryField;
 use crate::title::PageTitle;
-use gatehouse::contact::COUNTRIES;
 use gatehouse::shop::OrderStatus;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
@@ -71,18 +71,11 @@ fn LookupForm(code: String, problem: Option<String>, note: &'static str) -> impl
             <form method="get" action="/shop/lookup" class="stack">
                 <div class="field">
                     <label for="code">"Reservation code"</label>
-                    <input id="code" name="code" value=code required autocapitalize="characters" autocomplete="off"
+                    <input id="code" name="code" type="text" value=code required autocapitalize="characters" autocomplete="off"
                         placeholder="K7QX-M4RZ" aria-describedby="code-hint"/>
                     <p id="code-hint" class="hint">"On your confirmation: 8 letters and digits."</p>
                 </div>
-                <div class="field">
-                    <label for="country">"Phone country"</label>
-                    <select id="country" name="country">
-                        {COUNTRIES.iter().map(|c| view! {
-                            <option value=c.iso selected=c.iso == "US">{format!("{} (+{})", c.name, c.calling_code)}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
+                <CountryField chosen=RwSignal::new("US".to_string())/>
                 <div class="field">
                     <label for="phone">"Phone number used for the reservation"</label>
                     <input id="phone" name="phone" type="tel" autocomplete="tel" required/>
