@@ -19,7 +19,7 @@ use crate::api::error::ApiError;
 use crate::config::HttpLimits;
 use app::booking::{Book, CancelVisit, SaveContact};
 use app::server::ssr::ClientAddress;
-use app::shop::actions::{ShopAdd, ShopCheckout, ShopSet, ShopWindow};
+use app::shop::actions::{ShopAdd, ShopCancel, ShopCheckout, ShopSet, ShopWindow};
 use app::shop::data::ShopOrder;
 use app::staff::account::StaffSignIn;
 use axum::extract::{ConnectInfo, Request, State};
@@ -74,7 +74,7 @@ fn budget_of(path: &str) -> Option<Budget> {
         // A reservation code tried against a phone, and a checkout that spends a discount code:
         // guessing surfaces, held to the same per-address budget.
         "/api/shop/lookup" | "/api/shop/checkout" | "/shop/lookup" => Some(Budget::Reserve),
-        _ if [ShopCheckout::PATH, ShopOrder::PATH].contains(&path) => Some(Budget::Reserve),
+        _ if [ShopCheckout::PATH, ShopOrder::PATH, ShopCancel::PATH].contains(&path) => Some(Budget::Reserve),
         "/api/shop/cart/items" | "/api/shop/cart/window" => Some(Budget::Hold),
         _ if [ShopAdd::PATH, ShopSet::PATH, ShopWindow::PATH].contains(&path) => Some(Budget::Hold),
         "/api/operator/validate-ticket" | "/api/operator/verify-ticket" => Some(Budget::Validate),
@@ -274,7 +274,7 @@ mod tests {
         assert!(matches!(budget_of("/api/shop/checkout"), Some(Budget::Reserve)));
         assert!(budget_of("/api/shop/products").is_none(), "browsing is not limited");
         assert!(budget_of("/shop").is_none() && budget_of(ShopStorefront::PATH).is_none());
-        for path in [ShopCheckout::PATH, ShopOrder::PATH, "/shop/lookup"] {
+        for path in [ShopCheckout::PATH, ShopOrder::PATH, ShopCancel::PATH, "/shop/lookup"] {
             assert!(matches!(budget_of(path), Some(Budget::Reserve)), "{path}");
         }
         for path in [ShopAdd::PATH, ShopSet::PATH, ShopWindow::PATH, "/api/shop/cart/items", "/api/shop/cart/window"] {

@@ -91,3 +91,34 @@ pub async fn shop_checkout(
     leptos_axum::redirect(&format!("/shop/order?code={}", placed.code));
     Ok(())
 }
+
+/// Cancels a reservation that is not yet ready, for the browser that placed it or, with the
+/// phone, for anyone who looked it up; its stock and pickup place go back at once.
+#[server(prefix = "/sfn", endpoint = "shop_cancel")]
+pub async fn shop_cancel(
+    code: String,
+    #[server(default)] phone: String,
+    #[server(default)] country: String,
+) -> Result<(), AppError> {
+    use crate::server::ssr::{engine, main_venue, storage};
+    use gatehouse::contact::PhoneE164;
+    use gatehouse::shop::{orders, ReservationCode, ShopError};
+    let engine = engine()?;
+    let (organization, _) = main_venue(&engine).await?;
+    let orq = organization.id;
+    let code = ReservationCode::parse(&code)?;
+    let (phone, back) = if phone.trim().is_empty() {
+        let cart = super::data::ssr::cart().ok_or(ShopError::OrderNotFound)?;
+        let order = orders::placed_from(&engine.db, orq, &code, &cart).await.map_err(storage)?;
+        let order = order.ok_or(ShopError::OrderNotFound)?;
+        (PhoneE164::parse(&order.customer_phone)?, format!("/shop/order?code={code}"))
+    } else {
+        let parsed = PhoneE164::parse_with_country(&phone, &country)?;
+        let number = parsed.as_str().trim_start_matches('+');
+        let back = format!("/shop/lookup?code={code}&country={}&phone=%2B{number}", country.trim());
+        (parsed, back)
+    };
+    orders::cancel_by_customer(&engine, orq, &code, &phone).await?;
+    leptos_axum::redirect(&back);
+    Ok(())
+}

@@ -1,23 +1,29 @@
 //! `/shop/order?code=…`: the confirmation, shown to the browser that placed the reservation;
 //! `/shop/lookup`: anyone with the code and the phone it was made with sees its status.
+use super::actions::ShopCancel;
 use super::data::{shop_order, OrderView};
 use super::param;
 use crate::country::CountryField;
 use crate::title::PageTitle;
 use gatehouse::shop::OrderStatus;
 use leptos::either::EitherOf3;
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
     let code = param("code");
-    let found = Resource::new(move || code.get(), |code| shop_order(code.unwrap_or_default(), None, None));
+    let cancel = ServerAction::<ShopCancel>::new();
+    let found = Resource::new(
+        move || (code.get(), cancel.version().get()),
+        |(code, _)| shop_order(code.unwrap_or_default(), None, None),
+    );
     view! {
         <PageTitle text="Your reservation"/>
         <Suspense fallback=|| view! { <p class="card" aria-busy="true">"Looking it up…"</p> }>
             {move || Suspend::new(async move {
                 match found.await {
-                    Ok(Some(order)) => EitherOf3::A(view! { <Reservation order just_placed=true/> }),
+                    Ok(Some(order)) => EitherOf3::A(view! { <Reservation order just_placed=true cancel proof=None/> }),
                     // Not placed from this browser: the phone proves it is theirs.
                     Ok(None) => EitherOf3::B(view! {
                         <LookupForm code=code.get_untracked().unwrap_or_default() problem=None
@@ -35,9 +41,10 @@ pub fn OrderPage() -> impl IntoView {
 #[component]
 pub fn LookupPage() -> impl IntoView {
     let (code, phone, country) = (param("code"), param("phone"), param("country"));
+    let cancel = ServerAction::<ShopCancel>::new();
     let found = Resource::new(
-        move || (code.get(), phone.get(), country.get()),
-        |(code, phone, country)| async move {
+        move || (code.get(), phone.get(), country.get(), cancel.version().get()),
+        |(code, phone, country, _)| async move {
             match (code, phone) {
                 (Some(code), Some(phone)) => shop_order(code, Some(phone), country).await,
                 _ => Ok(None),
@@ -50,7 +57,10 @@ pub fn LookupPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let typed = code.get_untracked().unwrap_or_default();
                 match found.await {
-                    Ok(Some(order)) => EitherOf3::A(view! { <Reservation order just_placed=false/> }),
+                    Ok(Some(order)) => {
+                        let proof = phone.get_untracked().zip(Some(country.get_untracked().unwrap_or_else(|| "US".into())));
+                        EitherOf3::A(view! { <Reservation order just_placed=false cancel proof/> })
+                    }
                     Ok(None) => EitherOf3::B(view! { <LookupForm code=typed problem=None note=""/> }),
                     Err(e) => EitherOf3::C(view! { <LookupForm code=typed problem=Some(e.message) note=""/> }),
                 }
@@ -86,8 +96,15 @@ fn LookupForm(code: String, problem: Option<String>, note: &'static str) -> impl
     }
 }
 
+/// `proof`: the phone and country the order was looked up with (none for the browser that placed
+/// it), which cancelling needs again.
 #[component]
-fn Reservation(order: OrderView, just_placed: bool) -> impl IntoView {
+fn Reservation(
+    order: OrderView,
+    just_placed: bool,
+    cancel: ServerAction<ShopCancel>,
+    proof: Option<(String, String)>,
+) -> impl IntoView {
     let OrderView {
         shop_name,
         code,
@@ -102,13 +119,20 @@ fn Reservation(order: OrderView, just_placed: bool) -> impl IntoView {
         instructions,
         qr_svg,
     } = order;
-    let heading =
-        if just_placed && status == OrderStatus::Pending { "Reserved for pickup" } else { "Your reservation" };
+    let heading = match status {
+        OrderStatus::Pending if just_placed => "✓ Reserved for pickup",
+        OrderStatus::Cancelled => "Reservation cancelled",
+        _ => "Your reservation",
+    };
     let live = !status.is_final();
+    let cancellable = matches!(status, OrderStatus::Pending | OrderStatus::Confirmed);
+    let (phone_proof, country_proof) = proof.unwrap_or_default();
+    let problem = move || cancel.value().get().and_then(Result::err).map(|e| e.message);
+    let code_for_cancel = code.clone();
     view! {
         <section class="card order" aria-labelledby="order-title">
             <p class="brand">{shop_name}</p>
-            <h1 id="order-title">{just_placed.then_some("✓ ")}{heading}</h1>
+            <h1 id="order-title">{heading}</h1>
             <p class="code-line">"Reservation code "<strong class="code">{code}</strong></p>
             <p class="status" data-status=status.as_str()>"Status: "<strong>{status_words}</strong></p>
             {live.then(|| view! {
@@ -135,6 +159,16 @@ fn Reservation(order: OrderView, just_placed: bool) -> impl IntoView {
                     <tr><th scope="row" colspan="2">"Total"</th><td>{price.total}</td></tr>
                 </tfoot>
             </table>
+            <p class="problem" role="alert">{problem}</p>
+            {cancellable.then(|| view! {
+                <ActionForm action=cancel attr:class="cancel">
+                    <input type="hidden" name="code" value=code_for_cancel/>
+                    <input type="hidden" name="phone" value=phone_proof/>
+                    <input type="hidden" name="country" value=country_proof/>
+                    <button type="submit" class="secondary destructive">"Cancel this reservation"</button>
+                </ActionForm>
+                <p class="muted">"Until it is ready you can cancel: the items go back on sale."</p>
+            })}
             <p><a href="/shop">"Back to the shop"</a></p>
         </section>
     }

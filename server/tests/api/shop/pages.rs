@@ -68,6 +68,13 @@ async fn open_window(app: &TestApp) -> String {
     id.to_string()
 }
 
+/// Two of a product reserved from `browser`'s cart: the reservation's code.
+async fn place_two(browser: &mut Browser<'_>, product: ShopProductId, window: &str) -> String {
+    browser.post("shop_add", &[("product", &product.to_string()), ("quantity", "2")]).await;
+    let (_, location) = browser.post("shop_checkout", &checkout_form(window, "2025550143")).await;
+    location.strip_prefix("/shop/order?code=").expect("a confirmation").to_string()
+}
+
 fn checkout_form<'a>(window: &'a str, phone: &'a str) -> [(&'static str, &'a str); 4] {
     [("window", window), ("name", "Ada"), ("phone", phone), ("country", "US")]
 }
@@ -177,4 +184,45 @@ async fn the_third_hold_in_a_minute_from_one_address_is_refused_when_the_budget_
     let (status, _) = Browser::new(&app).post("shop_add", &[("product", &bun), ("quantity", "1")]).await;
     assert_eq!(status, 429);
     assert!(Browser::new(&app).page("/shop").await.contains("Cardamom Bun"), "browsing is not limited");
+}
+
+backend_tests! {
+    async fn the_customer_cancels_until_the_order_is_ready_and_the_stock_goes_back(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let bun = product(&app, "cardamom-bun").await;
+        let window = open_window(&app).await;
+        let stock = || async { app.scalar("SELECT stock FROM shop_products WHERE id = $1", bun.0).await };
+        let before = stock().await;
+        let mut browser = Browser::new(&app);
+        let code = place_two(&mut browser, bun, &window).await;
+        assert_eq!(stock().await, before - 2);
+
+        // Another browser without the phone cannot; the browser that placed it can.
+        let (_, refused) = Browser::new(&app).post("shop_cancel", &[("code", &code)]).await;
+        assert!(refused.contains("__err"), "{refused}");
+        assert_eq!(stock().await, before - 2);
+        let (_, back) = browser.post("shop_cancel", &[("code", &code)]).await;
+        assert_eq!(back, format!("/shop/order?code={code}"));
+        assert_eq!(stock().await, before);
+        assert!(browser.page(&back).await.contains("Reservation cancelled"));
+
+        // Once it is ready, it is the counter's to hand over or mark not collected.
+        let second = place_two(&mut browser, bun, &window).await;
+        let order = gatehouse::shop::orders::by_code(
+            &app.engine.db,
+            app.orq().await,
+            &gatehouse::shop::ReservationCode::parse(&second).expect("a code"),
+        )
+        .await
+        .expect("read")
+        .expect("the order");
+        gatehouse::shop::orders::set_status(&app.engine, app.orq().await, order.id, gatehouse::shop::OrderStatus::Ready)
+            .await
+            .expect("ready");
+        let (_, refused) = Browser::new(&app)
+            .post("shop_cancel", &[("code", &second), ("phone", "(202) 555-0143"), ("country", "US")])
+            .await;
+        assert!(refused.contains("__err"), "{refused}");
+        assert_eq!(stock().await, before - 2, "a ready order keeps its stock");
+    }
 }
