@@ -12,7 +12,11 @@ import { siteDir, clientFiles, surfaces } from './harness.js';
 // its service worker keeps it, so a door's device downloads it once per release.
 // The dashboard (calendar, tickets, live page, analytics, audit log; 566 KB when its pages
 // landed) runs in a desk's browser, which keeps it for a year once downloaded (hashed names).
-const BUDGETS = { portal: 350 * 1024, staff: 250 * 1024, scanner: 400 * 1024, admin: 600 * 1024 };
+// The scanner also carries the shop counter (its page, order cards, moves: ~76 KB; 446.6 KB when it
+// landed). The portal's 355: its code did not change with the counter, but every surface's code
+// is one `app` crate optimised as a whole before linking, so another surface's pages move the
+// portal's size a little (350.3 KB with the counter compiled out, 354.1 KB with it).
+const BUDGETS = { portal: 355 * 1024, staff: 250 * 1024, scanner: 460 * 1024, admin: 600 * 1024 };
 
 for (const surface of surfaces()) {
   test(`the ${surface} client stays within its budget gzipped`, () => {
