@@ -1,7 +1,8 @@
 //! The shop counter over HTTP, as its page uses it: an operator's (or an admin's) session and its
 //! form token; each status move one conditional write; the stock and the pickup place given back
 //! on cancel and no-show; refusals without a session, with a wrong token, or for a move the
-//! order's status does not allow. Orders are placed through the shop's own domain functions.
+//! order's status does not allow. Then the admin's Shop section: live holds, low stock and the
+//! figures. Orders are placed through the shop's own domain functions.
 use crate::staff::{code, csrf_of, Staff};
 use crate::support::{backend_tests, venue_day, Backend};
 use chrono::NaiveTime;
@@ -74,13 +75,18 @@ impl Counter {
     /// `counter_move` as the hydrated page posts it; `cookie` is the session's or none.
     async fn move_with(&self, cookie: Option<&str>, csrf: &str, order: ShopOrderId, to: &str) -> (u16, Value) {
         let order = order.0.to_string();
+        self.call(cookie, "counter_move", &[("csrf", csrf), ("order", &order), ("to", to)]).await
+    }
+
+    /// A server function as a page posts it, with the session's cookie or none.
+    async fn call(&self, cookie: Option<&str>, function: &str, form: &[(&str, &str)]) -> (u16, Value) {
         let mut req = self
             .staff
             .app
             .http
-            .post(format!("{}/sfn/counter_move", self.staff.app.base))
+            .post(format!("{}/sfn/{function}", self.staff.app.base))
             .header(ACCEPT, "application/json")
-            .form(&[("csrf", csrf), ("order", &order), ("to", to)]);
+            .form(form);
         if let Some(cookie) = cookie {
             req = req.header(COOKIE, cookie);
         }
@@ -240,5 +246,40 @@ backend_tests! {
         let counter = Counter::operator(backend).await;
         let res = counter.staff.get("/operator/counter", "").await;
         assert_eq!(res.headers().get(LOCATION).and_then(|l| l.to_str().ok()), Some("/operator/login"));
+    }
+}
+
+backend_tests! {
+    async fn the_admins_shop_section_shows_live_holds_low_stock_and_the_figures(backend: Backend) {
+        let counter = Counter::admin(backend).await;
+        let engine = &counter.staff.app.engine;
+        let cart = CartId::parse("cart_counter_held").expect("cart");
+        holds::add(engine, counter.orq, &cart, counter.bread, Quantity::new(2).expect("quantity")).await.expect("hold");
+        let placed = counter.order(1, 20).await;
+        counter.moved(placed.order_id, "COMPLETED").await;
+
+        let (status, report) = counter.call(Some(&counter.cookie), "admin_shop", &[("from", ""), ("until", "")]).await;
+        assert_eq!(status, 200, "{report}");
+        let rows = |table: &str| report[table]["rows"].clone();
+        let hold = &rows("holds")[0];
+        assert_eq!((hold[0].as_str(), hold[1].as_str()), (Some("Harbor Sourdough Loaf"), Some("2")), "{report}");
+        assert!(hold[4].as_str().is_some_and(|e| e.ends_with("(in 10 min)")), "{hold}");
+        assert_eq!(rows("low_stock"), serde_json::json!([["Harbor Sourdough Loaf", "4", "5"]]));
+        assert_eq!(rows("most_reserved"), serde_json::json!([["Harbor Sourdough Loaf", "20", "1"]]));
+        assert_eq!(report["pattern"]["header"], serde_json::json!(["Weekday", "12:00"]));
+        assert_eq!(rows("pattern")[0], serde_json::json!(["Monday", "1"]), "the tests' today is a Monday");
+        let fulfilment = report["fulfilment"].as_str().unwrap_or_default();
+        assert!(fulfilment.starts_with("100% — 1 of 1 due pickups collected"), "{fulfilment}");
+
+        let (status, low) = counter.call(Some(&counter.cookie), "admin_low_stock", &[]).await;
+        assert_eq!((status, low[0]["name"].as_str(), low[0]["stock"].as_i64()), (200, Some("Harbor Sourdough Loaf"), Some(4)));
+    }
+
+    async fn the_shop_section_is_the_admins_only(backend: Backend) {
+        let counter = Counter::operator(backend).await;
+        for cookie in [None, Some(counter.cookie.as_str())] {
+            let (status, body) = counter.call(cookie, "admin_shop", &[("from", ""), ("until", "")]).await;
+            assert_eq!((status, body["code"].as_str()), (401, Some("NOT_SIGNED_IN")), "{body}");
+        }
     }
 }
