@@ -12,11 +12,14 @@ import { siteDir, clientFiles, surfaces } from './harness.js';
 // its service worker keeps it, so a door's device downloads it once per release.
 // The dashboard (calendar, tickets, live page, analytics, audit log; 566 KB when its pages
 // landed) runs in a desk's browser, which keeps it for a year once downloaded (hashed names).
-// The portal's pages await their data inside `Suspend` (the `.get()` form stalls Leptos' SSR
-// under load): 354 KB then, from 349.6 KB. The shop (catalogue with live stock, cart, checkout
-// with the phone check, confirmation, lookup: 374 KB when it landed) is a customer's first
-// download like the portal; its client only speeds pages up that are whole without it.
-const BUDGETS = { portal: 356 * 1024, staff: 250 * 1024, scanner: 400 * 1024, admin: 600 * 1024, shop: 380 * 1024 };
+// The scanner also carries the shop counter (its page, order cards, moves: ~76 KB; 446.6 KB when it
+// landed). The portal's pages await their data inside `Suspend` (the `.get()` form stalls Leptos'
+// SSR under load): 354 KB then, from 349.6 KB; and every surface's code is one `app` crate
+// optimised as a whole before linking, so another surface's pages move the portal's size a little
+// (350.3 KB with the counter compiled out, 354.1 KB with it). The shop (catalogue with live stock,
+// cart, checkout with the phone check, confirmation, lookup, cancel: 375 KB when it landed) is a
+// customer's first download like the portal; its client only speeds up pages whole without it.
+const BUDGETS = { portal: 358 * 1024, staff: 250 * 1024, scanner: 460 * 1024, admin: 600 * 1024, shop: 380 * 1024 };
 
 for (const surface of surfaces()) {
   test(`the ${surface} client stays within its budget gzipped`, () => {

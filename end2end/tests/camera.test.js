@@ -4,9 +4,10 @@
 // with the CPU slowed 4× as on a cheap phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, shot, demoCodes, venueDate, DEFAULT_NOW, artifacts, signInOperator } from './harness.js';
+import {
+  startServer, launchBrowser, launchCamera, filmOf, shot, demoCodes, venueDate, DEFAULT_NOW, artifacts, signInOperator,
+} from './harness.js';
 
 let server, helper, stubbed;
 before(async () => { server = await startServer(); helper = await launchBrowser(); });
@@ -26,35 +27,6 @@ async function bookedToday() {
   return code;
 }
 
-/// A Y4M video (what Chromium's fake camera plays) of `png` held up in a 640×480 frame: the
-/// picture's luma, grey chroma, a slightly different frame every few to look like a hand.
-async function filmOf(png, path) {
-  const page = await helper.newPage();
-  const luma = await page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = 640;
-    canvas.height = 480;
-    const ctx = canvas.getContext('2d');
-    ctx.fillStyle = '#d8d4cc';
-    ctx.fillRect(0, 0, 640, 480);
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(img, 170, 90, 300, 300);
-    const { data } = ctx.getImageData(0, 0, 640, 480);
-    const y = new Array(640 * 480);
-    for (let i = 0; i < y.length; i++) {
-      y[i] = Math.round(0.299 * data[i * 4] + 0.587 * data[i * 4 + 1] + 0.114 * data[i * 4 + 2]);
-    }
-    return y;
-  }, Buffer.from(png).toString('base64'));
-  await page.close();
-  const header = Buffer.from('YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n');
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), Buffer.from(luma), Buffer.alloc(2 * 320 * 240, 128)]);
-  writeFileSync(path, Buffer.concat([header, ...Array(10).fill(frame)]));
-}
-
 /// The checks (`door_check`) `page` sends, as they go out.
 function checksSent(page) {
   const sent = [];
@@ -62,19 +34,12 @@ function checksSent(page) {
   return sent;
 }
 
-/// Chromium whose camera films `video`, and which allows the camera without asking.
-function cameraBrowser(video) {
-  return launchBrowser(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-    `--use-file-for-fake-video-capture=${video}`]);
-}
-
-
 test("the camera reads a real ticket's signed QR code, and the holder is admitted", async () => {
   const code = await bookedToday();
   const png = await (await fetch(`${server.base}/tickets/${code}/qr.png`)).arrayBuffer();
   const video = join(artifacts, 'ticket.y4m');
-  await filmOf(png, video);
-  const browser = await cameraBrowser(video);
+  await filmOf(helper, `data:image/png;base64,${Buffer.from(png).toString('base64')}`, video);
+  const browser = await launchCamera(video);
   try {
     const page = await browser.newPage({ viewport: { width: 360, height: 800 } });
     const errors = [];

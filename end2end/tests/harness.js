@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { createPublicKey, verify } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -158,13 +158,49 @@ export async function signInAdmin(page, server) {
   await page.getByRole('heading', { name: 'Overview' }).waitFor();
 }
 
+/// Signs the demo `role` ('operator' or 'admin') in on `page`; resolves once the form is sent.
 /// `page.noJs`: a page of a context without JavaScript, which never hydrates.
-async function signIn(page, server, role) {
+export async function signIn(page, server, role) {
   await page.goto(`${server.base}/${role}/login`);
   if (!page.noJs) await page.locator('body[data-hydrated]').waitFor();
   await page.getByLabel('Username').fill(role);
   await page.getByLabel('Password').fill(staffPassword(server, role));
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/// A Y4M video (what Chromium's fake camera plays) of the picture at `src` (any image address,
+/// a data: URL too) held up in a 640×480 frame: its luma, grey chroma. `browser` draws it.
+export async function filmOf(browser, src, path) {
+  const page = await browser.newPage();
+  const luma = await page.evaluate(async (src) => {
+    const img = new Image();
+    img.src = src;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = 640;
+    canvas.height = 480;
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#d8d4cc';
+    ctx.fillRect(0, 0, 640, 480);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(img, 170, 90, 300, 300);
+    const { data } = ctx.getImageData(0, 0, 640, 480);
+    const y = new Array(640 * 480);
+    for (let i = 0; i < y.length; i++) {
+      y[i] = Math.round(0.299 * data[i * 4] + 0.587 * data[i * 4 + 1] + 0.114 * data[i * 4 + 2]);
+    }
+    return y;
+  }, src);
+  await page.close();
+  const header = Buffer.from('YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n');
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), Buffer.from(luma), Buffer.alloc(2 * 320 * 240, 128)]);
+  writeFileSync(path, Buffer.concat([header, ...Array(10).fill(frame)]));
+}
+
+/// Chromium whose camera films `video` (made by `filmOf`), and which allows the camera without asking.
+export function launchCamera(video) {
+  return launchBrowser(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-video-capture=${video}`]);
 }
 
 /// What loading `url` in `page` moved over the network until the page had hydrated and every

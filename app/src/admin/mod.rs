@@ -10,6 +10,7 @@ mod frame;
 mod generate;
 mod live;
 mod overview;
+mod shop;
 pub mod slot_actions;
 mod slot_editor;
 mod tickets;
@@ -35,6 +36,8 @@ pub fn refusal_words(code: &str) -> Option<&'static str> {
         "PRODUCT_NOT_FOUND" => "That product does not exist.",
         "ORDER_NOT_FOUND" => "That order does not exist.",
         "ORDER_NOT_PENDING" => "This order has no ticket awaiting payment.",
+        "STATUS_CHANGE_REFUSED" => "This order cannot move to that status now. Nothing was changed.",
+        "INVALID_DATE" => "Choose a day as the calendar field gives it (YYYY-MM-DD).",
         "IMPORT_BAD_ROWS" => "Some rows are not tickets that can be imported, so nothing was imported.",
         "IMPORT_TOO_LARGE" | "IMPORT_TOO_MANY_ROWS" => {
             "The file is too large: at most 5000 tickets and 1 MiB at once. Nothing was imported."
@@ -55,6 +58,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("/admin/live", "Live"),
     ("/admin/slots", "Calendar"),
     ("/admin/tickets", "Tickets"),
+    ("/admin/shop", "Shop"),
     ("/admin/analytics", "Analytics"),
     ("/admin/audit", "Audit log"),
 ];
@@ -82,6 +86,7 @@ pub fn Admin() -> impl IntoView {
                 <Route path=path!("/admin/slots/generate") view=generate::GeneratePage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/audit") view=audit::AuditLog ssr=SsrMode::Async/>
                 <Route path=path!("/admin/analytics") view=analytics::AnalyticsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/shop") view=shop::ShopPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tickets") view=tickets::SearchPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tickets/issue") view=tickets::IssuePage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tickets/import") view=tickets::ImportPage ssr=SsrMode::Async/>

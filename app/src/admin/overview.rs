@@ -1,5 +1,7 @@
-//! `/admin`: where the dashboard opens: its sections, and the latest changes staff made.
+//! `/admin`: where the dashboard opens: its sections, the shop's low-stock alert, and the latest
+//! changes staff made.
 use super::audit::admin_audit;
+use super::shop::admin_low_stock;
 use super::{AdminFrame, SECTIONS};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -8,6 +10,7 @@ use leptos::prelude::*;
 pub fn Overview() -> impl IntoView {
     view! {
         <AdminFrame title="Overview">
+            <LowStockAlert/>
             <Sections/>
             <Latest/>
         </AdminFrame>
@@ -48,5 +51,27 @@ fn Latest() -> impl IntoView {
                 }})}
             </Suspense>
         </section>
+    }
+}
+
+/// Shop products at or under their threshold, in a line; nothing when every product has enough.
+#[component]
+fn LowStockAlert() -> impl IntoView {
+    let low = Resource::new(|| (), |_| admin_low_stock());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move { match low.await {
+                Ok(low) if low.is_empty() => None,
+                Ok(low) => {
+                    let names = low.iter().map(|p| format!("{} ({} left)", p.name, p.stock)).collect::<Vec<_>>().join(", ");
+                    Some(Either::Left(view! {
+                        <p class="warning low-stock" role="status">
+                            <strong>"Low stock: "</strong>{names}". "<a href="/admin/shop">"See the shop"</a>
+                        </p>
+                    }))
+                }
+                Err(e) => Some(Either::Right(view! { <p class="problem" role="alert">{e.message}</p> })),
+            }})}
+        </Suspense>
     }
 }

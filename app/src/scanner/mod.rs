@@ -1,6 +1,8 @@
-//! The operator's scanner at `/operator/scan`: its own surface, so that its camera and QR decoding
-//! code reach no visitor's and no admin's download.
+//! The operator's scanner at `/operator/scan` and the shop's counter at `/operator/counter`: their
+//! own surface, so that the camera and QR decoding code reach no visitor's and no admin's download.
 mod camera;
+pub mod counter;
+mod counter_page;
 pub mod door;
 mod kept;
 mod offline;
@@ -11,7 +13,7 @@ pub mod sync;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 /// The scanner's name among the surfaces: its client is `scanner.<hash>.wasm`.
 pub const SURFACE: &str = "scanner";
@@ -29,6 +31,9 @@ pub fn Scanner() -> impl IntoView {
             <main id="main" class="scanner">
                 <Routes fallback=crate::surface::Elsewhere>
                     <Route path=path!("/operator/scan") view=page::ScanPage/>
+                    // Rendered whole on the server (its forms work without JavaScript), unlike the
+                    // door's shell, which the device keeps for use offline.
+                    <Route path=path!("/operator/counter") view=counter_page::CounterPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -226,6 +226,7 @@ fn Door(staff: SignedIn, reached: bool) -> impl IntoView {
             <p class=move || if online.get() { "connection online" } else { "connection offline" } role="status">
                 {move || if online.get() { "● Online" } else { "○ Offline" }}
             </p>
+            <a class="counter-link" href="/operator/counter">"Shop counter"</a>
             <ShiftCount tally/>
             {move || (waiting.get() > 0).then(|| view! {
                 <p class="waiting" role="status">

@@ -159,6 +159,24 @@ pub mod ssr {
         Ok(current)
     }
 
+    /// A staff member of either role, for pages both use (the shop's counter): an admin signed in
+    /// at the dashboard may serve at the counter too.
+    pub async fn signed_in_staff(engine: &Engine) -> Result<Option<StaffSession>, AppError> {
+        match signed_in(engine, Role::Operator).await? {
+            Some(operator) => Ok(Some(operator)),
+            None => signed_in(engine, Role::Admin).await,
+        }
+    }
+
+    /// [`authorized`] for either role.
+    pub async fn authorized_staff(engine: &Engine, csrf: &str) -> Result<StaffSession, AppError> {
+        let current = signed_in_staff(engine).await?.ok_or_else(not_signed_in)?;
+        if !current.csrf_matches(csrf) {
+            return Err(csrf_refused());
+        }
+        Ok(current)
+    }
+
     pub fn not_signed_in() -> AppError {
         AppError::new("NOT_SIGNED_IN", "Your session has ended. Sign in again.").with_status(401)
     }

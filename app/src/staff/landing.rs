@@ -43,6 +43,7 @@ fn SignedInCard(signed_in: SignedIn) -> impl IntoView {
             {(signed_in.role == Role::Operator).then(|| view! {
                 <p><a class="button" href="/operator/scan">"Open the scanner"</a></p>
             })}
+            <p><a class="button secondary" href="/operator/counter">"Open the shop counter"</a></p>
             <ActionForm action=sign_out>
                 <input type="hidden" name="csrf" value=signed_in.csrf/>
                 <p class="problem" role="alert">{problem}</p>

@@ -7,6 +7,7 @@ mod admission;
 mod analytics;
 mod calendar;
 mod concurrency;
+mod counter;
 mod door;
 mod edge;
 mod foundation;
