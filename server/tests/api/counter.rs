@@ -3,7 +3,7 @@
 //! on cancel and no-show; refusals without a session, with a wrong token, or for a move the
 //! order's status does not allow. Then the admin's Shop section: live holds, low stock and the
 //! figures. Orders are placed through the shop's own domain functions.
-use crate::staff::{code, csrf_of, Staff};
+use crate::staff::{csrf_of, Staff};
 use crate::support::{backend_tests, venue_day, Backend};
 use chrono::NaiveTime;
 use gatehouse::contact::PhoneE164;
@@ -80,17 +80,7 @@ impl Counter {
 
     /// A server function as a page posts it, with the session's cookie or none.
     async fn call(&self, cookie: Option<&str>, function: &str, form: &[(&str, &str)]) -> (u16, Value) {
-        let mut req = self
-            .staff
-            .app
-            .http
-            .post(format!("{}/sfn/{function}", self.staff.app.base))
-            .header(ACCEPT, "application/json")
-            .form(form);
-        if let Some(cookie) = cookie {
-            req = req.header(COOKIE, cookie);
-        }
-        code(req.send().await.expect("request")).await
+        self.staff.server_fn(cookie, function, form).await
     }
 
     async fn move_to(&self, order: ShopOrderId, to: &str) -> (u16, Value) {

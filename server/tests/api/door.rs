@@ -1,9 +1,8 @@
 //! The scanner's server functions over HTTP, as the page calls them: a signed-in operator and their
 //! session's token; each result state of the PRD; admission exactly once; the shift's count; the
 //! device's name in the log.
-use crate::staff::{code, csrf_of, Staff};
+use crate::staff::{csrf_of, Staff};
 use crate::support::{backend_tests, Backend};
-use reqwest::header::{ACCEPT, COOKIE};
 use serde_json::Value;
 
 /// A signed-in operator at the scanner: their session's cookie and token (also `offline`'s).
@@ -28,17 +27,7 @@ impl Door {
 
     /// The same, with `cookie` or none.
     async fn call_with(&self, cookie: Option<&str>, function: &str, form: &[(&str, &str)]) -> (u16, Value) {
-        let mut req = self
-            .staff
-            .app
-            .http
-            .post(format!("{}/sfn/{function}", self.staff.app.base))
-            .header(ACCEPT, "application/json")
-            .form(form);
-        if let Some(cookie) = cookie {
-            req = req.header(COOKIE, cookie);
-        }
-        code(req.send().await.expect("request")).await
+        self.staff.server_fn(cookie, function, form).await
     }
 
     async fn check(&self, scanned: &str) -> Value {

@@ -12,6 +12,25 @@ pub struct Staff {
 }
 
 impl Staff {
+    /// A server function posted as a hydrated page posts it (JSON answer), with `cookie` or none.
+    pub async fn server_fn(
+        &self,
+        cookie: Option<&str>,
+        function: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, serde_json::Value) {
+        let mut req = self
+            .app
+            .http
+            .post(format!("{}/sfn/{function}", self.app.base))
+            .header(ACCEPT, "application/json")
+            .form(form);
+        if let Some(cookie) = cookie {
+            req = req.header(COOKIE, cookie);
+        }
+        code(req.send().await.expect("request")).await
+    }
+
     pub async fn new(backend: Backend) -> Staff {
         Staff::on(TestApp::spawn(backend).await, None).await
     }
