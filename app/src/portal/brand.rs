@@ -15,12 +15,21 @@ impl VenueName {
     pub fn provide() {
         provide_context(Self(Resource::new(|| (), |_| venue_name())));
     }
+
+    /// The portal's, taken by a page before its `Suspend` and awaited there with the page's own
+    /// data: a `Suspend` of its own inside the page's came back from the server in a shape the
+    /// client's hydration did not expect.
+    pub fn of_portal() -> Self {
+        expect_context()
+    }
+
+    /// The name, or "Gatehouse" when it cannot be read.
+    pub async fn name(self) -> String {
+        self.0.await.unwrap_or_else(|_| "Gatehouse".into())
+    }
 }
 
-/// Read inside the page's `Suspense`, which waits for the name as for the page's own data.
 #[component]
-pub fn VenueBrand() -> impl IntoView {
-    let VenueName(name) = expect_context();
-    // Awaited rather than read with `.get()`: see the staff sign-in page.
-    view! { <p class="brand">{move || Suspend::new(async move { name.await.unwrap_or_else(|_| "Gatehouse".into()) })}</p> }
+pub fn VenueBrand(name: String) -> impl IntoView {
+    view! { <p class="brand">{name}</p> }
 }

@@ -1,7 +1,7 @@
 //! `/reserve?ticket=CODE`: enter the code, give contact details, pick a day and a slot, confirm.
 //! Each step is a server-rendered page reached by a link or a form, so the flow completes without
 //! JavaScript; hydrated, the fields check themselves as they are typed.
-use super::brand::VenueBrand;
+use super::brand::{VenueBrand, VenueName};
 use super::calendar::MonthCalendar;
 use super::contact_form::{ContactForm, EmailAddress};
 use super::ticket_code_field::{about_the_code, TicketCodeField};
@@ -64,13 +64,16 @@ pub fn ReservePage() -> impl IntoView {
             focus_step_heading();
         }
     });
+    let venue = VenueName::of_portal();
     view! {
         <PageTitle text="Book your visit"/>
         <Suspense fallback=|| view! { <p class="card">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match state.await {
-                    Ok(None) => EitherOf4::A(view! { <TicketEntry problem=None value=String::new() date=param("date")/> }),
-                    Err(e) => EitherOf4::B(view! { <TicketEntry problem=Some(e) value=param("ticket").unwrap_or_default() date=param("date")/> }),
+                let found = state.await;
+                let venue = if matches!(found, Ok(None) | Err(_)) { venue.name().await } else { String::new() };
+                match found {
+                    Ok(None) => EitherOf4::A(view! { <TicketEntry problem=None value=String::new() date=param("date") venue/> }),
+                    Err(e) => EitherOf4::B(view! { <TicketEntry problem=Some(e) value=param("ticket").unwrap_or_default() date=param("date") venue/> }),
                     Ok(Some(Step::Show(s))) => EitherOf4::C(view! { <Steps state=*s actions=Actions { book, save_contact }/> }),
                     // Shown only for the moment before the redirect lands.
                     Ok(Some(Step::Elsewhere(to))) => EitherOf4::D(view! {
@@ -84,7 +87,7 @@ pub fn ReservePage() -> impl IntoView {
 
 /// `date`: a day chosen on the start page, carried on to the calendar.
 #[component]
-fn TicketEntry(problem: Option<AppError>, value: String, date: Option<String>) -> impl IntoView {
+fn TicketEntry(problem: Option<AppError>, value: String, date: Option<String>, venue: String) -> impl IntoView {
     let date = date.as_deref().and_then(gatehouse::wire::parse_date);
     // A refusal of the code itself is said at the field; anything else above the form.
     let (banner, refused) = match problem {
@@ -93,7 +96,7 @@ fn TicketEntry(problem: Option<AppError>, value: String, date: Option<String>) -
     };
     view! {
         <section class="card" aria-labelledby="entry-title">
-            <VenueBrand/>
+            <VenueBrand name=venue/>
             <StageIndicator current=Stage::Ticket/>
             <h1 id="entry-title" tabindex="-1">"Enter your ticket code"</h1>
             {date.map(|d| view! {

@@ -1,5 +1,5 @@
 //! A ticket's status page, reached from the start page's form or a link with `?code=`.
-use super::brand::VenueBrand;
+use super::brand::{VenueBrand, VenueName};
 use super::contact_form::EmailAddress;
 use super::ticket_code_field::{about_the_code, TicketCodeField};
 use crate::booking::{ticket_page, CancelVisit};
@@ -24,6 +24,7 @@ pub fn TicketStatusPage() -> impl IntoView {
         move || (code(), manage(), cancel.version().get()),
         |(code, manage, _)| lookup_ticket(code, manage),
     );
+    let venue = VenueName::of_portal();
     view! {
         <PageTitle text="Your ticket"/>
         <section class="card">
@@ -32,7 +33,10 @@ pub fn TicketStatusPage() -> impl IntoView {
                     let found = summary.await;
                     let brand = match &found {
                         Ok(v) => Either::Left(view! { <p class="brand no-print">{v.venue.clone()}</p> }),
-                        Err(_) => Either::Right(view! { <VenueBrand/> }),
+                        Err(_) => {
+                            let name = venue.name().await;
+                            Either::Right(view! { <VenueBrand name/> })
+                        }
                     };
                     let page = match found {
                         Ok(v) if flag("cancel") && v.changeable && v.manageable => EitherOf3::A(view! { <CancelForm view=v action=cancel/> }),
