@@ -79,10 +79,7 @@ impl StockWatch {
                     continue;
                 }
             };
-            let stock: Vec<ProductStock> = products
-                .iter()
-                .map(|p| ProductStock { id: p.id, availability: p.availability(), available: p.available })
-                .collect();
+            let stock: Vec<ProductStock> = products.iter().map(app::shop::data::ssr::stock).collect();
             let json = serde_json::to_string(&stock).ok()?;
             if self.shown.as_ref() != Some(&json) {
                 self.shown = Some(json.clone());

@@ -163,7 +163,7 @@ pub async fn shop_storefront() -> Result<Storefront, AppError> {
             ProductCard {
                 id: p.id,
                 price: ssr::money(p.price_minor, &p.currency),
-                stock: ProductStock { id: p.id, availability: p.availability(), available: p.available },
+                stock: ssr::stock(&p),
                 name: p.name,
                 description: p.description,
                 image: p.image_path,
@@ -327,6 +327,11 @@ pub mod ssr {
         })
     }
 
+    /// What the page and its live stream say of a product's stock.
+    pub fn stock(p: &gatehouse::shop::catalogue::Product) -> ProductStock {
+        ProductStock { id: p.id, availability: p.availability(), available: p.available }
+    }
+
     pub fn or_shop(name: String) -> String {
         if name.trim().is_empty() {
             "Shop".into()
@@ -370,10 +375,10 @@ pub mod ssr {
             })
             .collect();
         let live = cart.live_lines(now);
-        let subtotal = cart.lines.first().filter(|_| !live.is_empty()).map(|l| {
-            let sum = live.iter().fold(0i64, |s, l| s.saturating_add(l.unit_price_minor.saturating_mul(l.quantity)));
-            money(sum, &l.currency)
-        });
+        let currency = cart.lines.first().and_then(|l| Currency::parse(&l.currency).ok());
+        let subtotal = currency
+            .filter(|_| !live.is_empty())
+            .map(|c| gatehouse::shop::price::price(&live, c, None).subtotal.to_string());
         let held_until = cart.expires_at.map(|at| wording::clock_time(at.with_timezone(&venue.tz()).time()));
         CartView { lines, subtotal, expires_at: cart.expires_at, read_at: Some(now), held_until }
     }
