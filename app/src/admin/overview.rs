@@ -1,18 +1,27 @@
 //! `/admin`: where the dashboard opens: its sections, the shop's low-stock alert, and the latest
 //! changes staff made.
-use super::audit::admin_audit;
-use super::shop::admin_low_stock;
+use super::audit::{admin_audit, AuditPage};
+use super::shop::{admin_low_stock, LowStock};
 use super::{AdminFrame, SECTIONS};
+use crate::error::AppError;
 use leptos::either::Either;
 use leptos::prelude::*;
 
 #[component]
 pub fn Overview() -> impl IntoView {
+    // Made here, outside the frame's Suspend: resources created inside a Suspend's closure now and
+    // then left the server's render waiting for ever (leptos #4866; CI saw /admin time out once
+    // the page had two of them).
+    let low = Resource::new(|| (), |_| admin_low_stock());
+    let latest = Resource::new(
+        || (),
+        |_| admin_audit(String::new(), String::new(), String::new(), String::new(), String::new()),
+    );
     view! {
         <AdminFrame title="Overview">
-            <LowStockAlert/>
+            <LowStockAlert low/>
             <Sections/>
-            <Latest/>
+            <Latest latest/>
         </AdminFrame>
     }
 }
@@ -28,11 +37,7 @@ fn Sections() -> impl IntoView {
 
 /// The five latest changes, as the audit log lists them.
 #[component]
-fn Latest() -> impl IntoView {
-    let latest = Resource::new(
-        || (),
-        |_| admin_audit(String::new(), String::new(), String::new(), String::new(), String::new()),
-    );
+fn Latest(latest: Resource<Result<AuditPage, AppError>>) -> impl IntoView {
     view! {
         <section aria-labelledby="latest">
             <h2 id="latest">"Latest changes"</h2>
@@ -56,8 +61,7 @@ fn Latest() -> impl IntoView {
 
 /// Shop products at or under their threshold, in a line; nothing when every product has enough.
 #[component]
-fn LowStockAlert() -> impl IntoView {
-    let low = Resource::new(|| (), |_| admin_low_stock());
+fn LowStockAlert(low: Resource<Result<Vec<LowStock>, AppError>>) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move { match low.await {
