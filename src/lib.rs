@@ -9,6 +9,7 @@ pub mod contact;
 pub mod error;
 pub mod ics;
 pub mod ids;
+pub mod notify;
 pub mod ops;
 pub mod reservation;
 pub mod scanning;

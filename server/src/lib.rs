@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod live;
 pub mod live_ops;
 pub mod live_shop;
+pub mod notify;
 pub mod panics;
 pub mod prometheus;
 pub mod rate_limit;

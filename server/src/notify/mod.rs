@@ -1,0 +1,1 @@
+//! Delivering the outbox: the transports (SMTP, an SMS API, the local mailbox) and the worker.
