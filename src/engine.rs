@@ -21,6 +21,8 @@ pub struct Engine {
     pub events: Events,
     /// How long shop carts hold stock and pickup places.
     pub shop: crate::shop::ShopSettings,
+    /// Where customers' messages go, for pages that say so.
+    pub messages: crate::notify::Routes,
 }
 
 impl Engine {
@@ -34,6 +36,7 @@ impl Engine {
             arrival: Arrival::default(),
             events: Events::default(),
             shop: crate::shop::ShopSettings::default(),
+            messages: crate::notify::Routes::default(),
         }
     }
 

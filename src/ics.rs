@@ -54,6 +54,27 @@ pub fn event(visit: &Visit<'_>) -> String {
     lines.iter().map(|l| fold(l) + "\r\n").collect()
 }
 
+/// A ticket's visit as one event: what the ticket page's "Add to calendar" downloads and what
+/// the confirmation e-mail attaches, so both are the same file.
+pub fn ticket_visit(
+    ticket_code: &str,
+    venue_name: &str,
+    venue_address: &str,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> String {
+    event(&Visit {
+        uid: &format!("{ticket_code}@gatehouse"),
+        title: &format!("Visit: {venue_name}"),
+        location: venue_address,
+        description: &format!("Ticket {ticket_code}. Show its QR code at the entrance."),
+        starts_at,
+        ends_at,
+        stamped_at: now,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

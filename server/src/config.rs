@@ -25,6 +25,9 @@ pub struct Config {
     pub http: HttpLimits,
     /// `GATEHOUSE_PUBLIC_URL`: the address browsers use when a proxy sits in front.
     pub public_url: Option<String>,
+    /// `GATEHOUSE_MESSAGE_TEMPLATES`: a folder whose files replace the built-in message texts
+    /// of the same names (`src/notify/templates/`).
+    pub message_templates: Option<PathBuf>,
     pub tls: TlsSetting,
     pub metrics: MetricsAccess,
 }
@@ -252,6 +255,7 @@ impl Config {
         }
         Ok(Config {
             public_url,
+            message_templates: var("GATEHOUSE_MESSAGE_TEMPLATES").map(PathBuf::from),
             tls,
             change_cutoff_hours,
             arrival,

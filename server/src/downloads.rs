@@ -70,18 +70,14 @@ pub async fn visit_ics(State(s): State<AppState>, Path(code): Path<String>) -> R
         Ok(found) => found,
         Err(answer) => return answer,
     };
-    let uid = format!("{}@gatehouse", ticket.ticket_code);
-    let description = format!("Ticket {}. Show its QR code at the entrance.", ticket.ticket_code);
-    let title = format!("Visit: {}", venue.name);
-    let body = ics::event(&ics::Visit {
-        uid: &uid,
-        title: &title,
-        location: &venue.address,
-        description: &description,
-        starts_at: slot.starts_at,
-        ends_at: slot.ends_at,
-        stamped_at: s.engine.now(),
-    });
+    let body = ics::ticket_visit(
+        &ticket.ticket_code,
+        &venue.name,
+        &venue.address,
+        slot.starts_at,
+        slot.ends_at,
+        s.engine.now(),
+    );
     attachment("text/calendar; charset=utf-8", "visit.ics", body)
 }
 

@@ -1,11 +1,14 @@
 use gatehouse::clock::{Clock, ShiftedClock, SystemClock};
 use gatehouse::ids::SigningKeyId;
+use gatehouse::notify::templates::Templates;
+use gatehouse::notify::values::Links;
 use gatehouse::store::Db;
 use gatehouse::tickets::lifecycle::TicketStatus;
 use gatehouse::tickets::signed;
 use gatehouse::{demo, Engine};
 use server::config::Config;
 use server::demo_credentials;
+use server::notify::Postman;
 use server::router;
 use server::security::Site;
 use server::tls::Tls;
@@ -192,10 +195,15 @@ async fn serve(config: Config, demo: bool) -> Result<(), String> {
     server::jobs::spawn_expiry(engine.clone());
     server::sessions::spawn_sweep(engine.clone());
     server::jobs::spawn_live(engine.clone());
+    let templates = match &config.message_templates {
+        Some(dir) => Templates::with_folder(dir).map_err(|e| format!("GATEHOUSE_MESSAGE_TEMPLATES: {e}"))?,
+        None => Templates::built_in(),
+    };
     let options = router::leptos_options(&config.site_root, config.listen);
     let events = engine.events.clone();
     let tls = Tls::load(&config.tls, &config.data_dir, config.listen).map_err(|e| e.to_string())?;
     let site = Site::new(config.public_url.as_deref(), tls.is_some());
+    let postman_engine = engine.clone();
     let app = router::router(engine, options, &config.http, site, server::sfn_errors::Seal::new(&config.secret_key));
     let app = server::prometheus::on_main_listener(app, &config.metrics);
     let metrics_apart = server::prometheus::serve_apart(&config.metrics, &config.http).await?;
@@ -205,6 +213,9 @@ async fn serve(config: Config, demo: bool) -> Result<(), String> {
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     let base = format!("{scheme}://{local}");
+    let links = Links { base_url: config.public_url.clone().unwrap_or_else(|| base.clone()) };
+    let postman = Postman::to_mailbox(templates, links);
+    server::notify::worker::spawn(postman_engine, Arc::new(postman));
     println!("Gatehouse is serving at {base}/");
     if let Some(tls) = &tls {
         print_tls(tls, local);

@@ -51,6 +51,9 @@ pub struct Events {
     streams: Arc<AtomicUsize>,
     /// This instance among those on one database, so that it ignores its own notifications.
     instance: i64,
+    /// Rung when a message is written to the notifications outbox, so this instance's worker
+    /// delivers it at once rather than at its next look.
+    messages: Arc<Notify>,
 }
 
 /// Pending changes, each once however often it happened since the last notification.
@@ -72,6 +75,7 @@ impl Default for Events {
             full: Arc::default(),
             streams: Arc::default(),
             instance: rand::random::<i64>() & i64::MAX,
+            messages: Arc::default(),
         }
     }
 }
@@ -145,6 +149,16 @@ impl Events {
     }
 
     /// Resolves once `close` has been called (at once if it already was).
+    /// A message was written to the notifications outbox (`crate::notify`).
+    pub fn outbox_written(&self) {
+        self.messages.notify_one();
+    }
+
+    /// Until [`Events::outbox_written`] rings (at once if it rang since the last wait).
+    pub async fn outbox_rang(&self) {
+        self.messages.notified().await;
+    }
+
     pub async fn closed(&self) {
         let mut closing = self.closing.subscribe();
         let _ = closing.wait_for(|c| *c).await;

@@ -3,6 +3,7 @@ use super::alternatives::alternatives;
 use super::{Booking, Confirmed, ReserveError};
 use crate::error::DomainError;
 use crate::ids::{OrgId, ReservationId, SlotId, TicketId};
+use crate::notify::{self, kind::Kind};
 use crate::slots::seats::FREE_SEAT;
 use crate::slots::SlotTimes;
 use crate::store::batch::Write;
@@ -35,10 +36,16 @@ pub async fn reserve(engine: &Engine, booking: &Booking) -> Result<Confirmed, Re
         full.forget(booking.slot_id);
     }
     let manage_token = secret::random_token("m", 16);
-    let write = Book { booking: booking.clone(), manage_hash: secret::digest(&manage_token), now };
+    let write = Book {
+        booking: booking.clone(),
+        manage_hash: secret::digest(&manage_token),
+        manage_token: manage_token.clone(),
+        now,
+    };
     match engine.batcher.write(write).await? {
         Some(confirmed) => {
             engine.events.slot_changed(confirmed.slot.slot_id);
+            engine.events.outbox_written();
             engine.events.booking_attempt(booking.slot_id, "RESERVED", now);
             crate::measures::reservation_created();
             Ok(Confirmed { manage_token, ..confirmed })
@@ -71,6 +78,8 @@ async fn has_a_seat(db: &Db, slot_id: SlotId, now: DateTime<Utc>) -> Result<bool
 struct Book {
     booking: Booking,
     manage_hash: String,
+    /// For the confirmation message only: the reservation keeps the digest.
+    manage_token: String,
     now: DateTime<Utc>,
 }
 
@@ -91,7 +100,7 @@ impl Write for Book {
     }
 
     async fn apply(&self, tx: &mut Tx) -> Result<Option<Confirmed>, sqlx::Error> {
-        let Book { booking, manage_hash, now } = self;
+        let Book { booking, manage_hash, manage_token, now } = self;
         on_tx!(tx, conn => async {
             let seat: Option<(NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(TAKE_SEAT_FOR_TICKET)
                 .bind(booking.slot_id).bind(now).bind(booking.ticket.as_str()).bind(booking.claimed_id)
@@ -115,6 +124,10 @@ impl Write for Book {
                  VALUES ($1, $2, $3, $4, $5, 'RESERVED', $6, $5, $5, $7) RETURNING id")
                 .bind(ticket_id).bind(booking.slot_id).bind(booking.email.as_str())
                 .bind(booking.phone.as_str()).bind(now).bind(orq).bind(manage_hash).fetch_one(&mut *conn).await?;
+            let key = notify::queue::reservation_key(Kind::Booked, reservation_id, booking.slot_id, None);
+            sqlx::query(notify::queue::FOR_RESERVATION)
+                .bind(reservation_id).bind(key).bind(Kind::Booked).bind(manage_token).bind(now)
+                .bind(Kind::Booked.texts()).execute(&mut *conn).await?;
             Ok(Some(Confirmed {
                 reservation_id,
                 ticket_id,

@@ -2,6 +2,7 @@
 use super::manage::{live_reservation, Live};
 use super::ReserveError;
 use crate::ids::{ReservationId, SlotId, TicketId};
+use crate::notify::{self, kind::Kind};
 use crate::slots::seats::FREE_SEAT;
 use crate::store::batch::Write;
 use crate::store::Tx;
@@ -19,6 +20,7 @@ pub async fn cancel(engine: &Engine, code: &TicketCode, manage: Option<&str>) ->
         let write = Cancel { reservation_id, ticket_id, slot_id, now: engine.now() };
         if engine.batcher.write(write).await? {
             engine.events.slot_changed(slot_id);
+            engine.events.outbox_written();
             return Ok(());
         }
     }
@@ -59,6 +61,10 @@ impl Write for Cancel {
                 return Ok(false);
             }
             sqlx::query(FREE_SEAT).bind(slot_id).bind(now).execute(&mut *conn).await?;
+            let key = notify::queue::reservation_key(Kind::Cancelled, *reservation_id, *slot_id, None);
+            sqlx::query(notify::queue::FOR_RESERVATION)
+                .bind(reservation_id).bind(key).bind(Kind::Cancelled).bind(None::<String>).bind(now)
+                .bind(Kind::Cancelled.texts()).execute(&mut *conn).await?;
             Ok(true)
         }.await)
     }

@@ -3,6 +3,7 @@ use super::book::slot_refusal;
 use super::manage::{live_reservation, Live};
 use super::{Confirmed, ReserveError};
 use crate::ids::{OrgId, ReservationId, SlotId};
+use crate::notify::{self, kind::Kind};
 use crate::slots::seats::FREE_SEAT;
 use crate::slots::SlotTimes;
 use crate::store::batch::Write;
@@ -30,12 +31,19 @@ pub async fn reschedule(
     if slot_orq.map(|(o,)| o) != Some(live.orq) {
         return Err(ReserveError::SlotNotFound);
     }
-    let write =
-        Reschedule { orq: live.orq, reservation_id: live.reservation_id, from: live.slot_id, to: new_slot_id, now };
+    let write = Reschedule {
+        orq: live.orq,
+        reservation_id: live.reservation_id,
+        from: live.slot_id,
+        to: new_slot_id,
+        manage: manage.map(|m| m.trim().to_string()),
+        now,
+    };
     match engine.batcher.write(write).await? {
         Some((date, start_time, end_time)) => {
             engine.events.slot_changed(live.slot_id);
             engine.events.slot_changed(new_slot_id);
+            engine.events.outbox_written();
             Ok(Confirmed {
                 reservation_id: live.reservation_id,
                 ticket_id: live.ticket_id,
@@ -57,6 +65,8 @@ struct Reschedule {
     reservation_id: ReservationId,
     from: SlotId,
     to: SlotId,
+    /// The management token the change was made with, for the message's link.
+    manage: Option<String>,
     now: DateTime<Utc>,
 }
 
@@ -70,7 +80,7 @@ impl Write for Reschedule {
     type Output = Option<(NaiveDate, NaiveTime, NaiveTime)>;
 
     async fn apply(&self, tx: &mut Tx) -> Result<Self::Output, sqlx::Error> {
-        let Reschedule { orq, reservation_id, from, to, now } = self;
+        let Reschedule { orq, reservation_id, from, to, manage, now } = self;
         on_tx!(tx, conn => async {
             let seat: Option<(NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(TAKE_SEAT_FOR_MOVE)
                 .bind(to).bind(now).bind(reservation_id).bind(from).fetch_optional(&mut *conn).await?;
@@ -86,10 +96,14 @@ impl Write for Reschedule {
             }
             sqlx::query(FREE_SEAT).bind(from).bind(now).execute(&mut *conn).await?;
             // The slot it left, for the ticket's history (the row now names the new one).
-            sqlx::query(
+            let (change,): (i64,) = sqlx::query_as(
                 "INSERT INTO reservation_changes (orq, reservation_id, from_slot_id, to_slot_id, created_at)
-                 VALUES ($1, $2, $3, $4, $5)")
-                .bind(orq).bind(reservation_id).bind(from).bind(to).bind(now).execute(&mut *conn).await?;
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id")
+                .bind(orq).bind(reservation_id).bind(from).bind(to).bind(now).fetch_one(&mut *conn).await?;
+            let key = notify::queue::reservation_key(Kind::Moved, *reservation_id, *to, Some(change));
+            sqlx::query(notify::queue::FOR_RESERVATION)
+                .bind(reservation_id).bind(key).bind(Kind::Moved).bind(manage).bind(now)
+                .bind(Kind::Moved.texts()).execute(&mut *conn).await?;
             Ok(Some(seat))
         }.await)
     }

@@ -16,6 +16,7 @@ use super::price::{price, Line, Price};
 use super::{held, lock, retry};
 use crate::contact::{Email, PhoneE164};
 use crate::ids::{OrgId, PickupWindowId, ShopOrderId};
+use crate::notify::{self, kind::Kind};
 use crate::on_tx;
 use crate::store::batch::Write;
 use crate::store::Tx;
@@ -81,6 +82,7 @@ pub async fn checkout(engine: &Engine, orq: OrgId, form: CheckoutForm) -> Result
         match retry::write(engine, write).await? {
             Ok(placed) => {
                 engine.events.shop(orq);
+                engine.events.outbox_written();
                 return Ok(placed);
             }
             Err(Refusal::Shop(e)) => return Err(e),
@@ -235,6 +237,10 @@ impl Checkout {
                     .execute(&mut *conn).await?;
             }
             sqlx::query("DELETE FROM shop_holds WHERE cart_id = $1").bind(cart).execute(&mut *conn).await?;
+            let placed = Kind::OrderPlaced;
+            sqlx::query(notify::queue::FOR_ORDER)
+                .bind(order_id).bind(notify::queue::order_key(placed, order_id.0)).bind(placed).bind(None::<String>)
+                .bind(now).bind(placed.texts()).execute(&mut *conn).await?;
             Ok::<_, sqlx::Error>(())
         }.await)?;
         Ok(Ok(Placed {

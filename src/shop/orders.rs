@@ -7,6 +7,7 @@ use super::input::CartId;
 use super::status::{OrderStatus, PaymentStatus};
 use crate::contact::PhoneE164;
 use crate::ids::{OrgId, PickupWindowId, ShopOrderId, ShopProductId};
+use crate::notify::{self, kind::Kind};
 use crate::store::batch::Write;
 use crate::store::{Db, Tx};
 use crate::{on_pool, on_tx, Engine};
@@ -125,6 +126,16 @@ pub async fn by_code(db: &Db, orq: OrgId, code: &ReservationCode) -> Result<Opti
     }
 }
 
+/// An order by its id, for the messages about it.
+pub async fn by_id(db: &Db, orq: OrgId, id: i64) -> Result<Option<Order>, sqlx::Error> {
+    let order: Option<Order> = on_pool!(db, pool => sqlx::query_as(order_query!("o.orq = $1 AND o.id = $2"))
+        .bind(orq).bind(id).fetch_optional(pool).await)?;
+    match order {
+        Some(order) => Ok(with_items(db, vec![order]).await?.pop()),
+        None => Ok(None),
+    }
+}
+
 /// One pickup window of the day with its orders (cancelled ones left out).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WindowPickups {
@@ -192,6 +203,16 @@ impl Write for Move {
                 .bind(self.order).bind(self.orq).bind(self.to).bind(self.now)
                 .bind(at(0)).bind(at(1)).bind(at(2)).fetch_optional(&mut *conn).await?;
             let Some((window_id,)) = moved else { return Ok(false) };
+            let message = match self.to {
+                OrderStatus::Ready => Some(Kind::OrderReady),
+                OrderStatus::Cancelled => Some(Kind::OrderCancelled),
+                _ => None,
+            };
+            if let Some(kind) = message {
+                sqlx::query(notify::queue::FOR_ORDER)
+                    .bind(self.order).bind(notify::queue::order_key(kind, self.order.0)).bind(kind).bind(None::<String>)
+                    .bind(self.now).bind(kind.texts()).execute(&mut *conn).await?;
+            }
             if !self.to.holds_stock() {
                 sqlx::query(RETURN_STOCK).bind(self.order).bind(self.now).execute(&mut *conn).await?;
                 sqlx::query("UPDATE shop_pickup_windows SET booked = booked - 1 WHERE id = $1 AND booked > 0")
@@ -218,6 +239,7 @@ async fn move_order(
     if super::retry::write(engine, Move { orq, order, from, to, now }).await? {
         // A cancel or a no-show gives stock back.
         engine.events.shop(orq);
+        engine.events.outbox_written();
         return Ok(());
     }
     let current: Option<(OrderStatus,)> = on_pool!(&engine.db, pool => sqlx::query_as(

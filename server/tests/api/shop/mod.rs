@@ -1,7 +1,7 @@
 //! The shop's proof on both backends: holds never promise more than the stock (or a window's
 //! places), checkout turns exactly the won holds into orders, codes are used as often as their
 //! limits say, and holds expire by the clock alone.
-mod fixture;
+pub(crate) mod fixture;
 
 mod concurrency;
 mod expiry;
