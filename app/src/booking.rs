@@ -93,6 +93,16 @@ pub struct BookingState {
     /// Said on the summary when the chosen slot starts inside the change cut-off: once booked,
     /// it cannot be changed. Worded on the server (the client carries no wording it can spare).
     pub final_notice: Option<String>,
+    /// The contact's address still to be confirmed with a code, where the organization asks it.
+    pub verify: Option<VerifyStep>,
+}
+
+/// The code step: where the code went, and why the last one typed was refused (worded on the
+/// server from the code in the address).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerifyStep {
+    pub email: String,
+    pub problem: Option<String>,
 }
 
 #[server(prefix = "/sfn", endpoint = "booking_step")]
@@ -103,6 +113,7 @@ pub async fn booking_step(
     date: Option<String>,
     slot: Option<SlotId>,
     edit_contact: bool,
+    #[server(default)] refused: Option<String>,
 ) -> Result<Step, AppError> {
     use crate::server::ssr::{engine, no_venue, storage};
     use gatehouse::reservation::ReserveError;
@@ -156,7 +167,22 @@ pub async fn booking_step(
         None => false,
     };
     let holder = Holder { ticket: t.ticket_code.clone(), manage: t.reservation.as_ref().and(manage) };
+    let contact =
+        if edit_contact { None } else { tickets::contact_of(&engine.db, t.ticket_id).await.map_err(storage)? };
+    let verify = match &contact {
+        Some((email, _)) if t.reservation.is_none() => {
+            let email = gatehouse::contact::Email::parse(email)?;
+            let still = reservation::verify::required(&engine.db, t.orq).await.map_err(storage)?
+                && !reservation::verify::is_confirmed(&engine.db, &code, &email, now).await.map_err(storage)?;
+            still.then(|| VerifyStep {
+                email: email.as_str().to_string(),
+                problem: refused.as_deref().and_then(reservation::verify::wording_of).map(str::to_string),
+            })
+        }
+        _ => None,
+    };
     Ok(Step::Show(Box::new(BookingState {
+        verify,
         holder,
         ticket_code: t.ticket_code,
         orq: t.orq,
@@ -166,12 +192,7 @@ pub async fn booking_step(
         time_zone: gatehouse::wording::zone(&venue.time_zone),
         arrival: engine.arrival.advice().to_owned(),
         today,
-        contact: if edit_contact {
-            None
-        } else {
-            let saved = tickets::contact_of(&engine.db, t.ticket_id).await.map_err(storage)?;
-            saved.map(|(email, phone)| (email, gatehouse::contact::for_people(&phone)))
-        },
+        contact: contact.map(|(email, phone)| (email, gatehouse::contact::for_people(&phone))),
         draft: crate::draft::ssr::recall(code.as_str()),
         month,
         previous_month: (month != current).then(|| month.plus(-1)),
@@ -217,8 +238,75 @@ pub async fn save_contact(
     }
     draft::forget();
     // A day chosen before this step (on the start page): the calendar opens on it.
-    let day = gatehouse::wire::parse_date(&date).map(|d| format!("&date={d}"));
-    leptos_axum::redirect(&format!("/reserve?ticket={code}{}", day.unwrap_or_default()));
+    let day = gatehouse::wire::parse_date(&date).map(|d| format!("&date={d}")).unwrap_or_default();
+    let ticket = tickets::find_by_code(&engine.db, &code).await.map_err(storage)?;
+    let orq = ticket.map(|t| t.orq);
+    let mut refused = String::new();
+    if let Some(orq) = orq {
+        if reservation::verify::required(&engine.db, orq).await.map_err(storage)?
+            && !reservation::verify::is_confirmed(&engine.db, &code, &email, engine.now()).await.map_err(storage)?
+        {
+            if let Err(e) = reservation::verify::send_code(&engine, &code, &email).await {
+                refused = format!("&refused={}", gatehouse::error::DomainError::code(&e));
+            }
+        }
+    }
+    leptos_axum::redirect(&format!("/reserve?ticket={code}{day}{refused}"));
+    Ok(())
+}
+
+/// Checks the code sent to the contact's address. A plain form posts it (with or without
+/// JavaScript), so the answer is a redirect: on to the calendar, or back with the refusal's code.
+#[server(prefix = "/sfn", endpoint = "confirm_contact")]
+pub async fn confirm_contact(ticket: String, code: String, #[server(default)] date: String) -> Result<(), AppError> {
+    use crate::server::ssr::engine;
+    use gatehouse::tickets::code::TicketCode;
+    let engine = engine()?;
+    let ticket_code = TicketCode::parse(&ticket)?;
+    let day = gatehouse::wire::parse_date(&date).map(|d| format!("&date={d}")).unwrap_or_default();
+    let refused = match saved_email(&engine, &ticket_code).await? {
+        None => "&refused=VERIFICATION_CODE_MISSING".to_string(),
+        Some(email) => match gatehouse::reservation::verify::check_code(&engine, &ticket_code, &email, &code).await {
+            Ok(()) => String::new(),
+            Err(e) => format!("&refused={}", gatehouse::error::DomainError::code(&e)),
+        },
+    };
+    leptos_axum::redirect(&format!("/reserve?ticket={ticket_code}{day}{refused}"));
+    Ok(())
+}
+
+/// The e-mail address saved on ticket `code` by the contact step.
+#[cfg(feature = "ssr")]
+async fn saved_email(
+    engine: &gatehouse::Engine,
+    code: &gatehouse::tickets::code::TicketCode,
+) -> Result<Option<gatehouse::contact::Email>, AppError> {
+    use crate::server::ssr::storage;
+    let Some(ticket) = gatehouse::tickets::find_by_code(&engine.db, code).await.map_err(storage)? else {
+        return Ok(None);
+    };
+    match gatehouse::tickets::contact_of(&engine.db, ticket.ticket_id).await.map_err(storage)? {
+        Some((email, _)) => Ok(Some(gatehouse::contact::Email::parse(&email)?)),
+        None => Ok(None),
+    }
+}
+
+/// Sends a new code to the contact's address (a plain form, as [`confirm_contact`]).
+#[server(prefix = "/sfn", endpoint = "resend_contact_code")]
+pub async fn resend_contact_code(ticket: String, #[server(default)] date: String) -> Result<(), AppError> {
+    use crate::server::ssr::engine;
+    use gatehouse::tickets::code::TicketCode;
+    let engine = engine()?;
+    let ticket_code = TicketCode::parse(&ticket)?;
+    let day = gatehouse::wire::parse_date(&date).map(|d| format!("&date={d}")).unwrap_or_default();
+    let refused = match saved_email(&engine, &ticket_code).await? {
+        None => "&refused=VERIFICATION_CODE_MISSING".to_string(),
+        Some(email) => match gatehouse::reservation::verify::send_code(&engine, &ticket_code, &email).await {
+            Ok(()) => "&refused=VERIFICATION_CODE_SENT".to_string(),
+            Err(e) => format!("&refused={}", gatehouse::error::DomainError::code(&e)),
+        },
+    };
+    leptos_axum::redirect(&format!("/reserve?ticket={ticket_code}{day}{refused}"));
     Ok(())
 }
 
@@ -288,5 +376,18 @@ pub async fn cancel_visit(ticket: String, manage: Option<String>) -> Result<(), 
     let code = TicketCode::parse(&ticket)?;
     reservation::cancel(&engine, &code, manage.as_deref()).await?;
     leptos_axum::redirect(&format!("/ticket?code={code}&cancelled=1"));
+    Ok(())
+}
+
+/// "Send me my management link": a new link goes to the e-mail address the visit was booked
+/// with. The answer is the same whether or not the ticket has a booking.
+#[server(prefix = "/sfn", endpoint = "send_manage_link")]
+pub async fn send_manage_link(ticket: String) -> Result<(), AppError> {
+    use crate::server::ssr::{engine, storage};
+    use gatehouse::tickets::code::TicketCode;
+    let engine = engine()?;
+    let code = TicketCode::parse(&ticket)?;
+    gatehouse::reservation::link::send_manage_link(&engine, &code).await.map_err(storage)?;
+    leptos_axum::redirect(&format!("/ticket?code={code}&link=sent"));
     Ok(())
 }

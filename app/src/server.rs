@@ -79,6 +79,8 @@ pub struct TicketView {
     pub changeable: bool,
     /// What this visitor can do about a change of plans, and until when.
     pub manage_note: String,
+    /// Where the booking's confirmation went ("Confirmation sent to …"), for its holder only.
+    pub confirmation: Option<String>,
 }
 
 #[server(prefix = "/sfn", endpoint = "lookup_ticket")]
@@ -119,7 +121,15 @@ pub async fn lookup_ticket(code: String, manage: Option<String>) -> Result<Ticke
         None => None,
     };
     let changeable = reserved && ticket.reservation.as_ref().is_some_and(|r| engine.can_still_change(r.starts_at));
+    let confirmation = if manageable {
+        let sent =
+            gatehouse::notify::outbox::latest_about_visit(&engine.db, ticket.ticket_id).await.map_err(ssr::storage)?;
+        sent.as_ref().map(|m| crate::portal::ticket::words::confirmation(m, engine.messages.email_leaves))
+    } else {
+        None
+    };
     Ok(TicketView {
+        confirmation,
         explanation: crate::portal::ticket::words::explanation(ticket.status, engine.arrival),
         ticket,
         manageable,

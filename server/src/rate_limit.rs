@@ -17,7 +17,7 @@
 //! proxy. IPv6 clients are counted per /64, the block one subscriber usually holds.
 use crate::api::error::ApiError;
 use crate::config::HttpLimits;
-use app::booking::{Book, CancelVisit, SaveContact};
+use app::booking::{Book, CancelVisit, ConfirmContact, ResendContactCode, SaveContact, SendManageLink};
 use app::server::ssr::ClientAddress;
 use app::shop::actions::{ShopAdd, ShopCancel, ShopCheckout, ShopSet, ShopWindow};
 use app::shop::data::ShopOrder;
@@ -78,7 +78,10 @@ fn budget_of(path: &str) -> Option<Budget> {
         "/api/shop/cart/items" | "/api/shop/cart/window" => Some(Budget::Hold),
         _ if [ShopAdd::PATH, ShopSet::PATH, ShopWindow::PATH].contains(&path) => Some(Budget::Hold),
         "/api/operator/validate-ticket" | "/api/operator/verify-ticket" => Some(Budget::Validate),
-        _ if [Book::PATH, SaveContact::PATH, CancelVisit::PATH].contains(&path) => Some(Budget::Reserve),
+        _ if [Book::PATH, SaveContact::PATH, CancelVisit::PATH, SendManageLink::PATH].contains(&path) => {
+            Some(Budget::Reserve)
+        }
+        _ if [ConfirmContact::PATH, ResendContactCode::PATH].contains(&path) => Some(Budget::Reserve),
         // Password guessing across many accounts from one address: the same per-address budget.
         _ if path == StaffSignIn::PATH => Some(Budget::Reserve),
         _ => None,

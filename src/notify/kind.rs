@@ -21,10 +21,12 @@ pub enum Kind {
     OrderReady,
     /// A pickup order cancelled by the shop or its customer.
     OrderCancelled,
+    /// The code that confirms a visitor's e-mail address before booking.
+    VerificationCode,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Booked,
         Kind::Moved,
         Kind::Cancelled,
@@ -34,6 +36,7 @@ impl Kind {
         Kind::OrderPlaced,
         Kind::OrderReady,
         Kind::OrderCancelled,
+        Kind::VerificationCode,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +50,7 @@ impl Kind {
             Kind::OrderPlaced => "order_placed",
             Kind::OrderReady => "order_ready",
             Kind::OrderCancelled => "order_cancelled",
+            Kind::VerificationCode => "verification_code",
         }
     }
 
@@ -62,6 +66,7 @@ impl Kind {
             Kind::OrderPlaced => "Pickup order placed",
             Kind::OrderReady => "Pickup order ready",
             Kind::OrderCancelled => "Pickup order cancelled",
+            Kind::VerificationCode => "Verification code",
         }
     }
 
@@ -69,7 +74,7 @@ impl Kind {
     /// QR code, the calendar file); a text goes where it is read in time: the day's reminder,
     /// an order ready, a cancellation, and the booking itself.
     pub fn texts(self) -> bool {
-        !matches!(self, Kind::Moved | Kind::Reminder24h | Kind::ManageLink | Kind::OrderPlaced)
+        !matches!(self, Kind::Moved | Kind::Reminder24h | Kind::ManageLink | Kind::OrderPlaced | Kind::VerificationCode)
     }
 
     /// Whether it is about a shop order rather than a visit.

@@ -99,19 +99,15 @@ mod store {
         Ok(counts)
     }
 
-    /// The newest message of `kind`'s family about reservation `reservation` by e-mail, with
-    /// where it went: what the ticket page says after a booking ("Confirmation sent to …").
-    pub async fn latest_for_reservation(
-        db: &Db,
-        reservation: crate::ids::ReservationId,
-        kinds: &[Kind],
-    ) -> Result<Option<Listed>, sqlx::Error> {
-        let Some(&first) = kinds.first() else { return Ok(None) };
-        let at = |i: usize| kinds.get(i).copied().unwrap_or(first);
-        let sql = format!(
-            "SELECT {LISTED} FROM outbox WHERE reservation_id = $1 AND channel = 'email' AND kind IN ($2, $3)
-             ORDER BY id DESC LIMIT 1"
-        );
-        on_pool!(db, pool => sqlx::query_as(&sql).bind(reservation).bind(at(0)).bind(at(1)).fetch_optional(pool).await)
+    /// The newest booking or move e-mail of ticket `ticket`'s live visit: what the ticket page
+    /// says after a booking ("Confirmation sent to …").
+    pub async fn latest_about_visit(db: &Db, ticket: crate::ids::TicketId) -> Result<Option<Listed>, sqlx::Error> {
+        on_pool!(db, pool => sqlx::query_as(
+            "SELECT o.id, o.kind, o.channel, o.recipient, o.status, o.attempts, o.transport, o.subject, o.last_error,
+                    o.provider_answer, o.created_at, o.due_at, o.sent_at
+             FROM outbox o JOIN ticket_reservations r ON r.id = o.reservation_id
+             WHERE r.ticket_id = $1 AND r.status = 'RESERVED' AND o.channel = 'email' AND o.kind IN ($2, $3)
+             ORDER BY o.id DESC LIMIT 1")
+            .bind(ticket).bind(Kind::Booked).bind(Kind::Moved).fetch_optional(pool).await)
     }
 }

@@ -38,7 +38,9 @@ pub async fn render(
     links: &Links,
     msg: &Claimed,
 ) -> Result<Rendered, RenderError> {
-    if msg.kind.is_order() {
+    if msg.kind == Kind::VerificationCode {
+        render_code(engine, templates, msg).await
+    } else if msg.kind.is_order() {
         render_order(engine, templates, links, msg).await
     } else {
         render_visit(engine, templates, links, msg).await
@@ -179,6 +181,25 @@ async fn render_order(
     if msg.channel == Channel::Sms {
         return Ok(Rendered::Sms(sms(templates, msg, &values)?));
     }
+    let (subject, text, html) = templates.email(msg.kind, &values)?;
+    Ok(Rendered::Email(Email {
+        message_id: msg.message_key.clone(),
+        to: msg.recipient.clone(),
+        subject,
+        text,
+        html,
+        inline: None,
+        attachment: None,
+    }))
+}
+
+async fn render_code(engine: &Engine, templates: &Templates, msg: &Claimed) -> Result<Rendered, RenderError> {
+    let (Some(code), Some(venue)) = (msg.secret.as_deref(), crate::org::main_venue(&engine.db, msg.orq).await?) else {
+        return Ok(Rendered::Skip("the code or the venue is gone".into()));
+    };
+    let sender = Sender { name: venue.name, address: venue.address, time_zone: venue.time_zone };
+    let minutes = crate::reservation::verify::CODE_LIFETIME.num_minutes();
+    let values = super::values::code_values(&sender, code, minutes);
     let (subject, text, html) = templates.email(msg.kind, &values)?;
     Ok(Rendered::Email(Email {
         message_id: msg.message_key.clone(),

@@ -37,6 +37,8 @@ const BUILT_IN: &[(&str, &str)] = built_in!(
     "order_cancelled.email.txt",
     "order_cancelled.email.html",
     "order_cancelled.sms.txt",
+    "verification_code.email.txt",
+    "verification_code.email.html",
 );
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

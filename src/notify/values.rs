@@ -111,6 +111,13 @@ pub fn order_values(sender: &Sender, order: &OrderFacts, links: &Links) -> Value
     values
 }
 
+/// A verification code's values: the code and how long it lasts.
+pub fn code_values(sender: &Sender, code: &str, minutes: i64) -> Values {
+    let mut values = sender_values(sender);
+    values.extend([("code", code.to_string()), ("minutes", minutes.to_string())]);
+    values
+}
+
 /// A made-up visit or order with every value its kind's templates may use: templates are
 /// checked against it when loaded.
 pub fn sample_values(kind: super::kind::Kind) -> Values {
@@ -122,6 +129,9 @@ pub fn sample_values(kind: super::kind::Kind) -> Values {
     let links = Links { base_url: "https://tickets.example".into() };
     let date = NaiveDate::from_ymd_opt(2026, 12, 17).unwrap_or_default();
     let at = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
+    if kind == super::kind::Kind::VerificationCode {
+        return code_values(&sender, "042917", 5);
+    }
     if kind.is_order() {
         let order = OrderFacts {
             shop: "Museum Shop".into(),

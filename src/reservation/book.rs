@@ -85,10 +85,14 @@ struct Book {
 
 /// The booking's seat, taken only when ticket code `$3` (and ticket id `$4` when the caller sent
 /// one) can be booked into the slot, so the common refusals (slot full, ticket already booked,
-/// wrong id) write nothing at all.
+/// wrong id) write nothing at all. Where the organization asks visitors to confirm their address
+/// (`verify`), e-mail `$6` must have been confirmed for this ticket since `$7`.
 const TAKE_SEAT_FOR_TICKET: &str = take_seat_if!(
     "EXISTS (SELECT 1 FROM tickets t WHERE t.ticket_code = $3 AND t.status = $5
-             AND t.orq = reservation_slots.orq AND ($4 IS NULL OR t.id = $4))"
+             AND t.orq = reservation_slots.orq AND ($4 IS NULL OR t.id = $4)
+             AND (NOT EXISTS (SELECT 1 FROM organizations o WHERE o.id = t.orq AND o.verify_contact)
+                  OR EXISTS (SELECT 1 FROM contact_verifications v
+                             WHERE v.ticket_id = t.id AND v.destination = $6 AND v.verified_at > $7)))"
 );
 
 impl Write for Book {
@@ -104,7 +108,8 @@ impl Write for Book {
         on_tx!(tx, conn => async {
             let seat: Option<(NaiveDate, NaiveTime, NaiveTime)> = sqlx::query_as(TAKE_SEAT_FOR_TICKET)
                 .bind(booking.slot_id).bind(now).bind(booking.ticket.as_str()).bind(booking.claimed_id)
-                .bind(RESERVE.from).fetch_optional(&mut *conn).await?;
+                .bind(RESERVE.from).bind(booking.email.as_str()).bind(*now - super::verify::CONFIRMED_FOR)
+                .fetch_optional(&mut *conn).await?;
             let Some((date, start_time, end_time)) = seat else { return Ok(None) };
             // Still conditioned: another instance may have booked the ticket meanwhile.
             let ticket: Option<(TicketId, String, OrgId)> = sqlx::query_as(
@@ -155,6 +160,11 @@ async fn refusal_reason(engine: &Engine, booking: &Booking, now: DateTime<Utc>) 
     }
     if let Some(e) = ReserveError::for_status(ticket.status, ticket.reservation.as_ref().map(|r| r.date)) {
         return Ok(e);
+    }
+    if super::verify::required(&engine.db, ticket.orq).await?
+        && !super::verify::is_confirmed(&engine.db, &booking.ticket, &booking.email, now).await?
+    {
+        return Ok(ReserveError::ContactNotConfirmed);
     }
     slot_refusal(&engine.db, ticket.orq, booking.slot_id, now).await
 }

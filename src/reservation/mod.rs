@@ -10,7 +10,11 @@ mod cancel;
 #[cfg(feature = "ssr")]
 mod change;
 #[cfg(feature = "ssr")]
+pub mod link;
+#[cfg(feature = "ssr")]
 mod manage;
+#[cfg(feature = "ssr")]
+pub mod verify;
 
 #[cfg(feature = "ssr")]
 pub use alternatives::alternatives;
@@ -86,6 +90,8 @@ pub enum ReserveError {
     SameSlot,
     #[error("Reservations can be changed or cancelled up to {hours} hours before the visit.")]
     CutoffPassed { hours: i64 },
+    #[error("Confirm your e-mail address with the code we sent to it before booking.")]
+    ContactNotConfirmed,
     #[error("{0}")]
     Contact(#[from] ContactError),
     #[error("storage failure")]
@@ -121,6 +127,7 @@ impl DomainError for ReserveError {
             Self::SlotStarted { .. } => "SLOT_IN_PAST",
             Self::SameSlot => "SAME_SLOT",
             Self::CutoffPassed { .. } => "CHANGE_CUTOFF_PASSED",
+            Self::ContactNotConfirmed => "CONTACT_NOT_VERIFIED",
             Self::Contact(e) => e.code(),
             Self::Storage(_) => "INTERNAL",
         }
@@ -130,7 +137,7 @@ impl DomainError for ReserveError {
         match self {
             Self::TicketNotFound | Self::SlotNotFound => 404,
             Self::TicketAlreadyReserved { .. } | Self::SlotFull { .. } | Self::SameSlot => 409,
-            Self::ManageTokenRequired | Self::ManageTokenInvalid => 403,
+            Self::ManageTokenRequired | Self::ManageTokenInvalid | Self::ContactNotConfirmed => 403,
             Self::Storage(_) => 500,
             _ => 400,
         }

@@ -9,6 +9,7 @@ mod calendar;
 mod frame;
 mod generate;
 mod live;
+mod messages;
 mod overview;
 mod shop;
 pub mod slot_actions;
@@ -60,6 +61,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("/admin/tickets", "Tickets"),
     ("/admin/shop", "Shop"),
     ("/admin/analytics", "Analytics"),
+    ("/admin/messages", "Messages"),
     ("/admin/audit", "Audit log"),
 ];
 
@@ -87,6 +89,7 @@ pub fn Admin() -> impl IntoView {
                 <Route path=path!("/admin/audit") view=audit::AuditLog ssr=SsrMode::Async/>
                 <Route path=path!("/admin/analytics") view=analytics::AnalyticsPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/shop") view=shop::ShopPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/messages") view=messages::MessagesPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tickets") view=tickets::SearchPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tickets/issue") view=tickets::IssuePage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tickets/import") view=tickets::ImportPage ssr=SsrMode::Async/>

@@ -5,13 +5,13 @@ use super::brand::{VenueBrand, VenueName};
 use super::calendar::MonthCalendar;
 use super::contact_form::{ContactForm, EmailAddress};
 use super::ticket_code_field::{about_the_code, TicketCodeField};
-use crate::booking::{booking_step, Book, BookingState, Holder, SaveContact, Step};
+use crate::booking::{booking_step, Book, BookingState, Holder, SaveContact, Step, VerifyStep};
 use crate::error::AppError;
 use crate::title::PageTitle;
 use gatehouse::reservation::AlternativeSlot;
 use gatehouse::slots::{Month, SlotAvailability};
 use gatehouse::wording::{self, time_range};
-use leptos::either::{Either, EitherOf4};
+use leptos::either::{Either, EitherOf3, EitherOf4};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -37,11 +37,20 @@ pub fn ReservePage() -> impl IntoView {
             let saved = (save_contact.version().get(), refusals.get());
             let slot = param("slot").and_then(|s| s.parse().ok());
             let edit_contact = param("edit").as_deref() == Some("contact");
-            (param("ticket"), param("manage"), param("month"), param("date"), slot, edit_contact, saved)
+            (
+                param("ticket"),
+                param("manage"),
+                param("month"),
+                param("date"),
+                slot,
+                edit_contact,
+                param("refused"),
+                saved,
+            )
         },
-        |(ticket, manage, month, date, slot, edit_contact, _)| async move {
+        |(ticket, manage, month, date, slot, edit_contact, refused, _)| async move {
             match ticket {
-                Some(t) => booking_step(t, manage, month, date, slot, edit_contact).await.map(Some),
+                Some(t) => booking_step(t, manage, month, date, slot, edit_contact, refused).await.map(Some),
                 None => Ok(None),
             }
         },
@@ -138,11 +147,14 @@ fn Steps(state: BookingState, actions: Actions) -> impl IntoView {
         </header>
     };
     if contact.is_none() && !changing {
-        return Either::Left(
+        return EitherOf3::A(
             view! { {header} <ContactForm ticket=state.ticket_code.clone() action=actions.save_contact draft=state.draft.clone() date=state.date/> },
         );
     }
-    Either::Right(view! {
+    if let Some(verify) = state.verify.clone() {
+        return EitherOf3::B(view! { {header} <VerifyForm ticket=state.ticket_code.clone() verify date=state.date/> });
+    }
+    EitherOf3::C(view! {
         {header}
         {state.current.clone().map(|r| view! {
             <section class="card current">
@@ -165,6 +177,34 @@ fn Steps(state: BookingState, actions: Actions) -> impl IntoView {
             None => Either::Right(view! { <div class="pick"><MonthCalendar state=state.clone()/> <SlotList state=state/></div> }),
         }}
     })
+}
+
+/// The code sent to the contact's address, where the organization asks for it. Plain forms: the
+/// answer is a redirect either way, and the page's code carries nothing for them.
+#[component]
+fn VerifyForm(ticket: String, verify: VerifyStep, date: Option<chrono::NaiveDate>) -> impl IntoView {
+    let date = date.map(|d| d.to_string()).unwrap_or_default();
+    view! {
+        <section class="card" aria-labelledby="verify-title">
+            <h2 id="verify-title" tabindex="-1">"Confirm your e-mail address"</h2>
+            <p>"We sent a 6-digit code to "<strong>{verify.email}</strong>". Enter it to choose your time. It lasts 5 minutes."</p>
+            {verify.problem.map(|p| view! { <p class="problem" role="alert" id="code-problem">{p}</p> })}
+            <form method="post" action="/sfn/confirm_contact" class="stack">
+                <input type="hidden" name="ticket" value=ticket.clone()/>
+                <input type="hidden" name="date" value=date.clone()/>
+                <label for="code">"Code"</label>
+                <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}"
+                    maxlength="7" required aria-describedby="code-problem"/>
+                <button type="submit">"Continue"</button>
+            </form>
+            <form method="post" action="/sfn/resend_contact_code" class="actions">
+                <input type="hidden" name="ticket" value=ticket.clone()/>
+                <input type="hidden" name="date" value=date/>
+                <button type="submit" class="secondary">"Send a new code"</button>
+                <a href=format!("/reserve?ticket={ticket}&edit=contact")>"Use another address"</a>
+            </form>
+        </section>
+    }
 }
 
 #[component]

@@ -2,7 +2,7 @@
 use super::brand::{VenueBrand, VenueName};
 use super::contact_form::EmailAddress;
 use super::ticket_code_field::{about_the_code, TicketCodeField};
-use crate::booking::{ticket_page, CancelVisit};
+use crate::booking::{ticket_page, CancelVisit, SendManageLink};
 use crate::server::{lookup_ticket, TicketView};
 use crate::title::PageTitle;
 use gatehouse::tickets::lifecycle::TicketStatus;
@@ -17,7 +17,7 @@ pub fn TicketStatusPage() -> impl IntoView {
     let query = use_query_map();
     let code = move || query.with(|q| q.get("code").unwrap_or_default());
     let manage = move || query.with(|q| q.get("manage")).filter(|m| !m.is_empty());
-    let flag = move |key: &str| query.with(|q| q.get(key).as_deref() == Some("1"));
+    let flag = move |key: &str| query.with(|q| matches!(q.get(key).as_deref(), Some("1" | "sent")));
     let cancel = ServerAction::<CancelVisit>::new();
     // Cancelling redirects to this same page: its version forces a fresh look-up.
     let summary = Resource::new(
@@ -41,7 +41,7 @@ pub fn TicketStatusPage() -> impl IntoView {
                     let page = match found {
                         Ok(v) if flag("cancel") && v.changeable && v.manageable => EitherOf3::A(view! { <CancelForm view=v action=cancel/> }),
                         Ok(v) => EitherOf3::B(view! {
-                            <Notice view=v.clone() booked=flag("booked") changed=flag("changed") cancelled=flag("cancelled") already=flag("already")/>
+                            <Notice view=v.clone() booked=flag("booked") changed=flag("changed") cancelled=flag("cancelled") already=flag("already") link=flag("link")/>
                             <TicketDetails view=v/>
                         }),
                         Err(e) => EitherOf3::C(view! {
@@ -63,7 +63,7 @@ pub fn TicketStatusPage() -> impl IntoView {
 /// What just happened, after a booking, a change or a cancellation redirected here (never on a
 /// plain look-up).
 #[component]
-fn Notice(view: TicketView, booked: bool, changed: bool, cancelled: bool, already: bool) -> impl IntoView {
+fn Notice(view: TicketView, booked: bool, changed: bool, cancelled: bool, already: bool, link: bool) -> impl IntoView {
     let status = view.ticket.status;
     // A booking or change sent from a page that was out of date (Back, a second tab).
     let already = already && status == TicketStatus::Reserved;
@@ -77,7 +77,13 @@ fn Notice(view: TicketView, booked: bool, changed: bool, cancelled: bool, alread
         {already.then(|| view! {
             <p class="notice" role="status">"This ticket was already booked, perhaps in another tab or window. Here is its visit as it stands."</p>
         })}
-        {confirmed.map(|text| view! { <p class="ok confirmed" role="status">{text}</p> })}
+        {confirmed.map(|text| view! {
+            <p class="ok confirmed" role="status">{text}</p>
+            {view.confirmation.clone().map(|sent| view! { <p class="notice sent">{sent}</p> })}
+        })}
+        {link.then(|| view! {
+            <p class="notice" role="status">"If this ticket has a booking, a new management link is on its way to the e-mail address it was booked with. Links sent before it no longer work."</p>
+        })}
         {cancelled.then(|| view! {
             <p class="ok" role="status">"Your reservation is cancelled. Your ticket is still valid: book another time whenever you like."</p>
         })}
@@ -120,6 +126,7 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
             <section class="manage no-print" aria-labelledby="manage-title">
                 <h2 id="manage-title">"Change of plans?"</h2>
                 <p class="muted">{view.manage_note}</p>
+                {(view.changeable && !view.manageable).then(|| view! { <SendLinkForm code=code.clone()/> })}
                 {(view.changeable && view.manageable).then(|| view! {
                     <div class="actions">
                         <a class="button secondary" href=format!("/reserve?ticket={code}&manage={}", view.manage.clone().unwrap_or_default())>"Change date or time"</a>
@@ -131,6 +138,19 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
         {(t.status == TicketStatus::Activated).then(|| view! {
             <p><a class="button" href=format!("/reserve?ticket={}", t.ticket_code)>"Book a date and time"</a></p>
         })}
+    }
+}
+
+/// "Send me my management link", for a visitor without it.
+#[component]
+fn SendLinkForm(code: String) -> impl IntoView {
+    let send = ServerAction::<SendManageLink>::new();
+    view! {
+        <ActionForm action=send attr:class="actions">
+            <input type="hidden" name="ticket" value=code/>
+            <button type="submit" class="secondary" disabled=move || send.pending().get()>"E-mail me the management link"</button>
+        </ActionForm>
+        {move || send.value().get().and_then(Result::err).map(|e| view! { <p class="problem" role="alert">{e.message}</p> })}
     }
 }
 
@@ -187,6 +207,26 @@ pub mod words {
         }
     }
 
+    /// Where the booking's confirmation went, said plainly: sent, on its way, kept in the
+    /// venue's local mailbox because nothing sends e-mail, or failed.
+    pub fn confirmation(message: &gatehouse::notify::outbox::Listed, email_leaves: bool) -> String {
+        use gatehouse::notify::kind::Delivery;
+        let to = &message.recipient;
+        let kept = message.transport.as_deref() == Some("mailbox") || !email_leaves;
+        match message.status {
+            _ if kept => format!(
+                "This booking site is not set up to send e-mail, so no confirmation went to {to}: keep this page's \
+                 address, or save the ticket card, to come back."
+            ),
+            Delivery::Sent => format!("Confirmation sent to {to}."),
+            Delivery::Pending => format!("A confirmation is on its way to {to}."),
+            Delivery::Failed | Delivery::Skipped => format!(
+                "We could not send the confirmation to {to}: keep this page's address, or save the ticket card, \
+                 to come back."
+            ),
+        }
+    }
+
     /// What a visitor can do about a change of plans: with the management link, until the
     /// cut-off; without it, how to get it; after the cut-off, that it is too late.
     pub fn manage_note(changeable: bool, manageable: bool, cutoff_hours: i64) -> String {
@@ -197,8 +237,8 @@ pub mod words {
             ),
             (true, false) => "To change or cancel this visit, open the management link: the address of the page \
                 shown right after booking. The ticket code alone cannot change a visit, so a photo of the QR code \
-                is not enough for anyone else to do it. Lost the link? Gatehouse cannot send it by message yet; \
-                the venue's staff can help."
+                is not enough for anyone else to do it. Lost the link? We can e-mail a new one to the address \
+                this visit was booked with."
                 .into(),
             (false, _) => format!(
                 "Changes and cancellations close {cutoff_hours} hours before the visit, so this reservation can \

@@ -1,7 +1,9 @@
 //! Notifications: every message written in its event's own transaction, delivered by a worker
 //! that the tests run step by step on the manual clock.
 mod outbox;
+mod pages;
 mod reminders;
+mod verify;
 
 use crate::support::TestApp;
 use gatehouse::notify::templates::Templates;
