@@ -128,15 +128,7 @@ async fn render_visit(
             }),
         )
     };
-    Ok(Rendered::Email(Email {
-        message_id: msg.message_key.clone(),
-        to: msg.recipient.clone(),
-        subject,
-        text,
-        html,
-        inline,
-        attachment,
-    }))
+    Ok(email(msg, (subject, text, html), inline, attachment))
 }
 
 async fn render_order(
@@ -181,16 +173,7 @@ async fn render_order(
     if msg.channel == Channel::Sms {
         return Ok(Rendered::Sms(sms(templates, msg, &values)?));
     }
-    let (subject, text, html) = templates.email(msg.kind, &values)?;
-    Ok(Rendered::Email(Email {
-        message_id: msg.message_key.clone(),
-        to: msg.recipient.clone(),
-        subject,
-        text,
-        html,
-        inline: None,
-        attachment: None,
-    }))
+    Ok(email(msg, templates.email(msg.kind, &values)?, None, None))
 }
 
 async fn render_code(engine: &Engine, templates: &Templates, msg: &Claimed) -> Result<Rendered, RenderError> {
@@ -200,16 +183,17 @@ async fn render_code(engine: &Engine, templates: &Templates, msg: &Claimed) -> R
     let sender = Sender { name: venue.name, address: venue.address, time_zone: venue.time_zone };
     let minutes = crate::reservation::verify::CODE_LIFETIME.num_minutes();
     let values = super::values::code_values(&sender, code, minutes);
-    let (subject, text, html) = templates.email(msg.kind, &values)?;
-    Ok(Rendered::Email(Email {
-        message_id: msg.message_key.clone(),
-        to: msg.recipient.clone(),
-        subject,
-        text,
-        html,
-        inline: None,
-        attachment: None,
-    }))
+    Ok(email(msg, templates.email(msg.kind, &values)?, None, None))
+}
+
+/// The e-mail of message `msg`: its subject, text and HTML, and what it carries.
+fn email(
+    msg: &Claimed,
+    (subject, text, html): (String, String, String),
+    inline: Option<Inline>,
+    attachment: Option<Attachment>,
+) -> Rendered {
+    Rendered::Email(Email { message_id: msg.message_key.clone(), to: msg.recipient.clone(), subject, text, html, inline, attachment })
 }
 
 fn sms(templates: &Templates, msg: &Claimed, values: &Values) -> Result<Sms, TemplateError> {

@@ -145,7 +145,7 @@ fn fill(template_name: &str, template: &str, values: &Values, html: bool) -> Res
                 TemplateError::UnknownName { template: template_name.to_string(), name: name.to_string() }
             })?;
             if html {
-                out.push_str(&escape_html(value));
+                out.push_str(&crate::wording::escape_html(value));
             } else {
                 out.push_str(value);
             }
@@ -154,21 +154,6 @@ fn fill(template_name: &str, template: &str, values: &Values, html: bool) -> Res
     }
     out.push_str(rest);
     Ok(out)
-}
-
-fn escape_html(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

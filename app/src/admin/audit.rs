@@ -41,12 +41,7 @@ pub async fn admin_audit(
     let entries = entries
         .into_iter()
         .map(|e| {
-            let local = e.at.with_timezone(&zone);
-            let when = format!(
-                "{}, {}",
-                gatehouse::wording::short_date(local.date_naive()),
-                gatehouse::wording::clock_time(local.time())
-            );
+            let when = gatehouse::wording::short_when(e.at.with_timezone(&zone));
             (e, when)
         })
         .collect();

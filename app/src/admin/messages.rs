@@ -2,12 +2,10 @@
 //! waiting, sent (and by which way: the local mailbox, SMTP, the SMS provider), failed with the
 //! provider's answer, or skipped because it no longer applied. A failed one can be tried again.
 //! With nothing configured this is the local mailbox: the page says so, and shows each message
-//! as it would have been sent.
+//! as it would have been sent. Everything is worded on the server: the dashboard's client
+//! carries no message types, only the rows' words.
 use super::AdminFrame;
 use crate::error::AppError;
-use gatehouse::notify::kind::Delivery;
-use gatehouse::notify::outbox::{Counts, Listed, Opened};
-use gatehouse::notify::Routes;
 use leptos::either::Either;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -20,44 +18,98 @@ const LIST: i64 = 200;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MessagesPage {
-    pub counts: Counts,
-    pub routes: Routes,
-    /// Each message with when it was written, in the venue's words.
-    pub messages: Vec<(Listed, String)>,
-    pub opened: Option<Opened>,
+    /// Where messages go, in a sentence.
+    pub where_they_go: String,
+    /// Each status tab: its value in the address (empty for all), its label with the count.
+    pub tabs: Vec<(String, String)>,
+    pub rows: Vec<MessageRow>,
+    pub opened: Option<OpenedMessage>,
     /// Whether visitors confirm their e-mail address with a code before booking.
     pub verify_contact: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageRow {
+    pub id: i64,
+    pub written: String,
+    pub kind: String,
+    pub subject: String,
+    pub channel: String,
+    pub recipient: String,
+    /// `sent`, `pending`, `failed` or `skipped`, for its colour.
+    pub status_class: String,
+    /// "Failed after 8 attempts".
+    pub status: String,
+    pub outcome: String,
+    pub failed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenedMessage {
+    pub title: String,
+    pub about: String,
+    pub body: String,
 }
 
 #[server(prefix = "/sfn", endpoint = "admin_messages")]
 pub async fn admin_messages(status: String, open: String) -> Result<MessagesPage, AppError> {
     use crate::server::ssr::{engine, storage};
+    use gatehouse::notify::kind::Delivery;
     use gatehouse::notify::outbox;
     let engine = engine()?;
     let admin = super::access::ssr::admin(&engine).await?;
     let venue = gatehouse::org::main_venue(&engine.db, admin.orq).await.map_err(storage)?;
     let zone = venue.as_ref().map_or_else(|| gatehouse::org::zone("UTC"), |v| v.tz());
-    let status = status.parse::<Delivery>().ok();
+    let chosen = status.parse::<Delivery>().ok();
     let counts = outbox::counts(&engine.db, admin.orq).await.map_err(storage)?;
-    let listed = outbox::list(&engine.db, admin.orq, status, LIST).await.map_err(storage)?;
+    let listed = outbox::list(&engine.db, admin.orq, chosen, LIST).await.map_err(storage)?;
     let opened = match open.trim().parse::<i64>() {
         Ok(id) => outbox::open(&engine.db, admin.orq, id).await.map_err(storage)?,
         Err(_) => None,
     };
-    let messages = listed
+    let total: i64 = Delivery::ALL.iter().map(|&d| counts.of(d)).sum();
+    let tabs = std::iter::once((String::new(), format!("All ({total})")))
+        .chain(Delivery::ALL.iter().map(|&d| (d.as_str().to_string(), format!("{} ({})", d.label(), counts.of(d)))))
+        .collect();
+    let rows = listed
         .into_iter()
-        .map(|m| {
-            let local = m.created_at.with_timezone(&zone);
-            let when = format!(
-                "{}, {}",
-                gatehouse::wording::short_date(local.date_naive()),
-                gatehouse::wording::clock_time(local.time())
-            );
-            (m, when)
+        .map(|m| MessageRow {
+            id: m.id,
+            written: gatehouse::wording::short_when(m.created_at.with_timezone(&zone)),
+            kind: m.kind.label().into(),
+            subject: m.subject.clone().unwrap_or_default(),
+            channel: m.channel.label().into(),
+            recipient: m.recipient.clone(),
+            status_class: m.status.as_str().to_lowercase(),
+            status: match m.attempts {
+                n if n > 1 => format!("{} after {n} attempts", m.status.label()),
+                _ => m.status.label().into(),
+            },
+            outcome: match m.status {
+                Delivery::Sent => m.provider_answer.unwrap_or_default(),
+                _ => m.last_error.unwrap_or_default(),
+            },
+            failed: m.status == Delivery::Failed,
         })
         .collect();
+    let opened = opened.map(|o| OpenedMessage {
+        title: o.listed.subject.clone().unwrap_or_else(|| o.listed.kind.label().to_string()),
+        about: format!("{} to {} · {}", o.listed.channel.label(), o.listed.recipient, o.listed.status.label()),
+        body: o.body_text.unwrap_or_else(|| "Not rendered yet: it has not been sent.".into()),
+    });
     let verify_contact = gatehouse::reservation::verify::required(&engine.db, admin.orq).await.map_err(storage)?;
-    Ok(MessagesPage { counts, routes: engine.messages, messages, opened, verify_contact })
+    Ok(MessagesPage { where_they_go: where_they_go(engine.messages).into(), tabs, rows, opened, verify_contact })
+}
+
+/// Where messages go, said plainly.
+#[cfg(feature = "ssr")]
+fn where_they_go(routes: gatehouse::notify::Routes) -> &'static str {
+    match (routes.email_leaves, routes.sms_leaves) {
+        (true, true) => "E-mails go out through the SMTP server, texts through the SMS provider.",
+        (true, false) => "E-mails go out through the SMTP server. No SMS provider is configured: texts are kept here, in the local mailbox, and not sent.",
+        (false, true) => "No SMTP server is configured: e-mails are kept here, in the local mailbox, and not sent. Texts go out through the SMS provider.",
+        (false, false) => "Nothing is configured to send messages: every e-mail and text is kept here, in the local mailbox, exactly as it would have been sent. Set GATEHOUSE_SMTP_HOST (and GATEHOUSE_SMS_ACCOUNT) to send them.",
+    }
 }
 
 #[server(prefix = "/sfn", endpoint = "admin_retry_message")]
@@ -68,10 +120,7 @@ pub async fn admin_retry_message(csrf: String, id: i64) -> Result<(), AppError> 
     if gatehouse::notify::queue::retry(&engine, admin.orq, id).await.map_err(storage)? {
         Ok(())
     } else {
-        Err(AppError::new(
-            "MESSAGE_NOT_FAILED",
-            "Only a failed message can be tried again; this one is not (or no longer) failed.",
-        ))
+        Err(AppError::new("MESSAGE_NOT_FAILED", "Only a failed message can be tried again; this one is not (or no longer) failed."))
     }
 }
 
@@ -111,44 +160,29 @@ pub fn MessagesPage() -> impl IntoView {
 
 #[component]
 fn Messages(found: MessagesPage, chosen: String, retry: ServerAction<AdminRetryMessage>) -> impl IntoView {
-    let routes = found.routes;
-    let where_they_go = match (routes.email_leaves, routes.sms_leaves) {
-        (true, true) => "E-mails go out through the SMTP server, texts through the SMS provider.",
-        (true, false) => "E-mails go out through the SMTP server. No SMS provider is configured: texts are kept here, in the local mailbox, and not sent.",
-        (false, true) => "No SMTP server is configured: e-mails are kept here, in the local mailbox, and not sent. Texts go out through the SMS provider.",
-        (false, false) => "Nothing is configured to send messages: every e-mail and text is kept here, in the local mailbox, exactly as it would have been sent. Set GATEHOUSE_SMTP_HOST (and GATEHOUSE_SMS_ACCOUNT) to send them.",
-    };
-    let tab = |status: Option<Delivery>, label: String| {
-        let value = status.map(Delivery::as_str).unwrap_or_default();
-        let current = (chosen == value).then_some("page");
-        let href =
-            if value.is_empty() { "/admin/messages".to_string() } else { format!("/admin/messages?status={value}") };
-        view! { <li><a href=href aria-current=current>{label}</a></li> }
-    };
-    let total = Delivery::ALL.iter().map(|&d| found.counts.of(d)).sum::<i64>();
-    let tabs = std::iter::once(tab(None, format!("All ({total})")))
-        .chain(Delivery::ALL.iter().map(|&d| tab(Some(d), format!("{} ({})", d.label(), found.counts.of(d)))))
+    let tabs = found
+        .tabs
+        .into_iter()
+        .map(|(value, label)| {
+            let current = (chosen == value).then_some("page");
+            let href = if value.is_empty() { "/admin/messages".to_string() } else { format!("/admin/messages?status={value}") };
+            view! { <li><a href=href aria-current=current>{label}</a></li> }
+        })
         .collect_view();
     let status_query = if chosen.is_empty() { String::new() } else { format!("status={chosen}&") };
-    let opened = found.opened.map(|m| view! { <OpenedMessage message=m/> });
     let csrf = use_context::<super::access::AdminContext>().map(|c| c.csrf).unwrap_or_default();
-    let rows = found.messages.into_iter().map(|(m, when)| {
+    let empty = found.rows.is_empty();
+    let rows = found.rows.into_iter().map(|m| {
         let open = format!("/admin/messages?{status_query}open={}", m.id);
-        let outcome = match m.status {
-            Delivery::Sent => m.provider_answer.clone().unwrap_or_default(),
-            _ => m.last_error.clone().unwrap_or_default(),
-        };
-        let failed = m.status == Delivery::Failed;
         let csrf = csrf.clone();
         view! {
             <tr>
-                <td>{when}</td>
-                <td><a href=open>{m.kind.label()}</a><br/><span class="muted">{m.subject.clone().unwrap_or_default()}</span></td>
-                <td>{m.channel.label()}<br/>{m.recipient.clone()}</td>
-                <td><span class=format!("delivery {}", m.status.as_str().to_lowercase())>{m.status.label()}</span>
-                    {(m.attempts > 1).then(|| format!(" after {} attempts", m.attempts))}</td>
-                <td class="outcome">{outcome}</td>
-                <td>{failed.then(|| view! {
+                <td>{m.written}</td>
+                <td><a href=open>{m.kind}</a><br/><span class="muted">{m.subject}</span></td>
+                <td>{m.channel}<br/>{m.recipient}</td>
+                <td><span class=format!("delivery {}", m.status_class)>{m.status}</span></td>
+                <td class="outcome">{m.outcome}</td>
+                <td>{m.failed.then(|| view! {
                     <ActionForm action=retry>
                         <input type="hidden" name="csrf" value=csrf/>
                         <input type="hidden" name="id" value=m.id.to_string()/>
@@ -159,12 +193,18 @@ fn Messages(found: MessagesPage, chosen: String, retry: ServerAction<AdminRetryM
         }
     }).collect_view();
     view! {
-        <p class="card notice" role="note">{where_they_go}</p>
+        <p class="card notice" role="note">{found.where_they_go}</p>
         {move || retry.value().get().and_then(Result::err).map(|e| view! { <p class="card problem" role="alert">{e.message}</p> })}
         <nav aria-label="Messages by status"><ul class="tabs">{tabs}</ul></nav>
-        {opened}
-        {if total == 0 {
-            Either::Left(view! { <p class="empty">"No messages yet: bookings, changes, cancellations, reminders and pickup orders write them."</p> })
+        {found.opened.map(|m| view! {
+            <article class="card message" aria-labelledby="opened-title">
+                <h2 id="opened-title">{m.title}</h2>
+                <p class="muted">{m.about}</p>
+                <pre class="body">{m.body}</pre>
+            </article>
+        })}
+        {if empty {
+            Either::Left(view! { <p class="empty">"No messages here yet: bookings, changes, cancellations, reminders and pickup orders write them."</p> })
         } else {
             Either::Right(view! {
                 <table class="messages">
@@ -195,18 +235,5 @@ fn Verification(on: bool, action: ServerAction<AdminSetVerification>) -> impl In
                 <button type="submit" class="secondary">{if on { "Turn off" } else { "Ask for a code before booking" }}</button>
             </ActionForm>
         </section>
-    }
-}
-
-/// One message as it was (or would have been) sent.
-#[component]
-fn OpenedMessage(message: Opened) -> impl IntoView {
-    let m = message.listed;
-    view! {
-        <article class="card message" aria-labelledby="opened-title">
-            <h2 id="opened-title">{m.subject.clone().unwrap_or_else(|| m.kind.label().to_string())}</h2>
-            <p class="muted">{format!("{} to {} · {}", m.channel.label(), m.recipient, m.status.label())}</p>
-            <pre class="body">{message.body_text.unwrap_or_else(|| "Not rendered yet: it has not been sent.".into())}</pre>
-        </article>
     }
 }

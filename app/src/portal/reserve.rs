@@ -134,6 +134,7 @@ fn Steps(state: BookingState, actions: Actions) -> impl IntoView {
     let contact = state.contact.clone();
     let stage = match (&contact, state.date, &state.chosen) {
         (None, ..) if !changing => Stage::Contact,
+        _ if state.verify.is_some() => Stage::Contact,
         (_, _, Some(_)) => Stage::Confirm,
         (_, Some(_), None) => Stage::Time,
         _ => Stage::Date,

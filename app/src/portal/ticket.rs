@@ -2,7 +2,7 @@
 use super::brand::{VenueBrand, VenueName};
 use super::contact_form::EmailAddress;
 use super::ticket_code_field::{about_the_code, TicketCodeField};
-use crate::booking::{ticket_page, CancelVisit, SendManageLink};
+use crate::booking::{ticket_page, CancelVisit};
 use crate::server::{lookup_ticket, TicketView};
 use crate::title::PageTitle;
 use gatehouse::tickets::lifecycle::TicketStatus;
@@ -141,16 +141,15 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
     }
 }
 
-/// "Send me my management link", for a visitor without it.
+/// "Send me my management link", for a visitor without it. A plain form: the answer is a
+/// redirect to this page, which then says what happened; the page's code carries nothing for it.
 #[component]
 fn SendLinkForm(code: String) -> impl IntoView {
-    let send = ServerAction::<SendManageLink>::new();
     view! {
-        <ActionForm action=send attr:class="actions">
+        <form method="post" action="/sfn/send_manage_link" class="actions">
             <input type="hidden" name="ticket" value=code/>
-            <button type="submit" class="secondary" disabled=move || send.pending().get()>"E-mail me the management link"</button>
-        </ActionForm>
-        {move || send.value().get().and_then(Result::err).map(|e| view! { <p class="problem" role="alert">{e.message}</p> })}
+            <button type="submit" class="secondary">"E-mail me the management link"</button>
+        </form>
     }
 }
 

@@ -1,26 +1,11 @@
 //! The printable sheet of QR cards as an HTML page: eight cards to an A4 page, with cut lines.
 //! Its styles come from `/admin/orders/sheet.css` (the pages' CSP allows no inline styles).
 use gatehouse::tickets::sheet::{PrintCard, Sheet};
+use gatehouse::wording::escape_html as escape;
 use std::fmt::Write;
 
 pub const CSS: &str = include_str!("sheet.css");
 const CARDS_PER_PAGE: usize = 8;
-
-/// `text` safe inside HTML text and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The code in the groups it is read out in: `TKT 2026 7K3Q9X M2D8HW 4RTVN`.
 fn grouped(code: &str) -> String {
