@@ -14,6 +14,7 @@ mod foundation;
 mod hygiene;
 mod live_ops;
 mod metrics;
+mod notify_transports;
 mod offline;
 mod portal;
 mod reservations;
