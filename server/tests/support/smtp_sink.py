@@ -7,7 +7,7 @@ standard input closes (the test that started it ended).
 
 --fail-first N answers the first N messages' DATA with 451 (try again later);
 --reject-all answers every message's DATA with 550 (refused for good).
-Needs aiosmtpd (scripts/tools.sh installs it).
+Needs aiosmtpd (`scripts/tools.sh --test` installs it).
 """
 import argparse
 import asyncio

@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 
-const INSTALL: &str = "python3 with aiosmtpd is needed for the SMTP tests; scripts/tools.sh installs it";
+const INSTALL: &str = "python3 with aiosmtpd is needed for the SMTP tests; scripts/tools.sh --test installs it";
 
 pub struct SmtpSink {
     pub port: u16,
