@@ -31,12 +31,20 @@ impl std::fmt::Debug for SmsSettings {
     }
 }
 
+/// Cheap to clone: the HTTP client's connection pool is shared.
+#[derive(Clone)]
 pub struct SmsApi {
     http: reqwest::Client,
     messages_url: String,
     account: String,
     token: String,
     from: String,
+}
+
+impl std::fmt::Debug for SmsApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmsApi").field("messages_url", &self.messages_url).field("from", &self.from).finish()
+    }
 }
 
 /// Twilio's answer to a message it took.

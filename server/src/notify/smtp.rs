@@ -70,11 +70,24 @@ pub struct SmtpSettings {
     pub timeout: Duration,
 }
 
+/// Cheap to clone: the settings are shared, each message opens its own connection.
+#[derive(Clone)]
 pub struct Smtp {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
     server: String,
     timeout: Duration,
+}
+
+/// Without the transport, whose own `Debug` would print the login.
+impl std::fmt::Debug for Smtp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Smtp")
+            .field("server", &self.server)
+            .field("from", &self.from.to_string())
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 impl Smtp {
@@ -262,5 +275,15 @@ mod tests {
     fn the_login_is_not_printed() {
         let login = SmtpLogin { user: "tickets".into(), password: "hunter2".into() };
         assert!(!format!("{login:?}").contains("hunter2"));
+        let smtp = Smtp::new(SmtpSettings {
+            host: "smtp.example.org".into(),
+            port: 587,
+            tls: SmtpTls::StartTls,
+            login: Some(login),
+            from: "tickets@museum.example".parse().expect("valid sender"),
+            timeout: Duration::from_secs(30),
+        })
+        .expect("valid settings");
+        assert!(!format!("{smtp:?}").contains("hunter2"), "{smtp:?}");
     }
 }
