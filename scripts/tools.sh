@@ -45,4 +45,13 @@ if [ "${1:-}" = "--test" ]; then
     say "installing the browser-test and benchmark packages"
     (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
   fi
+  # The SMTP transport's tests talk to aiosmtpd (server/tests/support/smtp_sink.py).
+  if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+    say "installing aiosmtpd for the SMTP tests"
+    python3 -m pip --version >/dev/null 2>&1 || apt_install python3 python3-pip
+    # Into the user's site-packages; Debian's own Python refuses even that (PEP 668) unless told
+    # --break-system-packages, which still leaves the system's packages alone.
+    python3 -m pip install --user --quiet aiosmtpd==1.4.6 2>/dev/null \
+      || python3 -m pip install --user --quiet --break-system-packages aiosmtpd==1.4.6
+  fi
 fi

@@ -162,7 +162,12 @@ fn trusted_proxies(text: &str) -> Result<Vec<IpNet>, String> {
         .collect()
 }
 
-fn whole_number<T>(name: &'static str, default: T, range: RangeInclusive<T>, unit: &str) -> Result<T, ConfigError>
+pub(crate) fn whole_number<T>(
+    name: &'static str,
+    default: T,
+    range: RangeInclusive<T>,
+    unit: &str,
+) -> Result<T, ConfigError>
 where
     T: FromStr + PartialOrd + std::fmt::Display,
 {
@@ -197,7 +202,7 @@ pub struct ConfigError {
     pub problem: String,
 }
 
-fn var(name: &'static str) -> Option<String> {
+pub(crate) fn var(name: &'static str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 

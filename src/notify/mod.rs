@@ -1,10 +1,11 @@
 //! Messages to customers (confirmations, changes, cancellations, reminders, pickup notices,
-//! management links), never lost: each is written to the outbox in the same transaction as the
+//! management links, verification codes), never lost: each is written to the outbox in the same transaction as the
 //! event that causes it (`queue`), and a worker in the server claims, renders (`render`, from
 //! the files in `templates/`) and delivers it, with retries.
 pub mod kind;
 pub mod message;
 pub mod outbox;
+pub mod sms_text;
 pub mod templates;
 pub mod values;
 

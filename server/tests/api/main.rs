@@ -15,6 +15,7 @@ mod hygiene;
 mod live_ops;
 mod metrics;
 mod notify;
+mod notify_transports;
 mod offline;
 mod portal;
 mod reservations;
