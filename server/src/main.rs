@@ -188,7 +188,7 @@ async fn signing_keys(engine: &Engine, slug: &str, action: &str, key_id: Option<
 }
 
 async fn serve(config: Config, demo: bool) -> Result<(), String> {
-    let engine = open(&config).await?;
+    let mut engine = open(&config).await?;
     if demo {
         seed(&engine, &config).await?;
     }
@@ -199,6 +199,9 @@ async fn serve(config: Config, demo: bool) -> Result<(), String> {
         Some(dir) => Templates::with_folder(dir).map_err(|e| format!("GATEHOUSE_MESSAGE_TEMPLATES: {e}"))?,
         None => Templates::built_in(),
     };
+    let (mail, texts) = server::notify::worker::routes_from_env().map_err(|e| e.to_string())?;
+    engine.messages =
+        gatehouse::notify::Routes { email_leaves: mail.leaves_the_machine(), sms_leaves: texts.leaves_the_machine() };
     let options = router::leptos_options(&config.site_root, config.listen);
     let events = engine.events.clone();
     let tls = Tls::load(&config.tls, &config.data_dir, config.listen).map_err(|e| e.to_string())?;
@@ -214,7 +217,8 @@ async fn serve(config: Config, demo: bool) -> Result<(), String> {
     let scheme = if tls.is_some() { "https" } else { "http" };
     let base = format!("{scheme}://{local}");
     let links = Links { base_url: config.public_url.clone().unwrap_or_else(|| base.clone()) };
-    let postman = Postman::to_mailbox(templates, links);
+    let postman = Postman::new(templates, links, mail, texts);
+    println!("  messages         e-mail {}, texts {}", postman.mail.name(), postman.texts.name());
     server::notify::worker::spawn(postman_engine, Arc::new(postman));
     println!("Gatehouse is serving at {base}/");
     if let Some(tls) = &tls {

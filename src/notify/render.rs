@@ -193,13 +193,19 @@ fn email(
     inline: Option<Inline>,
     attachment: Option<Attachment>,
 ) -> Rendered {
-    Rendered::Email(Email { message_id: msg.message_key.clone(), to: msg.recipient.clone(), subject, text, html, inline, attachment })
+    Rendered::Email(Email {
+        message_id: msg.message_key.clone(),
+        to: msg.recipient.clone(),
+        subject,
+        text,
+        html,
+        inline,
+        attachment,
+    })
 }
 
 fn sms(templates: &Templates, msg: &Claimed, values: &Values) -> Result<Sms, TemplateError> {
-    Ok(Sms {
-        idempotency_key: msg.message_key.clone(),
-        to: msg.recipient.clone(),
-        body: templates.sms(msg.kind, values)?,
-    })
+    // Typographic dashes and quotes would make every text UCS-2, at 70 characters a segment.
+    let body = super::sms_text::to_gsm7(&templates.sms(msg.kind, values)?);
+    Ok(Sms { idempotency_key: msg.message_key.clone(), to: msg.recipient.clone(), body })
 }

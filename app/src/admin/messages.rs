@@ -120,7 +120,10 @@ pub async fn admin_retry_message(csrf: String, id: i64) -> Result<(), AppError> 
     if gatehouse::notify::queue::retry(&engine, admin.orq, id).await.map_err(storage)? {
         Ok(())
     } else {
-        Err(AppError::new("MESSAGE_NOT_FAILED", "Only a failed message can be tried again; this one is not (or no longer) failed."))
+        Err(AppError::new(
+            "MESSAGE_NOT_FAILED",
+            "Only a failed message can be tried again; this one is not (or no longer) failed.",
+        ))
     }
 }
 
@@ -165,33 +168,41 @@ fn Messages(found: MessagesPage, chosen: String, retry: ServerAction<AdminRetryM
         .into_iter()
         .map(|(value, label)| {
             let current = (chosen == value).then_some("page");
-            let href = if value.is_empty() { "/admin/messages".to_string() } else { format!("/admin/messages?status={value}") };
+            let href = if value.is_empty() {
+                "/admin/messages".to_string()
+            } else {
+                format!("/admin/messages?status={value}")
+            };
             view! { <li><a href=href aria-current=current>{label}</a></li> }
         })
         .collect_view();
     let status_query = if chosen.is_empty() { String::new() } else { format!("status={chosen}&") };
     let csrf = use_context::<super::access::AdminContext>().map(|c| c.csrf).unwrap_or_default();
     let empty = found.rows.is_empty();
-    let rows = found.rows.into_iter().map(|m| {
-        let open = format!("/admin/messages?{status_query}open={}", m.id);
-        let csrf = csrf.clone();
-        view! {
-            <tr>
-                <td>{m.written}</td>
-                <td><a href=open>{m.kind}</a><br/><span class="muted">{m.subject}</span></td>
-                <td>{m.channel}<br/>{m.recipient}</td>
-                <td><span class=format!("delivery {}", m.status_class)>{m.status}</span></td>
-                <td class="outcome">{m.outcome}</td>
-                <td>{m.failed.then(|| view! {
-                    <ActionForm action=retry>
-                        <input type="hidden" name="csrf" value=csrf/>
-                        <input type="hidden" name="id" value=m.id.to_string()/>
-                        <button type="submit" class="secondary">"Try again"</button>
-                    </ActionForm>
-                })}</td>
-            </tr>
-        }
-    }).collect_view();
+    let rows = found
+        .rows
+        .into_iter()
+        .map(|m| {
+            let open = format!("/admin/messages?{status_query}open={}", m.id);
+            let csrf = csrf.clone();
+            view! {
+                <tr>
+                    <td>{m.written}</td>
+                    <td><a href=open>{m.kind}</a><br/><span class="muted">{m.subject}</span></td>
+                    <td>{m.channel}<br/>{m.recipient}</td>
+                    <td><span class=format!("delivery {}", m.status_class)>{m.status}</span></td>
+                    <td class="outcome">{m.outcome}</td>
+                    <td>{m.failed.then(|| view! {
+                        <ActionForm action=retry>
+                            <input type="hidden" name="csrf" value=csrf/>
+                            <input type="hidden" name="id" value=m.id.to_string()/>
+                            <button type="submit" class="secondary">"Try again"</button>
+                        </ActionForm>
+                    })}</td>
+                </tr>
+            }
+        })
+        .collect_view();
     view! {
         <p class="card notice" role="note">{found.where_they_go}</p>
         {move || retry.value().get().and_then(Result::err).map(|e| view! { <p class="card problem" role="alert">{e.message}</p> })}

@@ -3,6 +3,8 @@
 //! Delivery is at least once: a crash after sending and before recording sends that message
 //! again once its claim runs out, with the same Message-ID / idempotency key.
 use super::mailbox;
+use super::sms::SmsApi;
+use super::smtp::Smtp;
 use futures_util::StreamExt;
 use gatehouse::notify::message::{Delivered, Email, SendError, Sms};
 use gatehouse::notify::queue::{self, Claimed, Outcome, Sent};
@@ -28,12 +30,16 @@ const REMINDERS_EVERY: Duration = Duration::from_secs(60);
 pub enum Route {
     /// Nothing configured: kept for the dashboard.
     Mailbox,
+    Smtp(Smtp),
+    Sms(SmsApi),
 }
 
 impl Route {
     pub fn name(&self) -> &'static str {
         match self {
             Route::Mailbox => mailbox::NAME,
+            Route::Smtp(_) => "smtp",
+            Route::Sms(_) => "sms",
         }
     }
 
@@ -46,14 +52,26 @@ impl Route {
     async fn email(&self, email: &Email) -> Result<Delivered, SendError> {
         match self {
             Route::Mailbox => Ok(mailbox::keep_email(email)),
+            Route::Smtp(smtp) => smtp.send(email).await,
+            Route::Sms(_) => Err(SendError::Permanent("an SMS provider cannot send e-mail".into())),
         }
     }
 
     async fn sms(&self, sms: &Sms) -> Result<Delivered, SendError> {
         match self {
             Route::Mailbox => Ok(mailbox::keep_sms(sms)),
+            Route::Sms(api) => api.send(sms).await,
+            Route::Smtp(_) => Err(SendError::Permanent("an SMTP server cannot send texts".into())),
         }
     }
+}
+
+/// The routes the environment configures: SMTP when `GATEHOUSE_SMTP_HOST` is set, the SMS API
+/// when `GATEHOUSE_SMS_ACCOUNT` is, the local mailbox for what is not.
+pub fn routes_from_env() -> Result<(Route, Route), crate::config::ConfigError> {
+    let mail = Smtp::from_env()?.map_or(Route::Mailbox, Route::Smtp);
+    let texts = SmsApi::from_env()?.map_or(Route::Mailbox, Route::Sms);
+    Ok((mail, texts))
 }
 
 /// Everything a worker needs to deliver.
@@ -67,9 +85,21 @@ pub struct Postman {
 }
 
 impl Postman {
+    pub fn new(templates: Templates, links: Links, mail: Route, texts: Route) -> Postman {
+        Postman { templates, links, mail, texts, worker: new_worker_id() }
+    }
+
     /// Delivers through the local mailbox only.
     pub fn to_mailbox(templates: Templates, links: Links) -> Postman {
-        Postman { templates, links, mail: Route::Mailbox, texts: Route::Mailbox, worker: new_worker_id() }
+        Postman::new(templates, links, Route::Mailbox, Route::Mailbox)
+    }
+
+    /// Where this worker's messages go, as pages say it.
+    pub fn routes(&self) -> gatehouse::notify::Routes {
+        gatehouse::notify::Routes {
+            email_leaves: self.mail.leaves_the_machine(),
+            sms_leaves: self.texts.leaves_the_machine(),
+        }
     }
 
     /// Claims the messages due now and delivers them; how many were claimed.

@@ -7,7 +7,7 @@ use server::notify::smtp::{Smtp, SmtpSettings, SmtpTls};
 use std::time::Duration;
 
 mod sms_api;
-mod smtp_sink;
+pub(crate) mod smtp_sink;
 
 use sms_api::FakeTwilio;
 use smtp_sink::SmtpSink;
@@ -17,7 +17,7 @@ const CALENDAR: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:PUBLISH\r\nBEGI
                         UID:visit-42@museum.example\r\nSUMMARY:Besuch – Café am Dienstag\r\n\
                         DTSTART:20261208T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
 
-fn smtp_to(port: u16) -> Smtp {
+pub(crate) fn smtp_to(port: u16) -> Smtp {
     Smtp::new(SmtpSettings {
         host: "127.0.0.1".into(),
         port,

@@ -1,5 +1,6 @@
 //! Notifications: every message written in its event's own transaction, delivered by a worker
 //! that the tests run step by step on the manual clock.
+mod delivery;
 mod outbox;
 mod pages;
 mod reminders;
