@@ -140,6 +140,29 @@ pub fn ticket_status(status: crate::tickets::lifecycle::TicketStatus) -> &'stati
     }
 }
 
+/// `text` safe inside HTML text and attribute values (for HTML written by hand: e-mails, the
+/// printable sheet; Leptos escapes its own).
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// "Wed Nov 25, 2:05 PM": when something happened, on the venue's clock.
+pub fn short_when<Tz: chrono::TimeZone>(at: chrono::DateTime<Tz>) -> String {
+    let local = at.naive_local();
+    format!("{}, {}", short_date(local.date()), clock_time(local.time()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,27 +270,4 @@ mod tests {
             assert_eq!(clock_time(t), t.format("%-I:%M %p").to_string());
         }
     }
-}
-
-/// `text` safe inside HTML text and attribute values (for HTML written by hand: e-mails, the
-/// printable sheet; Leptos escapes its own).
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// "Wed Nov 25, 2:05 PM": when something happened, on the venue's clock.
-pub fn short_when<Tz: chrono::TimeZone>(at: chrono::DateTime<Tz>) -> String {
-    let local = at.naive_local();
-    format!("{}, {}", short_date(local.date()), clock_time(local.time()))
 }

@@ -19,8 +19,11 @@ import { siteDir, clientFiles, surfaces } from './harness.js';
 // (350.3 KB with the counter compiled out, 354.1 KB with it). The shop (catalogue with live stock,
 // cart, checkout with the phone check, confirmation, lookup, cancel: 381 KB when it landed) is a
 // customer's first download like the portal; its client only speeds up pages whole without it.
-// The dashboard's Shop section (holds, low stock, shop analytics) took it to 597 KB.
-const BUDGETS = { portal: 358 * 1024, staff: 250 * 1024, scanner: 460 * 1024, admin: 620 * 1024, shop: 390 * 1024 };
+// The dashboard's Shop section (holds, low stock, shop analytics) took it to 597 KB, its Messages
+// page (the outbox by status, a message opened, retry, the verification switch) to 622 KB. The
+// portal's e-mail code step and "E-mail me the management link" (plain forms, server-worded)
+// took it to 359 KB.
+const BUDGETS = { portal: 361 * 1024, staff: 250 * 1024, scanner: 460 * 1024, admin: 626 * 1024, shop: 390 * 1024 };
 
 for (const surface of surfaces()) {
   test(`the ${surface} client stays within its budget gzipped`, () => {

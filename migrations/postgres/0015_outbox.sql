@@ -33,5 +33,4 @@ CREATE TABLE outbox (
     sent_at          TIMESTAMPTZ
 );
 CREATE INDEX outbox_due ON outbox(status, due_at);
-CREATE INDEX outbox_by_org ON outbox(orq, created_at);
 CREATE INDEX outbox_by_reservation ON outbox(reservation_id, kind);

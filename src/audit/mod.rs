@@ -29,10 +29,12 @@ pub enum Action {
     SigningKeyRotated,
     SigningKeyRetired,
     StaffNetworks,
+    ContactVerification,
+    MessageRetried,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 13] = [
         Action::SlotCapacity,
         Action::SlotClosed,
         Action::SlotReopened,
@@ -44,6 +46,8 @@ impl Action {
         Action::SigningKeyRotated,
         Action::SigningKeyRetired,
         Action::StaffNetworks,
+        Action::ContactVerification,
+        Action::MessageRetried,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +63,8 @@ impl Action {
             Action::SigningKeyRotated => "signing_key.rotated",
             Action::SigningKeyRetired => "signing_key.retired",
             Action::StaffNetworks => "org.staff_networks",
+            Action::ContactVerification => "org.contact_verification",
+            Action::MessageRetried => "message.retried",
         }
     }
 
@@ -76,6 +82,8 @@ impl Action {
             Action::SigningKeyRotated => "Signing key rotated",
             Action::SigningKeyRetired => "Signing key retired",
             Action::StaffNetworks => "Staff networks changed",
+            Action::ContactVerification => "Contact verification turned on or off",
+            Action::MessageRetried => "Failed message tried again",
         }
     }
 
@@ -95,6 +103,8 @@ pub enum Subject {
     Many,
     Organization,
     SigningKey(i64),
+    /// An outbox message.
+    Message(i64),
 }
 
 impl Subject {
@@ -106,6 +116,7 @@ impl Subject {
             Subject::Many => "many".to_string(),
             Subject::Organization => "organization".to_string(),
             Subject::SigningKey(id) => format!("signing_key:{id}"),
+            Subject::Message(id) => format!("message:{id}"),
         }
     }
 }

@@ -173,16 +173,33 @@ pub async fn record(db: &Db, outcomes: &[(Claimed, Outcome)], now: DateTime<Utc>
     tx.commit().await
 }
 
-/// An admin's "try again" on a FAILED message: due now, with its attempts counted afresh.
-/// `false` when it is not (or no longer) a failed message of `orq`.
-pub async fn retry(engine: &Engine, orq: OrgId, id: i64) -> Result<bool, sqlx::Error> {
-    let done = on_pool!(&engine.db, pool => sqlx::query(
-        "UPDATE outbox SET status = 'PENDING', attempts = 0, due_at = $3 WHERE id = $1 AND orq = $2 AND status = 'FAILED'")
-        .bind(id).bind(orq).bind(engine.now()).execute(pool).await.map(|r| r.rows_affected()))?;
-    if done == 1 {
-        engine.events.outbox_written();
-    }
-    Ok(done == 1)
+/// An admin's "try again" on a FAILED message: due now, with its attempts counted afresh, and
+/// its audit entry in the same transaction. `false` when it is not (or no longer) a failed
+/// message of `orq`.
+pub async fn retry(
+    engine: &Engine,
+    orq: OrgId,
+    actor: Option<crate::ids::UserId>,
+    id: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = engine.db.begin_write().await?;
+    let retried: Option<(Kind, String, Option<String>)> = on_tx!(&mut tx, conn => sqlx::query_as(
+        "UPDATE outbox SET status = 'PENDING', attempts = 0, due_at = $3
+         WHERE id = $1 AND orq = $2 AND status = 'FAILED' RETURNING kind, recipient, last_error")
+        .bind(id).bind(orq).bind(engine.now()).fetch_optional(&mut *conn).await)?;
+    let Some((kind, recipient, error)) = retried else { return Ok(false) };
+    let change = crate::audit::Change {
+        actor,
+        action: crate::audit::Action::MessageRetried,
+        subject: crate::audit::Subject::Message(id),
+        summary: format!("{} to {recipient} tried again", kind.label()),
+        before: Some(serde_json::json!({ "status": "FAILED", "last_error": error })),
+        after: Some(serde_json::json!({ "status": "PENDING" })),
+    };
+    crate::audit::record(&mut tx, orq, &change, engine.now()).await?;
+    tx.commit().await?;
+    engine.events.outbox_written();
+    Ok(true)
 }
 
 #[cfg(test)]

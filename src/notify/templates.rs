@@ -192,6 +192,17 @@ mod tests {
     }
 
     #[test]
+    fn every_text_fits_one_segment_but_the_booking_with_its_long_link_two() {
+        let t = Templates::built_in();
+        for kind in Kind::ALL.into_iter().filter(|k| k.texts()) {
+            let body = crate::notify::sms_text::to_gsm7(&t.sms(kind, &crate::notify::sample_values(kind)).unwrap());
+            assert!(crate::notify::sms_text::is_gsm7(&body), "{kind:?}: {body}");
+            let most = if kind == Kind::Booked { 2 } else { 1 };
+            assert!(crate::notify::sms_text::segments(&body) <= most, "{kind:?} ({} chars): {body}", body.len());
+        }
+    }
+
+    #[test]
     fn the_email_subject_comes_from_the_first_line() {
         let values = crate::notify::sample_values(Kind::Booked);
         let (subject, text, html) = Templates::built_in().email(Kind::Booked, &values).unwrap();

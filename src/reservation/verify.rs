@@ -3,15 +3,17 @@
 //! code lasts five minutes and takes three attempts; only its digest is kept; a ticket may ask
 //! for five codes an hour. The booking statement itself checks that the address was confirmed
 //! (see `book.rs`), so no caller (page or REST API) can book around it.
+use crate::audit::{Action, Change, Subject};
 use crate::contact::Email;
 use crate::error::{detail, details, DomainError};
-use crate::ids::OrgId;
+use crate::ids::{OrgId, UserId};
 use crate::notify::kind::Kind;
 use crate::store::batch::Write;
 use crate::store::{Db, Tx};
 use crate::tickets::code::TicketCode;
 use crate::{on_pool, on_tx, secret, Engine};
 use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
 use serde_json::{Map, Value};
 
 pub const CODE_LIFETIME: Duration = Duration::minutes(5);
@@ -96,10 +98,32 @@ pub async fn required(db: &Db, orq: OrgId) -> Result<bool, sqlx::Error> {
     Ok(on.is_some_and(|(on,)| on))
 }
 
-/// Turns contact verification on or off for `orq`.
-pub async fn set_required(db: &Db, orq: OrgId, on: bool) -> Result<(), sqlx::Error> {
-    on_pool!(db, pool => sqlx::query("UPDATE organizations SET verify_contact = $2 WHERE id = $1")
-        .bind(orq).bind(on).execute(pool).await.map(|_| ()))
+/// Turns contact verification on or off for `orq`, by `actor` (`None`: the command line or a
+/// test), with its audit entry in the same transaction.
+pub async fn set_required(engine: &Engine, orq: OrgId, actor: Option<UserId>, on: bool) -> Result<(), sqlx::Error> {
+    let mut tx = engine.db.begin_write().await?;
+    let before: Option<(bool,)> = on_tx!(&mut tx, conn => async {
+        let before = sqlx::query_as("SELECT verify_contact FROM organizations WHERE id = $1")
+            .bind(orq).fetch_optional(&mut *conn).await?;
+        sqlx::query("UPDATE organizations SET verify_contact = $2 WHERE id = $1")
+            .bind(orq).bind(on).execute(&mut *conn).await?;
+        Ok::<_, sqlx::Error>(before)
+    }.await)?;
+    let change = Change {
+        actor,
+        action: Action::ContactVerification,
+        subject: Subject::Organization,
+        summary: if on {
+            "Visitors confirm their e-mail with a code before booking"
+        } else {
+            "Visitors book without a code"
+        }
+        .into(),
+        before: before.map(|(b,)| json!({ "verify_contact": b })),
+        after: Some(json!({ "verify_contact": on })),
+    };
+    crate::audit::record(&mut tx, orq, &change, engine.now()).await?;
+    tx.commit().await
 }
 
 /// Whether ticket `code`'s visitor confirmed `email` recently enough to book with it.
@@ -184,6 +208,9 @@ pub async fn check_code(engine: &Engine, code: &TicketCode, email: &Email, typed
     engine.batcher.write(write).await?
 }
 
+/// A code sent: its id, digest, attempts so far, expiry and when it was confirmed.
+type CodeRow = (i64, String, i64, DateTime<Utc>, Option<DateTime<Utc>>);
+
 struct Check {
     ticket: TicketCode,
     email: String,
@@ -197,7 +224,7 @@ impl Write for Check {
     async fn apply(&self, tx: &mut Tx) -> Result<Self::Output, sqlx::Error> {
         let Check { ticket, email, hash, now } = self;
         on_tx!(tx, conn => async {
-            let newest: Option<(i64, String, i64, DateTime<Utc>, Option<DateTime<Utc>>)> = sqlx::query_as(
+            let newest: Option<CodeRow> = sqlx::query_as(
                 "SELECT v.id, v.code_hash, v.attempts, v.expires_at, v.verified_at
                  FROM contact_verifications v JOIN tickets t ON t.id = v.ticket_id
                  WHERE t.ticket_code = $1 AND v.destination = $2 ORDER BY v.id DESC LIMIT 1")

@@ -117,7 +117,7 @@ pub async fn admin_retry_message(csrf: String, id: i64) -> Result<(), AppError> 
     use crate::server::ssr::{engine, storage};
     let engine = engine()?;
     let admin = super::access::ssr::admin_write(&engine, &csrf).await?;
-    if gatehouse::notify::queue::retry(&engine, admin.orq, id).await.map_err(storage)? {
+    if gatehouse::notify::queue::retry(&engine, admin.orq, Some(admin.user), id).await.map_err(storage)? {
         Ok(())
     } else {
         Err(AppError::new(
@@ -133,7 +133,7 @@ pub async fn admin_set_verification(csrf: String, on: bool) -> Result<(), AppErr
     use crate::server::ssr::{engine, storage};
     let engine = engine()?;
     let admin = super::access::ssr::admin_write(&engine, &csrf).await?;
-    gatehouse::reservation::verify::set_required(&engine.db, admin.orq, on).await.map_err(storage)
+    gatehouse::reservation::verify::set_required(&engine, admin.orq, Some(admin.user), on).await.map_err(storage)
 }
 
 #[component]

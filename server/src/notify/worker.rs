@@ -25,6 +25,10 @@ const IN_FLIGHT: usize = 8;
 const LOOK_EVERY: Duration = Duration::from_secs(2);
 /// How often due reminders are written.
 const REMINDERS_EVERY: Duration = Duration::from_secs(60);
+/// Messages one worker delivers a second at most. Rendering a confirmation (signing the ticket,
+/// drawing its QR code) costs CPU the bookings need: during a rush the outbox fills and drains
+/// after it, instead of slowing the rush. Providers limit their rate well below this anyway.
+const MAX_PER_SECOND: u64 = 400;
 
 /// Where one channel's messages go.
 pub enum Route {
@@ -125,6 +129,11 @@ impl Postman {
 
     /// Delivers every message due now, batch after batch.
     pub async fn deliver_all_due(&self, engine: &Engine) -> Result<usize, sqlx::Error> {
+        self.deliver_paced(engine, Duration::ZERO).await
+    }
+
+    /// As [`Postman::deliver_all_due`], resting `pause` after each full batch.
+    async fn deliver_paced(&self, engine: &Engine, pause: Duration) -> Result<usize, sqlx::Error> {
         let mut total = 0;
         loop {
             let n = self.deliver_due(engine).await?;
@@ -132,6 +141,7 @@ impl Postman {
             if n < BATCH as usize {
                 return Ok(total);
             }
+            tokio::time::sleep(pause).await;
         }
     }
 
@@ -199,7 +209,8 @@ pub fn spawn(engine: Engine, postman: Arc<Postman>) -> tokio::task::JoinHandle<(
                     tracing::warn!(error = %e, "due reminders could not be written; retrying next minute");
                 }
             }
-            if let Err(e) = postman.deliver_all_due(&engine).await {
+            let pause = Duration::from_millis(BATCH as u64 * 1000 / MAX_PER_SECOND);
+            if let Err(e) = postman.deliver_paced(&engine, pause).await {
                 tracing::warn!(error = %e, "the outbox could not be read; retrying shortly");
             }
             tokio::select! {

@@ -147,8 +147,8 @@ backend_tests! {
         assert_eq!(statuses, ["FAILED", "FAILED"], "given up after {} attempts", queue::MAX_ATTEMPTS);
         // An admin's retry makes it due again.
         let failed_id = app.scalar("SELECT MIN(id) FROM outbox WHERE status = 'FAILED' AND $1 = $1", 0).await;
-        assert!(queue::retry(&app.engine, app.orq().await, failed_id).await.expect("retry"));
-        assert!(!queue::retry(&app.engine, app.other_organization().await, failed_id + 1).await.expect("retry"), "not another organization's");
+        assert!(queue::retry(&app.engine, app.orq().await, None, failed_id).await.expect("retry"));
+        assert!(!queue::retry(&app.engine, app.other_organization().await, None, failed_id + 1).await.expect("retry"), "not another organization's");
         assert_eq!(mailbox_postman().deliver_all_due(&app.engine).await.expect("deliver"), 1);
     }
 }
@@ -204,4 +204,31 @@ async fn placed_order(app: &TestApp, email: &str) -> gatehouse::ids::ShopOrderId
     let mut form = form(&cart(1), window, phone(1), None);
     form.email = Some(gatehouse::contact::Email::parse(email).expect("e-mail"));
     gatehouse::shop::checkout::checkout(&app.engine, orq, form).await.expect("checkout").order_id
+}
+
+backend_tests! {
+    async fn a_booking_whose_message_cannot_be_written_is_not_made(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        // The database refuses any message to this address: the booking's transaction must fail whole.
+        match backend {
+            Backend::Sqlite => gatehouse::on_pool!(&app.engine.db, pool => sqlx::query(
+                "CREATE TRIGGER refuse_mail BEFORE INSERT ON outbox WHEN NEW.recipient = 'john@example.com'
+                 BEGIN SELECT RAISE(ABORT, 'refused by the test'); END").execute(pool).await.map(|_| ())).expect("trigger"),
+            Backend::Postgres => gatehouse::on_pool!(&app.engine.db, pool => async {
+                sqlx::query("CREATE FUNCTION refuse_mail() RETURNS trigger AS $$ BEGIN
+                               IF NEW.recipient = 'john@example.com' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+                               RETURN NEW; END $$ LANGUAGE plpgsql").execute(pool).await?;
+                sqlx::query("CREATE TRIGGER refuse_mail BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION refuse_mail()")
+                    .execute(pool).await.map(|_| ())
+            }.await).expect("trigger"),
+        };
+        let (ticket, _) = app.ticket("ACTIVATED").await;
+        let slot = app.slot(3, 12).await;
+        let booked = app.booked(slot).await;
+        let (status, _) = app.reserve(ticket, slot).await;
+        assert_eq!(status, 500);
+        assert_eq!(app.status(ticket).await, "ACTIVATED", "no booking without its message");
+        assert_eq!(app.booked(slot).await, booked, "the seat is not taken");
+        assert!(outbox(&app).await.is_empty());
+    }
 }

@@ -116,6 +116,9 @@ backend_tests! {
         assert_eq!((status, body["code"].as_str()), (400, Some("MESSAGE_NOT_FAILED")), "{body}");
         let (status, _) = staff.server_fn(Some(&cookie), "admin_retry_message", &[("csrf", "forged"), ("id", &(id + 1).to_string())]).await;
         assert_eq!(status, 403);
+        let log = staff.get("/admin/audit", &cookie).await.text().await.expect("body");
+        assert!(log.contains("Failed message tried again") && log.contains("Booking confirmation to"),
+            "the retry is in the audit log");
         let operator = staff.signed_in_operator().await;
         let res = staff.get("/admin/messages", &operator).await.text().await.expect("body");
         assert!(!res.contains("john@example.com"), "not for operators");

@@ -32,7 +32,7 @@ async fn newest_code(app: &TestApp) -> String {
 }
 
 async fn turn_on(app: &TestApp) {
-    verify::set_required(&app.engine.db, app.orq().await, true).await.expect("on");
+    verify::set_required(&app.engine, app.orq().await, None, true).await.expect("on");
 }
 
 backend_tests! {
