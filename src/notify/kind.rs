@@ -72,9 +72,10 @@ impl Kind {
 
     /// Whether a text message goes too, to a phone on file. E-mail carries every message (the
     /// QR code, the calendar file); a text goes where it is read in time: the day's reminder,
-    /// an order ready, a cancellation, and the booking itself.
+    /// an order ready, a cancellation, the booking itself, and a verification code (PRD §4.2.2:
+    /// to e-mail and phone).
     pub fn texts(self) -> bool {
-        !matches!(self, Kind::Moved | Kind::Reminder24h | Kind::ManageLink | Kind::OrderPlaced | Kind::VerificationCode)
+        !matches!(self, Kind::Moved | Kind::Reminder24h | Kind::ManageLink | Kind::OrderPlaced)
     }
 
     /// Whether it is about a shop order rather than a visit.

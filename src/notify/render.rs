@@ -183,6 +183,9 @@ async fn render_code(engine: &Engine, templates: &Templates, msg: &Claimed) -> R
     let sender = Sender { name: venue.name, address: venue.address, time_zone: venue.time_zone };
     let minutes = crate::reservation::verify::CODE_LIFETIME.num_minutes();
     let values = super::values::code_values(&sender, code, minutes);
+    if msg.channel == Channel::Sms {
+        return Ok(Rendered::Sms(sms(templates, msg, &values)?));
+    }
     Ok(email(msg, templates.email(msg.kind, &values)?, None, None))
 }
 

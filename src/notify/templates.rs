@@ -39,6 +39,7 @@ const BUILT_IN: &[(&str, &str)] = built_in!(
     "order_cancelled.sms.txt",
     "verification_code.email.txt",
     "verification_code.email.html",
+    "verification_code.sms.txt",
 );
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

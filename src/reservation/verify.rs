@@ -187,6 +187,14 @@ impl Write for NewCode {
                  VALUES ($1, $2, $3, 'email', $4, $5, $6, $6)")
                 .bind(orq).bind(format!("v{id}-email")).bind(Kind::VerificationCode).bind(email).bind(digits)
                 .bind(now).execute(&mut *conn).await?;
+            // The same code by text to the phone the contact step saved (PRD §4.2.2: e-mail and
+            // phone), so a visitor without their mail at hand can confirm too.
+            sqlx::query(
+                "INSERT INTO outbox (orq, message_key, kind, channel, recipient, secret, due_at, created_at)
+                 SELECT t.orq, $2, $3, 'sms', t.customer_phone, $4, $5, $5 FROM tickets t
+                 WHERE t.ticket_code = $1 AND COALESCE(t.customer_phone, '') <> ''")
+                .bind(ticket.as_str()).bind(format!("v{id}-sms")).bind(Kind::VerificationCode).bind(digits)
+                .bind(now).execute(&mut *conn).await?;
             Ok(true)
         }.await)
     }

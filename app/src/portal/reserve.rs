@@ -188,7 +188,7 @@ fn VerifyForm(ticket: String, verify: VerifyStep, date: Option<chrono::NaiveDate
     view! {
         <section class="card" aria-labelledby="verify-title">
             <h2 id="verify-title" tabindex="-1">"Confirm your e-mail address"</h2>
-            <p>"We sent a 6-digit code to "<strong>{verify.email}</strong>". Enter it to choose your time. It lasts 5 minutes."</p>
+            <p>"We sent a 6-digit code to "<strong>{verify.email}</strong>" and by text to your phone. Enter it to choose your time. It lasts 5 minutes."</p>
             {verify.problem.map(|p| view! { <p class="problem" role="alert" id="code-problem">{p}</p> })}
             <form method="post" action="/sfn/confirm_contact" class="stack">
                 <input type="hidden" name="ticket" value=ticket.clone()/>

@@ -50,6 +50,10 @@ backend_tests! {
         crate::notify::mailbox_postman().deliver_all_due(&app.engine).await.expect("deliver");
         let mail = crate::notify::body_of(&app, "verification_code", "email").await;
         assert!(mail.contains(&format!("Your code to confirm this e-mail address: {sent}")), "{mail}");
+        let text = crate::notify::body_of(&app, "verification_code", "sms").await;
+        assert!(text.contains(&sent), "the same code by text to the phone: {text}");
+        let to = app.text("SELECT recipient FROM outbox WHERE kind = 'verification_code' AND channel = 'sms' AND $1 = $1", 0).await;
+        assert_eq!(to, "+12025551234");
         let stored = app.text("SELECT code_hash FROM contact_verifications WHERE id = $1", 1).await;
         assert!(!stored.contains(&sent), "only a digest is kept");
         // The REST API cannot book around it.
