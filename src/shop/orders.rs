@@ -110,6 +110,11 @@ pub async fn placed_from(
     let order: Option<Order> = on_pool!(db, pool => sqlx::query_as(order_query!(
         "o.orq = $1 AND o.code = $2 AND o.cart_id = $3"))
         .bind(orq).bind(code.as_str()).bind(cart.as_str()).fetch_optional(pool).await)?;
+    with_items_of(db, order).await
+}
+
+/// `order` with its items, when there is one.
+async fn with_items_of(db: &Db, order: Option<Order>) -> Result<Option<Order>, sqlx::Error> {
     match order {
         Some(order) => Ok(with_items(db, vec![order]).await?.pop()),
         None => Ok(None),
@@ -120,20 +125,14 @@ pub async fn placed_from(
 pub async fn by_code(db: &Db, orq: OrgId, code: &ReservationCode) -> Result<Option<Order>, sqlx::Error> {
     let order: Option<Order> = on_pool!(db, pool => sqlx::query_as(order_query!("o.orq = $1 AND o.code = $2"))
         .bind(orq).bind(code.as_str()).fetch_optional(pool).await)?;
-    match order {
-        Some(order) => Ok(with_items(db, vec![order]).await?.pop()),
-        None => Ok(None),
-    }
+    with_items_of(db, order).await
 }
 
 /// An order by its id, for the messages about it.
 pub async fn by_id(db: &Db, orq: OrgId, id: i64) -> Result<Option<Order>, sqlx::Error> {
     let order: Option<Order> = on_pool!(db, pool => sqlx::query_as(order_query!("o.orq = $1 AND o.id = $2"))
         .bind(orq).bind(id).fetch_optional(pool).await)?;
-    match order {
-        Some(order) => Ok(with_items(db, vec![order]).await?.pop()),
-        None => Ok(None),
-    }
+    with_items_of(db, order).await
 }
 
 /// One pickup window of the day with its orders (cancelled ones left out).

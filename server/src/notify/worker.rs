@@ -98,14 +98,6 @@ impl Postman {
         Postman::new(templates, links, Route::Mailbox, Route::Mailbox)
     }
 
-    /// Where this worker's messages go, as pages say it.
-    pub fn routes(&self) -> gatehouse::notify::Routes {
-        gatehouse::notify::Routes {
-            email_leaves: self.mail.leaves_the_machine(),
-            sms_leaves: self.texts.leaves_the_machine(),
-        }
-    }
-
     /// Claims the messages due now and delivers them; how many were claimed.
     pub async fn deliver_due(&self, engine: &Engine) -> Result<usize, sqlx::Error> {
         let claimed = queue::claim(&engine.db, &self.worker, engine.now(), BATCH).await?;
