@@ -12,8 +12,11 @@ use axum::routing::{get, on, MethodFilter};
 use axum::{Json, Router};
 use gatehouse::Engine;
 use leptos::prelude::{provide_context, IntoAny, IntoView, LeptosOptions};
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, render_app_async_with_context, LeptosRoutes};
+use leptos_axum::{
+    generate_route_list, handle_server_fns_with_context, render_app_async_with_context, AxumRouteListing, LeptosRoutes,
+};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 pub fn leptos_options(site_root: &Path, listen: std::net::SocketAddr) -> LeptosOptions {
     LeptosOptions::builder()
@@ -37,16 +40,18 @@ pub fn router(engine: Engine, leptos_options: LeptosOptions, limits: &HttpLimits
         crate::security::provide_request_nonce();
     };
     let site_root = PathBuf::from(state.leptos_options.site_root.as_ref());
+    let routes = route_lists();
     let portal = crate::assets::client_files(&site_root, app::portal::SURFACE);
-    let portal_pages = surface(&portal, app::portal::Portal, None, context.clone());
+    let portal_pages = surface(&portal, app::portal::Portal, &routes.portal, None, context.clone());
     let staff = crate::assets::client_files(&site_root, app::staff::SURFACE);
-    let staff_pages = surface(&staff, app::staff::Staff, None, context.clone());
+    let staff_pages = surface(&staff, app::staff::Staff, &routes.staff, None, context.clone());
     let scanner = crate::assets::client_files(&site_root, app::scanner::SURFACE);
-    let scanner_pages = surface(&scanner, app::scanner::Scanner, Some(app::scanner::MANIFEST), context.clone());
+    let scanner_pages =
+        surface(&scanner, app::scanner::Scanner, &routes.scanner, Some(app::scanner::MANIFEST), context.clone());
     let admin = crate::assets::client_files(&site_root, app::admin::SURFACE);
-    let admin_pages = surface(&admin, app::admin::Admin, None, context.clone());
+    let admin_pages = surface(&admin, app::admin::Admin, &routes.admin, None, context.clone());
     let shop = crate::assets::client_files(&site_root, app::shop::SURFACE);
-    let shop_pages = surface(&shop, app::shop::Shop, None, context.clone());
+    let shop_pages = surface(&shop, app::shop::Shop, &routes.shop, None, context.clone());
     let not_found = {
         // The missing page is served whole with the portal's styles and no client: it has one
         // link, and its venue's name is read here rather than by a client.
@@ -103,16 +108,42 @@ pub fn router(engine: Engine, leptos_options: LeptosOptions, limits: &HttpLimits
         .layer(axum::middleware::from_fn_with_state(site, crate::security::guard))
 }
 
+/// Each surface's routes.
+struct RouteLists {
+    portal: Vec<AxumRouteListing>,
+    staff: Vec<AxumRouteListing>,
+    scanner: Vec<AxumRouteListing>,
+    admin: Vec<AxumRouteListing>,
+    shop: Vec<AxumRouteListing>,
+}
+
+/// Listed once per process, before any router exists to render a page. Listing renders a surface
+/// under leptos_server's process-global `SuppressResourceLoad`, and a resource that any other
+/// render first polls meanwhile never loads (leptos #4773): its page hangs until the request
+/// deadline. A process that builds a second router while the first serves (the tests build one
+/// per test) would stall pages each time it listed again.
+fn route_lists() -> &'static RouteLists {
+    static LISTS: OnceLock<RouteLists> = OnceLock::new();
+    LISTS.get_or_init(|| RouteLists {
+        portal: generate_route_list(app::portal::Portal),
+        staff: generate_route_list(app::staff::Staff),
+        scanner: generate_route_list(app::scanner::Scanner),
+        admin: generate_route_list(app::admin::Admin),
+        shop: generate_route_list(app::shop::Shop),
+    })
+}
+
 /// A surface's pages, each rendered in the surface's shell (which loads the surface's own client).
 fn surface<V: IntoView + 'static>(
     client: &ClientFiles,
     root: fn() -> V,
+    routes: &[AxumRouteListing],
     manifest: Option<&'static str>,
     context: impl Fn() + Clone + Send + Sync + 'static,
 ) -> Router<AppState> {
     let client = client.clone();
     let page = move || shell(client.clone(), root, manifest).into_any();
-    Router::new().leptos_routes_with_handler(generate_route_list(root), render_app_async_with_context(context, page))
+    Router::new().leptos_routes_with_handler(routes.to_vec(), render_app_async_with_context(context, page))
 }
 
 /// Every surface's server functions, once: each surface's pages are routed on their own, so that

@@ -11,6 +11,7 @@ mod credentials;
 mod cross_site;
 mod failures;
 mod limits;
+mod routers;
 
 const EVIL: &str = "http://evil.example";
 
