@@ -105,7 +105,7 @@ pub struct VerifyStep {
     pub problem: Option<String>,
 }
 
-#[server(prefix = "/sfn", endpoint = "booking_step")]
+#[server(prefix = "/sfn", endpoint = "booking_step", output = crate::codec::JsonText)]
 pub async fn booking_step(
     ticket: String,
     manage: Option<String>,
@@ -210,7 +210,7 @@ pub async fn booking_step(
     })))
 }
 
-#[server(prefix = "/sfn", endpoint = "save_contact")]
+#[server(prefix = "/sfn", endpoint = "save_contact", output = crate::codec::JsonText)]
 pub async fn save_contact(
     ticket: String,
     email: String,
@@ -257,7 +257,7 @@ pub async fn save_contact(
 
 /// Checks the code sent to the contact's address. A plain form posts it (with or without
 /// JavaScript), so the answer is a redirect: on to the calendar, or back with the refusal's code.
-#[server(prefix = "/sfn", endpoint = "confirm_contact")]
+#[server(prefix = "/sfn", endpoint = "confirm_contact", output = crate::codec::JsonText)]
 pub async fn confirm_contact(ticket: String, code: String, #[server(default)] date: String) -> Result<(), AppError> {
     use crate::server::ssr::engine;
     use gatehouse::tickets::code::TicketCode;
@@ -292,7 +292,7 @@ async fn saved_email(
 }
 
 /// Sends a new code to the contact's address (a plain form, as [`confirm_contact`]).
-#[server(prefix = "/sfn", endpoint = "resend_contact_code")]
+#[server(prefix = "/sfn", endpoint = "resend_contact_code", output = crate::codec::JsonText)]
 pub async fn resend_contact_code(ticket: String, #[server(default)] date: String) -> Result<(), AppError> {
     use crate::server::ssr::engine;
     use gatehouse::tickets::code::TicketCode;
@@ -312,7 +312,7 @@ pub async fn resend_contact_code(ticket: String, #[server(default)] date: String
 
 /// A phone number checked as the contact form's field is left: the numbering plans live on the
 /// server. The number as people write it, or why it cannot be dialled.
-#[server(prefix = "/sfn", endpoint = "check_phone")]
+#[server(prefix = "/sfn", endpoint = "check_phone", output = crate::codec::JsonText)]
 pub async fn check_phone(phone: String, country: String) -> Result<String, AppError> {
     Ok(gatehouse::contact::PhoneE164::parse_with_country(&phone, &country)?.for_people())
 }
@@ -321,7 +321,7 @@ pub async fn check_phone(phone: String, country: String) -> Result<String, AppEr
 /// the change form, so a resubmitted booking form can never turn into a change). The ticket
 /// page it leads to carries the reservation's management token: that address is the holder's
 /// way back to change or cancel.
-#[server(prefix = "/sfn", endpoint = "book")]
+#[server(prefix = "/sfn", endpoint = "book", output = crate::codec::JsonText)]
 pub async fn book(
     ticket: String,
     slot: SlotId,
@@ -367,7 +367,7 @@ pub async fn book(
 }
 
 /// Cancels a booked visit; the ticket can be booked again.
-#[server(prefix = "/sfn", endpoint = "cancel_visit")]
+#[server(prefix = "/sfn", endpoint = "cancel_visit", output = crate::codec::JsonText)]
 pub async fn cancel_visit(ticket: String, manage: Option<String>) -> Result<(), AppError> {
     use crate::server::ssr::engine;
     use gatehouse::reservation;
@@ -381,7 +381,7 @@ pub async fn cancel_visit(ticket: String, manage: Option<String>) -> Result<(), 
 
 /// "Send me my management link": a new link goes to the e-mail address the visit was booked
 /// with. The answer is the same whether or not the ticket has a booking.
-#[server(prefix = "/sfn", endpoint = "send_manage_link")]
+#[server(prefix = "/sfn", endpoint = "send_manage_link", output = crate::codec::JsonText)]
 pub async fn send_manage_link(ticket: String) -> Result<(), AppError> {
     use crate::server::ssr::{engine, storage};
     use gatehouse::tickets::code::TicketCode;

@@ -10,7 +10,6 @@ use gatehouse::contact::ContactError;
 use gatehouse::error::DomainError;
 use gatehouse::reservation::{AlternativeSlot, ReserveError};
 use gatehouse::tickets::code::TicketCodeError;
-use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
@@ -105,7 +104,7 @@ pub fn word_more_codes(words: fn(&str) -> Option<&'static str>) {
 pub const CONTACT_MISSING: &str = "Please give your email and phone first.";
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = crate::codec::JsonTextEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
@@ -121,7 +120,7 @@ impl FromServerFnError for AppError {
 
     /// A code without a message (from an address) is worded here, never taken as written.
     fn de(data: leptos::server_fn::Bytes) -> Self {
-        match serde_json::from_slice::<AppError>(&data) {
+        match crate::codec::from_json_text::<AppError>(&data) {
             Ok(e) if e.message.is_empty() => Self::for_code(&e.code),
             Ok(e) => e,
             Err(_) => Self::from_server_fn_error(ServerFnErrorErr::Deserialization("error".into())),

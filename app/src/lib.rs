@@ -3,6 +3,7 @@
 #![recursion_limit = "256"]
 pub mod admin;
 pub mod booking;
+pub mod codec;
 pub mod cookies;
 pub mod country;
 pub mod draft;

@@ -19,7 +19,7 @@ pub struct StartPage {
     pub days: Vec<DaySummary>,
 }
 
-#[server(prefix = "/sfn", endpoint = "venue_overview")]
+#[server(prefix = "/sfn", endpoint = "venue_overview", output = crate::codec::JsonText)]
 pub async fn venue_overview() -> Result<StartPage, AppError> {
     use gatehouse::slots;
     let engine = ssr::engine()?;
@@ -50,7 +50,7 @@ pub async fn venue_overview() -> Result<StartPage, AppError> {
 
 /// The venue's name, which every portal page shows: the pages whose own data does not carry it
 /// (the ticket entry, a refused look-up, a missing page) take it from here.
-#[server(prefix = "/sfn", endpoint = "venue_name")]
+#[server(prefix = "/sfn", endpoint = "venue_name", output = crate::codec::JsonText)]
 pub async fn venue_name() -> Result<String, AppError> {
     let engine = ssr::engine()?;
     let (_, venue) = ssr::main_venue(&engine).await?;
@@ -83,7 +83,7 @@ pub struct TicketView {
     pub confirmation: Option<String>,
 }
 
-#[server(prefix = "/sfn", endpoint = "lookup_ticket")]
+#[server(prefix = "/sfn", endpoint = "lookup_ticket", output = crate::codec::JsonText)]
 pub async fn lookup_ticket(code: String, manage: Option<String>) -> Result<TicketView, AppError> {
     use gatehouse::tickets::lifecycle::TicketStatus;
     use gatehouse::{contact, reservation, tickets};

@@ -16,7 +16,7 @@ pub struct AdminContext {
 }
 
 /// The signed-in admin, or `None` (never signed in, ended, or not an admin).
-#[server(prefix = "/sfn", endpoint = "admin_signed_in")]
+#[server(prefix = "/sfn", endpoint = "admin_signed_in", output = crate::codec::JsonText)]
 pub async fn admin_signed_in() -> Result<Option<AdminContext>, AppError> {
     use crate::server::ssr::{engine, storage};
     let engine = engine()?;

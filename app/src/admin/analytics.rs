@@ -28,7 +28,7 @@ pub struct Report {
     pub tables: Vec<(Table, TableData)>,
 }
 
-#[server(prefix = "/sfn", endpoint = "admin_analytics")]
+#[server(prefix = "/sfn", endpoint = "admin_analytics", output = crate::codec::JsonText)]
 pub async fn admin_analytics(from: String, until: String) -> Result<Report, AppError> {
     use crate::server::ssr::{engine, storage};
     use gatehouse::analytics::{analyze, svg, DateRange};

@@ -19,7 +19,7 @@ pub struct AuditPage {
     pub older: Option<i64>,
 }
 
-#[server(prefix = "/sfn", endpoint = "admin_audit")]
+#[server(prefix = "/sfn", endpoint = "admin_audit", output = crate::codec::JsonText)]
 pub async fn admin_audit(
     action: String,
     subject: String,

@@ -10,7 +10,7 @@ use gatehouse::wording::{clock_time, full_date, time_range};
 use leptos::either::Either;
 use leptos::prelude::*;
 
-#[server(prefix = "/sfn", endpoint = "admin_live")]
+#[server(prefix = "/sfn", endpoint = "admin_live", output = crate::codec::JsonText)]
 pub async fn live_snapshot() -> Result<Snapshot, AppError> {
     use crate::server::ssr::{engine, no_venue, storage};
     let engine = engine()?;

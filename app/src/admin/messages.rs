@@ -51,7 +51,7 @@ pub struct OpenedMessage {
     pub body: String,
 }
 
-#[server(prefix = "/sfn", endpoint = "admin_messages")]
+#[server(prefix = "/sfn", endpoint = "admin_messages", output = crate::codec::JsonText)]
 pub async fn admin_messages(status: String, open: String) -> Result<MessagesPage, AppError> {
     use crate::server::ssr::{engine, storage};
     use gatehouse::notify::kind::Delivery;
@@ -112,7 +112,7 @@ fn where_they_go(routes: gatehouse::notify::Routes) -> &'static str {
     }
 }
 
-#[server(prefix = "/sfn", endpoint = "admin_retry_message")]
+#[server(prefix = "/sfn", endpoint = "admin_retry_message", output = crate::codec::JsonText)]
 pub async fn admin_retry_message(csrf: String, id: i64) -> Result<(), AppError> {
     use crate::server::ssr::{engine, storage};
     let engine = engine()?;
@@ -128,7 +128,7 @@ pub async fn admin_retry_message(csrf: String, id: i64) -> Result<(), AppError> 
 }
 
 /// Turns contact verification (a code by e-mail before booking) on or off.
-#[server(prefix = "/sfn", endpoint = "admin_set_verification")]
+#[server(prefix = "/sfn", endpoint = "admin_set_verification", output = crate::codec::JsonText)]
 pub async fn admin_set_verification(csrf: String, on: bool) -> Result<(), AppError> {
     use crate::server::ssr::{engine, storage};
     let engine = engine()?;

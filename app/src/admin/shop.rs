@@ -45,7 +45,7 @@ pub struct ShopReport {
     pub pattern: TableData,
 }
 
-#[server(prefix = "/sfn", endpoint = "admin_shop")]
+#[server(prefix = "/sfn", endpoint = "admin_shop", output = crate::codec::JsonText)]
 pub async fn admin_shop(from: String, until: String) -> Result<ShopReport, AppError> {
     use crate::server::ssr::{engine, no_venue, storage};
     use gatehouse::analytics::DateRange;
@@ -111,7 +111,7 @@ pub async fn admin_shop(from: String, until: String) -> Result<ShopReport, AppEr
 }
 
 /// The products at or under their threshold, for the Overview's alert.
-#[server(prefix = "/sfn", endpoint = "admin_low_stock")]
+#[server(prefix = "/sfn", endpoint = "admin_low_stock", output = crate::codec::JsonText)]
 pub async fn admin_low_stock() -> Result<Vec<LowStock>, AppError> {
     let engine = crate::server::ssr::engine()?;
     let admin = super::access::ssr::admin(&engine).await?;

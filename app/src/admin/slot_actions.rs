@@ -70,7 +70,7 @@ impl RulesFields {
     }
 }
 
-#[server(prefix = "/sfn", endpoint = "admin_slots_month")]
+#[server(prefix = "/sfn", endpoint = "admin_slots_month", output = crate::codec::JsonText)]
 pub async fn admin_slots_month(month: Option<String>) -> Result<SlotsMonth, AppError> {
     let engine = crate::server::ssr::engine()?;
     let admin = super::access::ssr::admin(&engine).await?;
@@ -86,7 +86,7 @@ pub async fn admin_slots_month(month: Option<String>) -> Result<SlotsMonth, AppE
     Ok(SlotsMonth { month, today, days: gatehouse::slots::overview::admin_days(&slots), slots })
 }
 
-#[server(prefix = "/sfn", endpoint = "admin_slot_capacity")]
+#[server(prefix = "/sfn", endpoint = "admin_slot_capacity", output = crate::codec::JsonText)]
 pub async fn admin_slot_capacity(csrf: String, slot: i64, capacity: String) -> Result<(), AppError> {
     let engine = crate::server::ssr::engine()?;
     let admin = super::access::ssr::admin_write(&engine, &csrf).await?;
@@ -106,7 +106,7 @@ pub async fn admin_slot_capacity(csrf: String, slot: i64, capacity: String) -> R
     Ok(())
 }
 
-#[server(prefix = "/sfn", endpoint = "admin_slot_close")]
+#[server(prefix = "/sfn", endpoint = "admin_slot_close", output = crate::codec::JsonText)]
 pub async fn admin_slot_close(csrf: String, slot: i64) -> Result<(), AppError> {
     let engine = crate::server::ssr::engine()?;
     let admin = super::access::ssr::admin_write(&engine, &csrf).await?;
@@ -116,7 +116,7 @@ pub async fn admin_slot_close(csrf: String, slot: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-#[server(prefix = "/sfn", endpoint = "admin_slot_reopen")]
+#[server(prefix = "/sfn", endpoint = "admin_slot_reopen", output = crate::codec::JsonText)]
 pub async fn admin_slot_reopen(csrf: String, slot: i64) -> Result<(), AppError> {
     let engine = crate::server::ssr::engine()?;
     let admin = super::access::ssr::admin_write(&engine, &csrf).await?;
@@ -126,7 +126,7 @@ pub async fn admin_slot_reopen(csrf: String, slot: i64) -> Result<(), AppError> 
     Ok(())
 }
 
-#[server(prefix = "/sfn", endpoint = "admin_slots_preview")]
+#[server(prefix = "/sfn", endpoint = "admin_slots_preview", output = crate::codec::JsonText)]
 pub async fn admin_slots_preview(rules: RulesFields) -> Result<Preview, AppError> {
     let engine = crate::server::ssr::engine()?;
     let admin = super::access::ssr::admin(&engine).await?;
@@ -137,7 +137,7 @@ pub async fn admin_slots_preview(rules: RulesFields) -> Result<Preview, AppError
         .map_err(crate::server::ssr::storage)
 }
 
-#[server(prefix = "/sfn", endpoint = "admin_slots_generate")]
+#[server(prefix = "/sfn", endpoint = "admin_slots_generate", output = crate::codec::JsonText)]
 #[allow(clippy::too_many_arguments)]
 pub async fn admin_slots_generate(
     csrf: String,
@@ -181,7 +181,7 @@ pub async fn admin_slots_generate(
         .map_err(crate::server::ssr::storage)
 }
 
-#[server(prefix = "/sfn", endpoint = "admin_slots_bulk_edit")]
+#[server(prefix = "/sfn", endpoint = "admin_slots_bulk_edit", output = crate::codec::JsonText)]
 #[allow(clippy::too_many_arguments)]
 pub async fn admin_slots_bulk_edit(
     csrf: String,

@@ -53,7 +53,7 @@ pub struct CounterView {
 
 /// The day's pickups (`date`, the venue's today when empty) and the order with `code`, if asked.
 /// `None` without a staff session: the page then sends to the sign-in.
-#[server(prefix = "/sfn", endpoint = "counter_day")]
+#[server(prefix = "/sfn", endpoint = "counter_day", output = crate::codec::JsonText)]
 pub async fn counter_day(date: String, code: String) -> Result<Option<CounterView>, AppError> {
     use crate::server::ssr::{engine, no_venue, storage};
     use gatehouse::shop::{orders, ReservationCode};
@@ -107,7 +107,7 @@ pub async fn counter_day(date: String, code: String) -> Result<Option<CounterVie
 
 /// Moves an order to `to`: refused (409 `STATUS_CHANGE_REFUSED`) when its status does not allow it,
 /// 404 `ORDER_NOT_FOUND` when the order is not this organization's.
-#[server(prefix = "/sfn", endpoint = "counter_move")]
+#[server(prefix = "/sfn", endpoint = "counter_move", output = crate::codec::JsonText)]
 pub async fn counter_move(csrf: String, order: ShopOrderId, to: OrderStatus) -> Result<(), AppError> {
     let engine = crate::server::ssr::engine()?;
     let staff = crate::staff::account::ssr::authorized_staff(&engine, &csrf).await?;

@@ -15,7 +15,7 @@ pub struct DoorAnswer {
 }
 
 /// Checks what the camera read or the operator typed.
-#[server(prefix = "/sfn", endpoint = "door_check")]
+#[server(prefix = "/sfn", endpoint = "door_check", output = crate::codec::JsonText)]
 pub async fn door_check(csrf: String, device: String, scanned: String) -> Result<DoorAnswer, AppError> {
     use gatehouse::admission::verdict::shown;
     use gatehouse::admission::{self, TicketRef};
@@ -35,7 +35,7 @@ pub async fn door_check(csrf: String, device: String, scanned: String) -> Result
 }
 
 /// Admits the holder of a ticket the check found valid: exactly once, whoever else tries.
-#[server(prefix = "/sfn", endpoint = "door_admit")]
+#[server(prefix = "/sfn", endpoint = "door_admit", output = crate::codec::JsonText)]
 pub async fn door_admit(csrf: String, device: String, ticket: TicketId, code: String) -> Result<DoorAnswer, AppError> {
     use gatehouse::admission;
     use gatehouse::admission::verdict::shown;

@@ -15,7 +15,7 @@ pub struct SyncAnswer {
 }
 
 /// Applies the admissions a scanner made offline: each once, by its nonce, at its scan time.
-#[server(prefix = "/sfn", endpoint = "door_sync", input = leptos::server_fn::codec::Json)]
+#[server(prefix = "/sfn", endpoint = "door_sync", input = leptos::server_fn::codec::Json, output = crate::codec::JsonText)]
 pub async fn door_sync(csrf: String, device: String, scans: Vec<OfflineScan>) -> Result<SyncAnswer, AppError> {
     use crate::server::ssr::storage;
     use gatehouse::admission::shift::shift_tally;

@@ -6,7 +6,7 @@ use gatehouse::ids::{PickupWindowId, ShopProductId};
 use leptos::prelude::*;
 
 /// Adds `quantity` of a product to the cart, holding it for the cart.
-#[server(prefix = "/sfn", endpoint = "shop_add")]
+#[server(prefix = "/sfn", endpoint = "shop_add", output = crate::codec::JsonText)]
 pub async fn shop_add(product: ShopProductId, quantity: i64) -> Result<(), AppError> {
     use crate::server::ssr::{engine, main_venue};
     use gatehouse::shop::{holds, Quantity};
@@ -21,7 +21,7 @@ pub async fn shop_add(product: ShopProductId, quantity: i64) -> Result<(), AppEr
 }
 
 /// Sets how many of a product the cart holds (0 takes it out and frees the stock at once).
-#[server(prefix = "/sfn", endpoint = "shop_set")]
+#[server(prefix = "/sfn", endpoint = "shop_set", output = crate::codec::JsonText)]
 pub async fn shop_set(product: ShopProductId, quantity: i64) -> Result<(), AppError> {
     use crate::server::ssr::{engine, main_venue};
     use gatehouse::shop::holds;
@@ -34,7 +34,7 @@ pub async fn shop_set(product: ShopProductId, quantity: i64) -> Result<(), AppEr
 }
 
 /// Lets everything the cart holds go.
-#[server(prefix = "/sfn", endpoint = "shop_empty")]
+#[server(prefix = "/sfn", endpoint = "shop_empty", output = crate::codec::JsonText)]
 pub async fn shop_empty() -> Result<(), AppError> {
     use crate::server::ssr::engine;
     let engine = engine()?;
@@ -45,7 +45,7 @@ pub async fn shop_empty() -> Result<(), AppError> {
 }
 
 /// Holds a place in a pickup window while the form is filled in (choosing another moves it).
-#[server(prefix = "/sfn", endpoint = "shop_window")]
+#[server(prefix = "/sfn", endpoint = "shop_window", output = crate::codec::JsonText)]
 pub async fn shop_window(window: PickupWindowId) -> Result<(), AppError> {
     use crate::server::ssr::{engine, main_venue};
     use gatehouse::shop::holds;
@@ -60,7 +60,7 @@ pub async fn shop_window(window: PickupWindowId) -> Result<(), AppError> {
 
 /// Turns the cart into a reservation and opens its confirmation.
 #[allow(clippy::too_many_arguments)]
-#[server(prefix = "/sfn", endpoint = "shop_checkout")]
+#[server(prefix = "/sfn", endpoint = "shop_checkout", output = crate::codec::JsonText)]
 pub async fn shop_checkout(
     window: Option<PickupWindowId>,
     name: String,
@@ -94,7 +94,7 @@ pub async fn shop_checkout(
 
 /// Cancels a reservation that is not yet ready, for the browser that placed it or, with the
 /// phone, for anyone who looked it up; its stock and pickup place go back at once.
-#[server(prefix = "/sfn", endpoint = "shop_cancel")]
+#[server(prefix = "/sfn", endpoint = "shop_cancel", output = crate::codec::JsonText)]
 pub async fn shop_cancel(
     code: String,
     #[server(default)] phone: String,

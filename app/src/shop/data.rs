@@ -138,7 +138,7 @@ pub struct OrderView {
 }
 
 /// The catalogue with what this browser's cart holds.
-#[server(prefix = "/sfn", endpoint = "shop_storefront")]
+#[server(prefix = "/sfn", endpoint = "shop_storefront", output = crate::codec::JsonText)]
 pub async fn shop_storefront() -> Result<Storefront, AppError> {
     use crate::server::ssr::{engine, main_venue, storage};
     use gatehouse::shop::{catalogue, holds};
@@ -182,7 +182,7 @@ pub async fn shop_storefront() -> Result<Storefront, AppError> {
 
 /// The checkout: the cart, the pickup days and the chosen day's windows, the price with the
 /// discount code typed.
-#[server(prefix = "/sfn", endpoint = "shop_checkout_view")]
+#[server(prefix = "/sfn", endpoint = "shop_checkout_view", output = crate::codec::JsonText)]
 pub async fn shop_checkout_view(day: Option<String>, discount: Option<String>) -> Result<CheckoutView, AppError> {
     use crate::server::ssr::{engine, main_venue, storage};
     use gatehouse::shop::discount::DiscountCode;
@@ -268,7 +268,7 @@ pub async fn shop_checkout_view(day: Option<String>, discount: Option<String>) -
 
 /// A reservation this browser placed (`Ok(None)`: not one of its own, so the page asks for the
 /// phone), or, with `phone`, the one the code and phone match.
-#[server(prefix = "/sfn", endpoint = "shop_order")]
+#[server(prefix = "/sfn", endpoint = "shop_order", output = crate::codec::JsonText)]
 pub async fn shop_order(
     code: String,
     phone: Option<String>,

@@ -17,12 +17,12 @@ pub struct SignedIn {
 
 /// The sign-in form's token: also set as a cookie, and the two must match when the form comes
 /// back, so that another site cannot sign a browser in to an account of its choosing (login CSRF).
-#[server(prefix = "/sfn", endpoint = "staff_sign_in_form")]
+#[server(prefix = "/sfn", endpoint = "staff_sign_in_form", output = crate::codec::JsonText)]
 pub async fn staff_sign_in_form() -> Result<String, AppError> {
     Ok(ssr::sign_in_token())
 }
 
-#[server(prefix = "/sfn", endpoint = "staff_sign_in")]
+#[server(prefix = "/sfn", endpoint = "staff_sign_in", output = crate::codec::JsonText)]
 pub async fn staff_sign_in(
     role: Role,
     username: String,
@@ -50,7 +50,7 @@ pub async fn staff_sign_in(
 
 /// The staff member signed in for `role`'s pages, or `None` (never signed in, expired, or the
 /// other role).
-#[server(prefix = "/sfn", endpoint = "staff_signed_in")]
+#[server(prefix = "/sfn", endpoint = "staff_signed_in", output = crate::codec::JsonText)]
 pub async fn staff_signed_in(role: Role) -> Result<Option<SignedIn>, AppError> {
     let engine = crate::server::ssr::engine()?;
     let Some(current) = ssr::signed_in(&engine, role).await? else { return Ok(None) };
@@ -67,7 +67,7 @@ pub async fn staff_signed_in(role: Role) -> Result<Option<SignedIn>, AppError> {
     }))
 }
 
-#[server(prefix = "/sfn", endpoint = "staff_sign_out")]
+#[server(prefix = "/sfn", endpoint = "staff_sign_out", output = crate::codec::JsonText)]
 pub async fn staff_sign_out(csrf: Option<String>) -> Result<(), AppError> {
     let engine = crate::server::ssr::engine()?;
     let session = ssr::session().await?;

@@ -27,7 +27,7 @@ pub struct TicketView {
     pub lines: Vec<HistoryLine>,
 }
 
-#[server(prefix = "/sfn", endpoint = "admin_ticket")]
+#[server(prefix = "/sfn", endpoint = "admin_ticket", output = crate::codec::JsonText)]
 pub async fn admin_ticket(code: String) -> Result<TicketView, AppError> {
     use gatehouse::tickets::code::TicketCode;
     let engine = crate::server::ssr::engine()?;
@@ -47,7 +47,7 @@ pub async fn admin_ticket(code: String) -> Result<TicketView, AppError> {
     Ok(ssr::view_of(history, &zone))
 }
 
-#[server(prefix = "/sfn", endpoint = "admin_mark_order_paid")]
+#[server(prefix = "/sfn", endpoint = "admin_mark_order_paid", output = crate::codec::JsonText)]
 pub async fn admin_mark_order_paid(csrf: String, order: i64, code: String) -> Result<(), AppError> {
     use gatehouse::ids::OrderId;
     use gatehouse::tickets::code::TicketCode;

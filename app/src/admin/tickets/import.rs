@@ -16,7 +16,7 @@ use leptos_router::hooks::use_query_map;
 #[cfg(feature = "ssr")]
 const LISTED_ROWS: usize = 20;
 
-#[server(prefix = "/sfn", endpoint = "admin_import_tickets")]
+#[server(prefix = "/sfn", endpoint = "admin_import_tickets", output = crate::codec::JsonText)]
 pub async fn admin_import_tickets(csrf: String, product: i64, csv: String) -> Result<(), AppError> {
     use gatehouse::ids::ProductId;
     use gatehouse::tickets::import::{import, ImportError};

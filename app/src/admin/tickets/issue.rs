@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-#[server(prefix = "/sfn", endpoint = "admin_issue_tickets")]
+#[server(prefix = "/sfn", endpoint = "admin_issue_tickets", output = crate::codec::JsonText)]
 pub async fn admin_issue_tickets(csrf: String, product: i64, count: u32) -> Result<(), AppError> {
     use gatehouse::ids::ProductId;
     let engine = crate::server::ssr::engine()?;
@@ -32,7 +32,7 @@ pub struct Batch {
     pub first_codes: Vec<String>,
 }
 
-#[server(prefix = "/sfn", endpoint = "admin_batch")]
+#[server(prefix = "/sfn", endpoint = "admin_batch", output = crate::codec::JsonText)]
 pub async fn admin_batch(order: i64) -> Result<Batch, AppError> {
     use gatehouse::ids::OrderId;
     let engine = crate::server::ssr::engine()?;

@@ -3,7 +3,7 @@ use crate::error::AppError;
 use gatehouse::tickets::product::Product;
 use leptos::prelude::*;
 
-#[server(prefix = "/sfn", endpoint = "admin_products")]
+#[server(prefix = "/sfn", endpoint = "admin_products", output = crate::codec::JsonText)]
 pub async fn admin_products() -> Result<Vec<Product>, AppError> {
     let engine = crate::server::ssr::engine()?;
     let admin = crate::admin::access::ssr::admin(&engine).await?;

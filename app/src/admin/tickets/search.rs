@@ -23,7 +23,7 @@ pub struct SearchAnswer {
     pub more: bool,
 }
 
-#[server(prefix = "/sfn", endpoint = "admin_ticket_search")]
+#[server(prefix = "/sfn", endpoint = "admin_ticket_search", output = crate::codec::JsonText)]
 pub async fn admin_ticket_search(query: String) -> Result<SearchAnswer, AppError> {
     use gatehouse::tickets::search::{search, SearchKey};
     use gatehouse::wording;
