@@ -83,17 +83,41 @@ struct Book {
     now: DateTime<Utc>,
 }
 
+/// Whether ticket code `$code` (with id `$claimed` when the caller sent one, else NULL) can be
+/// booked into the slot row `reservation_slots`: in status `$status` (ACTIVATED), of the slot's
+/// organization, and where the organization asks visitors to confirm their address, with e-mail
+/// `$email` confirmed for this ticket since `$since`.
+macro_rules! ticket_can_book {
+    ($code:literal, $claimed:literal, $status:literal, $email:literal, $since:literal) => {
+        concat!(
+            "EXISTS (SELECT 1 FROM tickets t WHERE t.ticket_code = ",
+            $code,
+            " AND t.status = ",
+            $status,
+            "
+                     AND t.orq = reservation_slots.orq AND (",
+            $claimed,
+            " IS NULL OR t.id = ",
+            $claimed,
+            ")
+                     AND (NOT EXISTS (SELECT 1 FROM organizations o WHERE o.id = t.orq AND o.verify_contact)
+                          OR EXISTS (SELECT 1 FROM contact_verifications v
+                                     WHERE v.ticket_id = t.id AND v.destination = ",
+            $email,
+            " AND v.verified_at > ",
+            $since,
+            ")))"
+        )
+    };
+}
+
+mod together;
+
 /// The booking's seat, taken only when ticket code `$3` (and ticket id `$4` when the caller sent
 /// one) can be booked into the slot, so the common refusals (slot full, ticket already booked,
-/// wrong id) write nothing at all. Where the organization asks visitors to confirm their address
-/// (`verify`), e-mail `$6` must have been confirmed for this ticket since `$7`.
-const TAKE_SEAT_FOR_TICKET: &str = take_seat_if!(
-    "EXISTS (SELECT 1 FROM tickets t WHERE t.ticket_code = $3 AND t.status = $5
-             AND t.orq = reservation_slots.orq AND ($4 IS NULL OR t.id = $4)
-             AND (NOT EXISTS (SELECT 1 FROM organizations o WHERE o.id = t.orq AND o.verify_contact)
-                  OR EXISTS (SELECT 1 FROM contact_verifications v
-                             WHERE v.ticket_id = t.id AND v.destination = $6 AND v.verified_at > $7)))"
-);
+/// wrong id) write nothing at all: see [`ticket_can_book!`], status `$5`, e-mail `$6` confirmed
+/// since `$7`.
+const TAKE_SEAT_FOR_TICKET: &str = take_seat_if!(ticket_can_book!("$3", "$4", "$5", "$6", "$7"));
 
 impl Write for Book {
     /// `None` when a rule refused it; the answer's `manage_token` is empty (the caller holds it).
@@ -101,6 +125,16 @@ impl Write for Book {
 
     fn lock_order(&self) -> Option<i64> {
         Some(self.booking.slot_id.0)
+    }
+
+    /// On PostgreSQL, a batch's bookings for one slot take their seats in one statement (see
+    /// `together`); SQLite has one writer at a time, so nobody waits on its row, and books each
+    /// in turn.
+    async fn apply_together(writes: &[&Book], tx: &mut Tx) -> Result<Vec<Option<Confirmed>>, sqlx::Error> {
+        if let (Tx::Postgres(t), true) = (&mut *tx, writes.len() > 1) {
+            return together::book(writes, &mut **t).await;
+        }
+        crate::store::batch::one_by_one(writes, tx).await
     }
 
     async fn apply(&self, tx: &mut Tx) -> Result<Option<Confirmed>, sqlx::Error> {
