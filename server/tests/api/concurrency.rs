@@ -356,12 +356,12 @@ backend_tests! {
         let (_, booked_before) = app.reserved(10, 12).await;
         let orq = app.orq().await;
         gatehouse::on_pool!(&app.engine.db, pool => sqlx::query("UPDATE organizations SET verify_contact = TRUE WHERE id = $1")
-            .bind(orq).execute(pool).await).expect("verify contacts");
+            .bind(orq).execute(pool).await.map(|_| ())).expect("verify contacts");
         for (id, _) in [twice, good, mismatched] {
             gatehouse::on_pool!(&app.engine.db, pool => sqlx::query(
                 "INSERT INTO contact_verifications (orq, ticket_id, destination, code_hash, expires_at, verified_at, created_at)
                  VALUES ($1, $2, 'race@example.com', 'x', $3, $3, $3)")
-                .bind(orq).bind(*id).bind(app.engine.now()).execute(pool).await).expect("confirm the contact");
+                .bind(orq).bind(*id).bind(app.engine.now()).execute(pool).await.map(|_| ())).expect("confirm the contact");
         }
         let mut wrong_id = booking(&mismatched.1, slot);
         wrong_id.claimed_id = Some(good.0);
