@@ -132,7 +132,7 @@ impl Write for Book {
     /// in turn.
     async fn apply_together(writes: &[&Book], tx: &mut Tx) -> Result<Vec<Option<Confirmed>>, sqlx::Error> {
         if let (Tx::Postgres(t), true) = (&mut *tx, writes.len() > 1) {
-            return together::book(writes, &mut **t).await;
+            return together::book(writes, t).await;
         }
         crate::store::batch::one_by_one(writes, tx).await
     }
