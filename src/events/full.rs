@@ -7,17 +7,25 @@
 //! decided from a fresh read of the slot ([`crate::reservation`]), a slot that has a seat again
 //! goes through the batcher as before, and any change to the slot, here or on another instance
 //! (the LISTEN/NOTIFY bridge), forgets its mark at once. Marks also fade after [`FADES`].
+//!
+//! A refusal also offers other slots, read with a query of their own; the offer for a slot is
+//! kept for [`OFFERED_FOR`] and dropped with any change to any slot (their seats are what it
+//! shows), so a hot slot's refusals do not each read the same offer.
 use crate::ids::SlotId;
+use crate::reservation::AlternativeSlot;
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// How long a mark is trusted without news of the slot.
 const FADES: Duration = Duration::from_secs(5);
+/// How long the slots offered instead of a full one are kept without news of any slot.
+const OFFERED_FOR: Duration = Duration::from_secs(1);
 
 #[derive(Default)]
 pub struct FullSlots {
     marked: Mutex<HashMap<SlotId, Instant>>,
+    offers: Mutex<HashMap<SlotId, (Instant, Vec<AlternativeSlot>)>>,
 }
 
 impl FullSlots {
@@ -37,10 +45,26 @@ impl FullSlots {
 
     pub fn forget(&self, slot_id: SlotId) {
         self.marked.lock().unwrap_or_else(PoisonError::into_inner).remove(&slot_id);
+        self.offers.lock().unwrap_or_else(PoisonError::into_inner).clear();
     }
 
     pub fn forget_all(&self) {
         self.marked.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        self.offers.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    }
+
+    /// The slots last offered instead of `slot_id`, while fresh.
+    pub fn offer(&self, slot_id: SlotId) -> Option<Vec<AlternativeSlot>> {
+        let offers = self.offers.lock().unwrap_or_else(PoisonError::into_inner);
+        offers.get(&slot_id).filter(|(at, _)| at.elapsed() < OFFERED_FOR).map(|(_, offer)| offer.clone())
+    }
+
+    pub fn keep_offer(&self, slot_id: SlotId, offer: Vec<AlternativeSlot>) {
+        let mut offers = self.offers.lock().unwrap_or_else(PoisonError::into_inner);
+        if offers.len() >= 64 {
+            offers.retain(|_, (at, _)| at.elapsed() < OFFERED_FOR);
+        }
+        offers.insert(slot_id, (Instant::now(), offer));
     }
 }
 
@@ -56,6 +80,16 @@ mod tests {
         assert!(!full.is_marked(SlotId(2)));
         full.forget(SlotId(1));
         assert!(!full.is_marked(SlotId(1)));
+    }
+
+    #[test]
+    fn an_offer_is_kept_until_any_slot_changes() {
+        let full = FullSlots::default();
+        full.keep_offer(SlotId(1), Vec::new());
+        assert_eq!(full.offer(SlotId(1)), Some(Vec::new()));
+        assert_eq!(full.offer(SlotId(2)), None);
+        full.forget(SlotId(3));
+        assert_eq!(full.offer(SlotId(1)), None);
     }
 
     #[test]

@@ -1,8 +1,7 @@
 //! Booking a slot for an ACTIVATED ticket: the batcher's hottest write.
-use super::alternatives::alternatives;
 use super::{Booking, Confirmed, ReserveError};
 use crate::error::DomainError;
-use crate::ids::{OrgId, ReservationId, SlotId, TicketId};
+use crate::ids::{OrgId, ReservationId, TicketId};
 use crate::notify::{self, kind::Kind};
 use crate::slots::seats::FREE_SEAT;
 use crate::slots::SlotTimes;
@@ -11,7 +10,7 @@ use crate::store::{Db, Tx};
 use crate::tickets::code::TicketCode;
 use crate::tickets::lifecycle::moves::RESERVE;
 use crate::tickets::{self, TicketSummary};
-use crate::{on_pool, on_tx, secret, take_seat_if, Engine};
+use crate::{on_tx, secret, take_seat_if, Engine};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 /// PRD §6.1 "validate ticket before reservation": the ticket when it can be booked.
@@ -30,8 +29,9 @@ pub async fn reserve(engine: &Engine, booking: &Booking) -> Result<Confirmed, Re
     let now = engine.now();
     let full = engine.events.full_slots();
     if full.is_marked(booking.slot_id) {
-        if !has_a_seat(&engine.db, booking.slot_id, now).await? {
-            return Err(refused(engine, booking, now).await);
+        let slot = refusal::slot_now(&engine.db, booking.slot_id, now).await?;
+        if !slot.is_some_and(|slot| slot.bookable) {
+            return Err(refused(engine, booking, now, Some(slot)).await);
         }
         full.forget(booking.slot_id);
     }
@@ -50,29 +50,26 @@ pub async fn reserve(engine: &Engine, booking: &Booking) -> Result<Confirmed, Re
             crate::measures::reservation_created();
             Ok(Confirmed { manage_token, ..confirmed })
         }
-        None => Err(refused(engine, booking, now).await),
+        None => Err(refused(engine, booking, now, None).await),
     }
 }
 
 /// A refused booking: its precise reason, counted; a slot that refused the seat is marked, so
-/// the next booking for it is refused from a read without a turn in a batch.
-async fn refused(engine: &Engine, booking: &Booking, now: DateTime<Utc>) -> ReserveError {
-    let refusal = explain_refusal(engine, booking, now).await;
+/// the next booking for it is refused from a read without a turn in a batch. `slot`: the slot's
+/// row when it was just read (`Some(None)`: no such slot).
+async fn refused(
+    engine: &Engine,
+    booking: &Booking,
+    now: DateTime<Utc>,
+    slot: Option<Option<refusal::SlotNow>>,
+) -> ReserveError {
+    let refusal = refusal::explain(engine, booking, now, slot).await;
     if refusal.alternatives().is_some() {
         engine.events.full_slots().mark(booking.slot_id);
     }
     engine.events.booking_attempt(booking.slot_id, refusal.code(), now);
     crate::measures::reservation_refused(refusal.code());
     refusal
-}
-
-/// Whether slot `slot_id` has a seat to take at `now`, as last committed: the same condition
-/// the seat statement checks, read without locking anything.
-async fn has_a_seat(db: &Db, slot_id: SlotId, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
-    const BOOKABLE: &str = concat!("SELECT id FROM reservation_slots WHERE id = $1 AND ", crate::bookable!("$2"));
-    let found: Option<(SlotId,)> =
-        on_pool!(db, pool => sqlx::query_as(BOOKABLE).bind(slot_id).bind(now).fetch_optional(pool).await)?;
-    Ok(found.is_some())
 }
 
 struct Book {
@@ -83,17 +80,44 @@ struct Book {
     now: DateTime<Utc>,
 }
 
+/// Whether ticket code `$code` (with id `$claimed` when the caller sent one, else NULL) can be
+/// booked into the slot row `reservation_slots`: in status `$status` (ACTIVATED), of the slot's
+/// organization, and where the organization asks visitors to confirm their address, with e-mail
+/// `$email` confirmed for this ticket since `$since`.
+macro_rules! ticket_can_book {
+    ($code:literal, $claimed:literal, $status:literal, $email:literal, $since:literal) => {
+        concat!(
+            "EXISTS (SELECT 1 FROM tickets t WHERE t.ticket_code = ",
+            $code,
+            " AND t.status = ",
+            $status,
+            "
+                     AND t.orq = reservation_slots.orq AND (",
+            $claimed,
+            " IS NULL OR t.id = ",
+            $claimed,
+            ")
+                     AND (NOT EXISTS (SELECT 1 FROM organizations o WHERE o.id = t.orq AND o.verify_contact)
+                          OR EXISTS (SELECT 1 FROM contact_verifications v
+                                     WHERE v.ticket_id = t.id AND v.destination = ",
+            $email,
+            " AND v.verified_at > ",
+            $since,
+            ")))"
+        )
+    };
+}
+
+mod refusal;
+mod together;
+
+pub(super) use refusal::slot_refusal;
+
 /// The booking's seat, taken only when ticket code `$3` (and ticket id `$4` when the caller sent
 /// one) can be booked into the slot, so the common refusals (slot full, ticket already booked,
-/// wrong id) write nothing at all. Where the organization asks visitors to confirm their address
-/// (`verify`), e-mail `$6` must have been confirmed for this ticket since `$7`.
-const TAKE_SEAT_FOR_TICKET: &str = take_seat_if!(
-    "EXISTS (SELECT 1 FROM tickets t WHERE t.ticket_code = $3 AND t.status = $5
-             AND t.orq = reservation_slots.orq AND ($4 IS NULL OR t.id = $4)
-             AND (NOT EXISTS (SELECT 1 FROM organizations o WHERE o.id = t.orq AND o.verify_contact)
-                  OR EXISTS (SELECT 1 FROM contact_verifications v
-                             WHERE v.ticket_id = t.id AND v.destination = $6 AND v.verified_at > $7)))"
-);
+/// wrong id) write nothing at all: see [`ticket_can_book!`], status `$5`, e-mail `$6` confirmed
+/// since `$7`.
+const TAKE_SEAT_FOR_TICKET: &str = take_seat_if!(ticket_can_book!("$3", "$4", "$5", "$6", "$7"));
 
 impl Write for Book {
     /// `None` when a rule refused it; the answer's `manage_token` is empty (the caller holds it).
@@ -101,6 +125,16 @@ impl Write for Book {
 
     fn lock_order(&self) -> Option<i64> {
         Some(self.booking.slot_id.0)
+    }
+
+    /// On PostgreSQL, a batch's bookings for one slot take their seats in one statement (see
+    /// `together`); SQLite has one writer at a time, so nobody waits on its row, and books each
+    /// in turn.
+    async fn apply_together(writes: &[&Book], tx: &mut Tx) -> Result<Vec<Option<Confirmed>>, sqlx::Error> {
+        if let (Tx::Postgres(t), true) = (&mut *tx, writes.len() > 1) {
+            return together::book(writes, t).await;
+        }
+        crate::store::batch::one_by_one(writes, tx).await
     }
 
     async fn apply(&self, tx: &mut Tx) -> Result<Option<Confirmed>, sqlx::Error> {
@@ -142,52 +176,4 @@ impl Write for Book {
             }))
         }.await)
     }
-}
-
-/// After a refused booking: the precise reason, read once the transaction is gone.
-async fn explain_refusal(engine: &Engine, booking: &Booking, now: DateTime<Utc>) -> ReserveError {
-    match refusal_reason(engine, booking, now).await {
-        Ok(e) | Err(e) => e,
-    }
-}
-
-async fn refusal_reason(engine: &Engine, booking: &Booking, now: DateTime<Utc>) -> Result<ReserveError, ReserveError> {
-    let Some(ticket) = tickets::find_by_code(&engine.db, &booking.ticket).await? else {
-        return Ok(ReserveError::TicketNotFound);
-    };
-    if booking.claimed_id.is_some_and(|claimed| claimed != ticket.ticket_id) {
-        return Ok(ReserveError::TicketMismatch);
-    }
-    if let Some(e) = ReserveError::for_status(ticket.status, ticket.reservation.as_ref().map(|r| r.date)) {
-        return Ok(e);
-    }
-    if super::verify::required(&engine.db, ticket.orq).await?
-        && !super::verify::is_confirmed(&engine.db, &booking.ticket, &booking.email, now).await?
-    {
-        return Ok(ReserveError::ContactNotConfirmed);
-    }
-    slot_refusal(&engine.db, ticket.orq, booking.slot_id, now).await
-}
-
-/// Why a seat in `slot_id` could not be taken for a ticket of organization `orq`.
-pub(super) async fn slot_refusal(
-    db: &Db,
-    orq: OrgId,
-    slot_id: SlotId,
-    now: DateTime<Utc>,
-) -> Result<ReserveError, ReserveError> {
-    let slot: Option<(OrgId, crate::slots::SlotStatus, DateTime<Utc>)> = on_pool!(db, pool => sqlx::query_as(
-        "SELECT orq, status, starts_at FROM reservation_slots WHERE id = $1")
-        .bind(slot_id).fetch_optional(pool).await)?;
-    let Some((_, status, starts_at)) = slot.filter(|(slot_orq, ..)| *slot_orq == orq) else {
-        return Ok(ReserveError::SlotNotFound);
-    };
-    let alternatives = alternatives(db, orq, slot_id, starts_at, now).await?;
-    Ok(if status == crate::slots::SlotStatus::Closed {
-        ReserveError::SlotClosed { alternatives }
-    } else if starts_at <= now {
-        ReserveError::SlotStarted { alternatives }
-    } else {
-        ReserveError::SlotFull { alternatives }
-    })
 }

@@ -9,6 +9,7 @@
 //! outright, or the commit, the batch is rolled back and its writes are applied again one
 //! transaction each, so one bad write cannot fail the others.
 use super::{Db, Tx};
+use std::any::{Any, TypeId};
 use std::future::Future;
 use std::pin::Pin;
 use tokio::sync::{mpsc, oneshot};
@@ -37,14 +38,41 @@ pub trait Write: Send + Sync + 'static {
     fn lock_order(&self) -> Option<i64> {
         None
     }
+
+    /// Applies `writes` (of one batch, all of this type and with the same `Some` lock order) in
+    /// the batch's transaction: an output for each, in order. By default one after the other; a
+    /// hot write applies them set-wise instead, so that its contended row is locked once for a
+    /// handful of statements per batch rather than held through every write's statements while
+    /// other instances' batches wait for it. The contract of `apply` holds for each write.
+    fn apply_together<'t>(
+        writes: &'t [&'t Self],
+        tx: &'t mut Tx,
+    ) -> impl Future<Output = Result<Vec<Self::Output>, sqlx::Error>> + Send + 't
+    where
+        Self: Sized,
+    {
+        one_by_one(writes, tx)
+    }
+}
+
+/// `writes` applied one after the other: [`Write::apply_together`]'s default.
+pub async fn one_by_one<W: Write>(writes: &[&W], tx: &mut Tx) -> Result<Vec<W::Output>, sqlx::Error> {
+    let mut outputs = Vec::with_capacity(writes.len());
+    for write in writes {
+        outputs.push(write.apply(tx).await?);
+    }
+    Ok(outputs)
 }
 
 type Applying<'t> = Pin<Box<dyn Future<Output = Result<(), sqlx::Error>> + Send + 't>>;
 
 /// A write waiting in the queue with the caller to answer; erases the write's output type.
-trait Queued: Send {
-    fn apply<'t>(&'t mut self, tx: &'t mut Tx) -> Applying<'t>;
-    fn lock_order(&self) -> Option<i64>;
+trait Queued: Send + Any {
+    /// Applies this write and `others`, which share its [`Queued::group`], together.
+    fn apply_with<'t>(&'t mut self, others: &'t mut [Box<dyn Queued>], tx: &'t mut Tx) -> Applying<'t>;
+    /// Where the batch puts it: by lock order, then writes of one type together. Writes with no
+    /// lock order keep their order of arrival and are applied one by one.
+    fn group(&self) -> (Option<i64>, Option<TypeId>);
     /// Answers the caller: the output of the last `apply`, or `failure`.
     fn answer(self: Box<Self>, failure: Option<sqlx::Error>);
 }
@@ -56,15 +84,34 @@ struct Pending<W: Write> {
 }
 
 impl<W: Write> Queued for Pending<W> {
-    fn apply<'t>(&'t mut self, tx: &'t mut Tx) -> Applying<'t> {
+    fn apply_with<'t>(&'t mut self, others: &'t mut [Box<dyn Queued>], tx: &'t mut Tx) -> Applying<'t> {
         Box::pin(async move {
-            self.output = Some(self.write.apply(tx).await?);
+            if others.is_empty() {
+                self.output = Some(self.write.apply(tx).await?);
+                return Ok(());
+            }
+            let mut group: Vec<&mut Pending<W>> = vec![self];
+            for other in others.iter_mut() {
+                let other: &mut dyn Any = &mut **other;
+                group.push(other.downcast_mut::<Pending<W>>().ok_or_else(mixed)?);
+            }
+            let outputs = {
+                let writes: Vec<&W> = group.iter().map(|pending| &pending.write).collect();
+                W::apply_together(&writes, tx).await?
+            };
+            if outputs.len() != group.len() {
+                return Err(mixed());
+            }
+            for (pending, output) in group.into_iter().zip(outputs) {
+                pending.output = Some(output);
+            }
             Ok(())
         })
     }
 
-    fn lock_order(&self) -> Option<i64> {
-        self.write.lock_order()
+    fn group(&self) -> (Option<i64>, Option<TypeId>) {
+        let order = self.write.lock_order();
+        (order, order.map(|_| TypeId::of::<W>()))
     }
 
     fn answer(self: Box<Self>, failure: Option<sqlx::Error>) {
@@ -80,6 +127,11 @@ impl<W: Write> Queued for Pending<W> {
 
 fn gone() -> sqlx::Error {
     sqlx::Error::PoolClosed
+}
+
+/// A group whose writes were not all of one type, or an output missing: a bug, failing the batch.
+fn mixed() -> sqlx::Error {
+    sqlx::Error::Protocol("a write group mixed types or lost an output".into())
 }
 
 #[derive(Clone)]
@@ -124,7 +176,7 @@ async fn run(db: Db, mut jobs: mpsc::Receiver<Box<dyn Queued>>) {
             }
         }
         crate::measures::write_batch(batch.len());
-        batch.sort_by_key(|job| job.lock_order());
+        batch.sort_by_key(|job| job.group());
         match apply_all(&db, &mut batch).await {
             Ok(()) => batch.drain(..).for_each(|job| job.answer(None)),
             Err(e) => {
@@ -138,13 +190,22 @@ async fn run(db: Db, mut jobs: mpsc::Receiver<Box<dyn Queued>>) {
     }
 }
 
-/// One transaction for all of `jobs`; any failure (a statement or the commit) fails them all.
+/// One transaction for all of `jobs` (sorted): each run of writes sharing a lock order and a
+/// type applied together. Any failure (a statement or the commit) fails them all.
 async fn apply_all(db: &Db, jobs: &mut [Box<dyn Queued>]) -> Result<(), sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    for job in jobs.iter_mut() {
+    let mut rest = jobs;
+    while let Some((first, others)) = std::mem::take(&mut rest).split_first_mut() {
+        let group = first.group();
+        let together = match group {
+            (Some(_), _) => others.iter().take_while(|job| job.group() == group).count(),
+            (None, _) => 0,
+        };
+        let (with, next) = others.split_at_mut(together);
         // A failed statement leaves the transaction unusable (PostgreSQL) or a write half
         // done: give the batch up; the caller applies each write alone.
-        job.apply(&mut tx).await?;
+        first.apply_with(with, &mut tx).await?;
+        rest = next;
     }
     tx.commit().await
 }

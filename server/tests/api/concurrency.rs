@@ -4,9 +4,11 @@ use gatehouse::admission::{self, Door};
 use gatehouse::error::DomainError;
 use gatehouse::ids::SlotId;
 use gatehouse::reservation::{self, Booking};
+use gatehouse::store::Tx;
 use gatehouse::tickets::code::TicketCode;
 use std::fmt::Debug;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::task::JoinHandle;
 
 fn booking(code: &TicketCode, slot_id: SlotId) -> Booking {
@@ -278,5 +280,119 @@ backend_tests! {
         reservation::cancel(&other, &first, Some(&manage)).await.expect("cancelled on the other instance");
         reservation::reserve(&app.engine, &booking(&second, slot)).await.expect("the freed seat is taken");
         assert_counts_match(&app, &[slot], "after the freed seat was taken").await;
+    }
+}
+
+/// Holds slot `slot`'s row (PostgreSQL) or the write lock (SQLite) until committed, so the
+/// batch in progress waits and the bookings sent meanwhile queue up for one batch after it.
+async fn hold(app: &TestApp, slot: SlotId) -> Tx {
+    let mut tx = app.engine.db.begin_write().await.expect("begin");
+    if let Tx::Postgres(t) = &mut tx {
+        sqlx::query("SELECT id FROM reservation_slots WHERE id = $1 FOR UPDATE")
+            .bind(slot)
+            .execute(&mut **t)
+            .await
+            .expect("lock the slot");
+    }
+    tx
+}
+
+/// Sends `bookings` at once while the slot is held, then lets them through: most land in one
+/// batch (all but those of the batch already waiting). Answers each booking's outcome in order.
+async fn in_one_batch(app: &TestApp, slot: SlotId, bookings: Vec<Booking>) -> Vec<Result<String, String>> {
+    let held = hold(app, slot).await;
+    let engine = Arc::new(app.engine.clone());
+    let attempts: Vec<_> = bookings
+        .into_iter()
+        .map(|b| {
+            let engine = engine.clone();
+            tokio::spawn(async move { reservation::reserve(&engine, &b).await })
+        })
+        .collect();
+    // Time for every task to reach the batcher's queue: the wait is on the database, not a clock.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    held.commit().await.expect("release");
+    let mut outcomes = Vec::new();
+    for attempt in attempts {
+        outcomes.push(match attempt.await.expect("task") {
+            Ok(confirmed) => Ok(confirmed.ticket_code),
+            Err(e) => Err(e.code().to_string()),
+        });
+    }
+    outcomes
+}
+
+backend_tests! {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn one_batch_of_twenty_bookings_for_five_seats_books_exactly_five(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let slot = app.slot(10, 12).await;
+        app.set_capacity(slot, 5).await;
+        let tickets = app.tickets("ACTIVATED", 20).await;
+        let bookings = tickets.iter().map(|(_, code)| booking(code, slot)).collect();
+
+        let outcomes = in_one_batch(&app, slot, bookings).await;
+
+        assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 5, "{outcomes:?}");
+        assert!(outcomes.iter().all(|o| o.as_ref().err().is_none_or(|code| code == "SLOT_FULL")), "{outcomes:?}");
+        assert_eq!(app.booked(slot).await, 5);
+        assert_counts_match(&app, &[slot], "one batch").await;
+        let full = app.text("SELECT status FROM reservation_slots WHERE id = $1", slot).await;
+        assert_eq!(full, "FULL");
+        let reserved = app.scalar("SELECT COUNT(*) FROM tickets WHERE status = 'RESERVED' AND customer_email = 'race@example.com' AND id > $1", 0).await;
+        assert_eq!(reserved, 5, "only the winners' tickets are RESERVED");
+        let messages = app.scalar("SELECT COUNT(*) FROM outbox WHERE slot_id = $1 AND kind = 'booked'", slot).await;
+        assert_eq!(messages, 10, "each booking's e-mail and text, once");
+    }
+}
+
+backend_tests! {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn one_batch_books_a_ticket_sent_thrice_once_and_refuses_each_bad_booking_alone(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let slot = app.slot(10, 14).await;
+        let tickets = app.tickets("ACTIVATED", 4).await;
+        let (twice, good, mismatched, unconfirmed) = (&tickets[0], &tickets[1], &tickets[2], &tickets[3]);
+        let (_, booked_before) = app.reserved(10, 12).await;
+        let orq = app.orq().await;
+        gatehouse::on_pool!(&app.engine.db, pool => sqlx::query("UPDATE organizations SET verify_contact = TRUE WHERE id = $1")
+            .bind(orq).execute(pool).await.map(|_| ())).expect("verify contacts");
+        for (id, _) in [twice, good, mismatched] {
+            gatehouse::on_pool!(&app.engine.db, pool => sqlx::query(
+                "INSERT INTO contact_verifications (orq, ticket_id, destination, code_hash, expires_at, verified_at, created_at)
+                 VALUES ($1, $2, 'race@example.com', 'x', $3, $3, $3)")
+                .bind(orq).bind(*id).bind(app.engine.now()).execute(pool).await.map(|_| ())).expect("confirm the contact");
+        }
+        let mut wrong_id = booking(&mismatched.1, slot);
+        wrong_id.claimed_id = Some(good.0);
+        let bookings = vec![
+            booking(&twice.1, slot),
+            booking(&good.1, slot),
+            booking(&twice.1, slot),
+            wrong_id,
+            booking(&unconfirmed.1, slot),
+            booking(&booked_before, slot),
+            booking(&twice.1, slot),
+        ];
+
+        let outcomes = in_one_batch(&app, slot, bookings).await;
+
+        let won: Vec<&String> = outcomes.iter().filter_map(|o| o.as_ref().ok()).collect();
+        assert_eq!(won.len(), 2, "{outcomes:?}");
+        assert!(won.contains(&&twice.1.as_str().to_string()) && won.contains(&&good.1.as_str().to_string()));
+        let refusals: Vec<&str> = outcomes.iter().filter_map(|o| o.as_ref().err().map(String::as_str)).collect();
+        let mut refusals = refusals;
+        refusals.sort_unstable();
+        assert_eq!(
+            refusals,
+            ["CONTACT_NOT_VERIFIED", "TICKET_ALREADY_RESERVED", "TICKET_ALREADY_RESERVED", "TICKET_ALREADY_RESERVED", "TICKET_MISMATCH"]
+        );
+        assert_eq!(app.booked(slot).await, 2);
+        assert_counts_match(&app, &[slot], "one batch").await;
+        let twice_rows = app.scalar("SELECT COUNT(*) FROM ticket_reservations WHERE ticket_id = $1", twice.0).await;
+        assert_eq!(twice_rows, 1, "the ticket sent thrice is booked once");
+        for (id, _) in [mismatched, unconfirmed] {
+            assert_eq!(app.status(*id).await, "ACTIVATED");
+        }
     }
 }
