@@ -29,9 +29,9 @@ pub async fn reserve(engine: &Engine, booking: &Booking) -> Result<Confirmed, Re
     let now = engine.now();
     let full = engine.events.full_slots();
     if full.is_marked(booking.slot_id) {
-        let slot = refusal::slot_now(&engine.db, booking.slot_id, now).await?;
-        if !slot.is_some_and(|slot| slot.bookable) {
-            return Err(refused(engine, booking, now, Some(slot)).await);
+        let why = Why::read(&engine.db, booking, now).await?;
+        if !why.may_book(booking) {
+            return Err(refused(engine, booking, now, Some(why)).await);
         }
         full.forget(booking.slot_id);
     }
@@ -55,15 +55,17 @@ pub async fn reserve(engine: &Engine, booking: &Booking) -> Result<Confirmed, Re
 }
 
 /// A refused booking: its precise reason, counted; a slot that refused the seat is marked, so
-/// the next booking for it is refused from a read without a turn in a batch. `slot`: the slot's
-/// row when it was just read (`Some(None)`: no such slot).
-async fn refused(
-    engine: &Engine,
-    booking: &Booking,
-    now: DateTime<Utc>,
-    slot: Option<Option<refusal::SlotNow>>,
-) -> ReserveError {
-    let refusal = refusal::explain(engine, booking, now, slot).await;
+/// the next booking for it is refused from one read without a turn in a batch. `why`: the
+/// booking's ticket and slot when they were just read.
+async fn refused(engine: &Engine, booking: &Booking, now: DateTime<Utc>, why: Option<Why>) -> ReserveError {
+    let why = match why {
+        Some(why) => why,
+        None => match Why::read(&engine.db, booking, now).await {
+            Ok(why) => why,
+            Err(e) => return e.into(),
+        },
+    };
+    let refusal = refusal::explain(engine, booking, now, why).await;
     if refusal.alternatives().is_some() {
         engine.events.full_slots().mark(booking.slot_id);
     }
@@ -111,6 +113,8 @@ macro_rules! ticket_can_book {
 mod refusal;
 mod together;
 
+use refusal::Why;
+
 pub(super) use refusal::slot_refusal;
 
 /// The booking's seat, taken only when ticket code `$3` (and ticket id `$4` when the caller sent
@@ -127,9 +131,8 @@ impl Write for Book {
         Some(self.booking.slot_id.0)
     }
 
-    /// On PostgreSQL, a batch's bookings for one slot take their seats in one statement (see
-    /// `together`); SQLite has one writer at a time, so nobody waits on its row, and books each
-    /// in turn.
+    /// On PostgreSQL, a batch's bookings take their seats in one statement (see `together`);
+    /// SQLite has one writer at a time, so nobody waits on its rows, and books each in turn.
     async fn apply_together(writes: &[&Book], tx: &mut Tx) -> Result<Vec<Option<Confirmed>>, sqlx::Error> {
         if let (Tx::Postgres(t), true) = (&mut *tx, writes.len() > 1) {
             return together::book(writes, t).await;

@@ -29,28 +29,33 @@ pub const FREE_SEAT: &str = "UPDATE reservation_slots
          updated_at = $2
      WHERE id = $1";
 
-/// Takes up to `$3` seats of slot `$1` at instant `$2`, as many as are left when fewer: the
-/// set-wise [`take_seat_if!`] for the bookings of one batch (their own conditions checked
-/// before). The slot's row is locked first, so the count is decided from its latest version,
-/// and the update still refuses to pass the capacity. Answers the seats taken and the slot's day
-/// and times, or no row when none was taken.
+/// Takes up to `$2[i]` seats of each slot `$1[i]` that is bookable at instant `$3[i]`, as many as
+/// are left when fewer: the set-wise [`take_seat_if!`] for the bookings of one batch (their own
+/// conditions checked before). The slots' rows are locked in id order, as every batch locks
+/// them, so that two instances' batches cannot deadlock; each count is decided from the row's
+/// latest version, and the update still refuses to pass the capacity. Answers, for each slot that
+/// gave seats, its id, the seats taken, and its day and times.
 pub const TAKE_SEATS: &str = concat!(
-    "WITH slot AS (SELECT id, LEAST($3::int8, total_capacity - booked_count) AS seats FROM reservation_slots
-                   WHERE id = $1 AND ",
-    crate::bookable!("$2"),
-    " FOR NO KEY UPDATE)
+    "WITH slot AS MATERIALIZED (
+         SELECT r.id, LEAST(w.n, r.total_capacity - r.booked_count) AS seats, w.now
+         FROM reservation_slots r
+         JOIN unnest($1::int8[], $2::int8[], $3::timestamptz[]) AS w(id, n, now) ON r.id = w.id
+         WHERE ",
+    crate::bookable!("w.now"),
+    " ORDER BY r.id FOR NO KEY UPDATE OF r)
      UPDATE reservation_slots r
      SET booked_count = r.booked_count + slot.seats,
          status = CASE WHEN r.booked_count + slot.seats >= r.total_capacity THEN 'FULL' ELSE r.status END,
-         updated_at = $2
+         updated_at = slot.now
      FROM slot
      WHERE r.id = slot.id AND slot.seats > 0 AND r.booked_count + slot.seats <= r.total_capacity
-     RETURNING slot.seats, r.date, r.start_time, r.end_time"
+     RETURNING r.id, slot.seats, r.date, r.start_time, r.end_time"
 );
 
-/// Gives `$3` seats of slot `$1` back at instant `$2`.
-pub const FREE_SEATS: &str = "UPDATE reservation_slots
-     SET booked_count = booked_count - $3,
-         status = CASE WHEN status = 'FULL' THEN 'ACTIVE' ELSE status END,
-         updated_at = $2
-     WHERE id = $1";
+/// Gives `$2[i]` seats of each slot `$1[i]` back at instant `$3[i]`.
+pub const FREE_SEATS: &str = "UPDATE reservation_slots r
+     SET booked_count = r.booked_count - b.n,
+         status = CASE WHEN r.status = 'FULL' THEN 'ACTIVE' ELSE r.status END,
+         updated_at = b.now
+     FROM unnest($1::int8[], $2::int8[], $3::timestamptz[]) AS b(id, n, now)
+     WHERE r.id = b.id";

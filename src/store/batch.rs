@@ -39,11 +39,12 @@ pub trait Write: Send + Sync + 'static {
         None
     }
 
-    /// Applies `writes` (of one batch, all of this type and with the same `Some` lock order) in
+    /// Applies `writes` (of one batch, all of this type, each with a lock order, sorted by it) in
     /// the batch's transaction: an output for each, in order. By default one after the other; a
-    /// hot write applies them set-wise instead, so that its contended row is locked once for a
-    /// handful of statements per batch rather than held through every write's statements while
-    /// other instances' batches wait for it. The contract of `apply` holds for each write.
+    /// hot write applies them set-wise instead, locking its contended rows in one statement, in
+    /// lock order, a handful of statements before the commit, rather than holding the first of
+    /// them through every write's statements while other instances' batches wait for it. The
+    /// contract of `apply` holds for each write.
     fn apply_together<'t>(
         writes: &'t [&'t Self],
         tx: &'t mut Tx,
@@ -70,8 +71,9 @@ type Applying<'t> = Pin<Box<dyn Future<Output = Result<(), sqlx::Error>> + Send 
 trait Queued: Send + Any {
     /// Applies this write and `others`, which share its [`Queued::group`], together.
     fn apply_with<'t>(&'t mut self, others: &'t mut [Box<dyn Queued>], tx: &'t mut Tx) -> Applying<'t>;
-    /// Where the batch puts it: by lock order, then writes of one type together. Writes with no
-    /// lock order keep their order of arrival and are applied one by one.
+    /// Where the batch puts it: by lock order, then type. Writes with no lock order keep their
+    /// order of arrival and are applied one by one; a run of writes of one type that have a lock
+    /// order is applied together.
     fn group(&self) -> (Option<i64>, Option<TypeId>);
     /// Answers the caller: the output of the last `apply`, or `failure`.
     fn answer(self: Box<Self>, failure: Option<sqlx::Error>);
@@ -190,15 +192,14 @@ async fn run(db: Db, mut jobs: mpsc::Receiver<Box<dyn Queued>>) {
     }
 }
 
-/// One transaction for all of `jobs` (sorted): each run of writes sharing a lock order and a
-/// type applied together. Any failure (a statement or the commit) fails them all.
+/// One transaction for all of `jobs` (sorted): each run of writes of one type with a lock order
+/// applied together. Any failure (a statement or the commit) fails them all.
 async fn apply_all(db: &Db, jobs: &mut [Box<dyn Queued>]) -> Result<(), sqlx::Error> {
     let mut tx = db.begin_write().await?;
     let mut rest = jobs;
     while let Some((first, others)) = std::mem::take(&mut rest).split_first_mut() {
-        let group = first.group();
-        let together = match group {
-            (Some(_), _) => others.iter().take_while(|job| job.group() == group).count(),
+        let together = match first.group() {
+            (Some(_), kind) => others.iter().take_while(|job| job.group().1 == kind).count(),
             (None, _) => 0,
         };
         let (with, next) = others.split_at_mut(together);

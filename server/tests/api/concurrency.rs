@@ -283,24 +283,24 @@ backend_tests! {
     }
 }
 
-/// Holds slot `slot`'s row (PostgreSQL) or the write lock (SQLite) until committed, so the
-/// batch in progress waits and the bookings sent meanwhile queue up for one batch after it.
-async fn hold(app: &TestApp, slot: SlotId) -> Tx {
+/// Holds every booking's reservation insert (PostgreSQL) or the write lock (SQLite) until
+/// committed, so the batch in progress waits and the bookings sent meanwhile queue up for one
+/// batch after it.
+async fn hold(app: &TestApp) -> Tx {
     let mut tx = app.engine.db.begin_write().await.expect("begin");
     if let Tx::Postgres(t) = &mut tx {
-        sqlx::query("SELECT id FROM reservation_slots WHERE id = $1 FOR UPDATE")
-            .bind(slot)
+        sqlx::query("LOCK TABLE ticket_reservations IN EXCLUSIVE MODE")
             .execute(&mut **t)
             .await
-            .expect("lock the slot");
+            .expect("lock the reservations");
     }
     tx
 }
 
-/// Sends `bookings` at once while the slot is held, then lets them through: most land in one
+/// Sends `bookings` at once while bookings are held, then lets them through: most land in one
 /// batch (all but those of the batch already waiting). Answers each booking's outcome in order.
-async fn in_one_batch(app: &TestApp, slot: SlotId, bookings: Vec<Booking>) -> Vec<Result<String, String>> {
-    let held = hold(app, slot).await;
+async fn in_one_batch(app: &TestApp, bookings: Vec<Booking>) -> Vec<Result<String, String>> {
+    let held = hold(app).await;
     let engine = Arc::new(app.engine.clone());
     let attempts: Vec<_> = bookings
         .into_iter()
@@ -331,7 +331,7 @@ backend_tests! {
         let tickets = app.tickets("ACTIVATED", 20).await;
         let bookings = tickets.iter().map(|(_, code)| booking(code, slot)).collect();
 
-        let outcomes = in_one_batch(&app, slot, bookings).await;
+        let outcomes = in_one_batch(&app, bookings).await;
 
         assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 5, "{outcomes:?}");
         assert!(outcomes.iter().all(|o| o.as_ref().err().is_none_or(|code| code == "SLOT_FULL")), "{outcomes:?}");
@@ -375,7 +375,7 @@ backend_tests! {
             booking(&twice.1, slot),
         ];
 
-        let outcomes = in_one_batch(&app, slot, bookings).await;
+        let outcomes = in_one_batch(&app, bookings).await;
 
         let won: Vec<&String> = outcomes.iter().filter_map(|o| o.as_ref().ok()).collect();
         assert_eq!(won.len(), 2, "{outcomes:?}");
@@ -394,5 +394,46 @@ backend_tests! {
         for (id, _) in [mismatched, unconfirmed] {
             assert_eq!(app.status(*id).await, "ACTIVATED");
         }
+    }
+}
+
+backend_tests! {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn one_batch_for_three_slots_fills_each_exactly_and_books_a_ticket_sent_to_two_once(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let (a, b, c) = (app.slot(10, 12).await, app.slot(11, 14).await, app.slot(12, 10).await);
+        let (a_before, b_before, c_before) = (app.booked(a).await, app.booked(b).await, app.booked(c).await);
+        app.set_capacity(a, a_before + 2).await;
+        app.set_capacity(b, b_before + 3).await;
+        let tickets = app.tickets("ACTIVATED", 12).await;
+        let codes: Vec<&TicketCode> = tickets.iter().map(|(_, code)| code).collect();
+        let mut bookings: Vec<Booking> = Vec::new();
+        bookings.extend(codes[0..4].iter().map(|code| booking(code, a)));
+        bookings.extend(codes[4..9].iter().map(|code| booking(code, b)));
+        bookings.extend(codes[9..12].iter().map(|code| booking(code, c)));
+        // The last ticket for slot A too: it is booked into one of the two, whichever comes first.
+        bookings.push(booking(codes[11], a));
+
+        let outcomes = in_one_batch(&app, bookings).await;
+
+        let refusals: Vec<&str> = outcomes.iter().filter_map(|o| o.as_ref().err().map(String::as_str)).collect();
+        assert!(refusals.iter().all(|code| ["SLOT_FULL", "TICKET_ALREADY_RESERVED"].contains(code)), "{outcomes:?}");
+        assert!(outcomes[11].is_ok() != outcomes[12].is_ok(), "the ticket sent twice is booked once: {outcomes:?}");
+        let in_c = usize::from(outcomes[11].is_ok());
+        let won = outcomes.iter().filter(|o| o.is_ok()).count();
+        assert_eq!(won, 2 + 3 + 2 + in_c, "A and B filled, C took every ticket it was sent: {outcomes:?}");
+        assert_eq!(app.booked(a).await, a_before + 2);
+        assert_eq!(app.booked(b).await, b_before + 3);
+        assert_eq!(app.booked(c).await, c_before + 2 + in_c as i64);
+        assert_counts_match(&app, &[a, b, c], "one batch, three slots").await;
+        for slot in [a, b] {
+            assert_eq!(app.text("SELECT status FROM reservation_slots WHERE id = $1", slot).await, "FULL");
+        }
+        let rows = app.scalar("SELECT COUNT(*) FROM ticket_reservations WHERE ticket_id = $1", tickets[11].0).await;
+        assert_eq!(rows, 1, "the ticket sent to two slots has one reservation");
+        let reserved = app.scalar("SELECT COUNT(*) FROM tickets WHERE status = 'RESERVED' AND customer_email = 'race@example.com' AND id > $1", 0).await;
+        assert_eq!(reserved, won as i64, "only the winners' tickets are RESERVED");
+        let messages = app.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'booked' AND recipient = 'race@example.com' AND id > $1", 0).await;
+        assert_eq!(messages, won as i64, "each booking's e-mail, once");
     }
 }
