@@ -10,10 +10,13 @@
 //!
 //! A refusal also offers other slots, read with a query of their own; the offer for a slot is
 //! kept for [`OFFERED_FOR`] and dropped with any change to any slot (their seats are what it
-//! shows), so a hot slot's refusals do not each read the same offer.
+//! shows), so a hot slot's refusals do not each read the same offer; and when none is kept, one
+//! refusal at a time reads it, so the first rush of refusals (hundreds at the same instant, as a
+//! hot slot fills) reads it once rather than once each.
 use crate::ids::SlotId;
 use crate::reservation::AlternativeSlot;
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -26,6 +29,7 @@ const OFFERED_FOR: Duration = Duration::from_secs(1);
 pub struct FullSlots {
     marked: Mutex<HashMap<SlotId, Instant>>,
     offers: Mutex<HashMap<SlotId, (Instant, Vec<AlternativeSlot>)>>,
+    reading_offer: tokio::sync::Mutex<()>,
 }
 
 impl FullSlots {
@@ -53,13 +57,32 @@ impl FullSlots {
         self.offers.lock().unwrap_or_else(PoisonError::into_inner).clear();
     }
 
+    /// The slots to offer instead of `slot_id`: those kept while fresh, else those `read`
+    /// answers, kept.
+    pub async fn offer_or<E, F: Future<Output = Result<Vec<AlternativeSlot>, E>>>(
+        &self,
+        slot_id: SlotId,
+        read: impl FnOnce() -> F,
+    ) -> Result<Vec<AlternativeSlot>, E> {
+        if let Some(offer) = self.offer(slot_id) {
+            return Ok(offer);
+        }
+        let _one_at_a_time = self.reading_offer.lock().await;
+        if let Some(offer) = self.offer(slot_id) {
+            return Ok(offer);
+        }
+        let offer = read().await?;
+        self.keep_offer(slot_id, offer.clone());
+        Ok(offer)
+    }
+
     /// The slots last offered instead of `slot_id`, while fresh.
-    pub fn offer(&self, slot_id: SlotId) -> Option<Vec<AlternativeSlot>> {
+    fn offer(&self, slot_id: SlotId) -> Option<Vec<AlternativeSlot>> {
         let offers = self.offers.lock().unwrap_or_else(PoisonError::into_inner);
         offers.get(&slot_id).filter(|(at, _)| at.elapsed() < OFFERED_FOR).map(|(_, offer)| offer.clone())
     }
 
-    pub fn keep_offer(&self, slot_id: SlotId, offer: Vec<AlternativeSlot>) {
+    fn keep_offer(&self, slot_id: SlotId, offer: Vec<AlternativeSlot>) {
         let mut offers = self.offers.lock().unwrap_or_else(PoisonError::into_inner);
         if offers.len() >= 64 {
             offers.retain(|_, (at, _)| at.elapsed() < OFFERED_FOR);

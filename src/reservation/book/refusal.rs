@@ -124,20 +124,12 @@ pub(super) async fn explain(engine: &Engine, booking: &Booking, now: DateTime<Ut
         Ok(reason) => return reason,
         Err(slot) => slot,
     };
-    let orq = slot.orq;
     // A full hot slot is asked about thousands of times a second: its offers are kept a moment.
-    let full = engine.events.full_slots();
-    let offer = match full.offer(booking.slot_id) {
-        Some(offer) => offer,
-        None => match alternatives(&engine.db, orq, booking.slot_id, slot.starts_at, now).await {
-            Ok(offer) => {
-                full.keep_offer(booking.slot_id, offer.clone());
-                offer
-            }
-            Err(e) => return e.into(),
-        },
-    };
-    slot_reason(slot, now, offer)
+    let read = || alternatives(&engine.db, slot.orq, booking.slot_id, slot.starts_at, now);
+    match engine.events.full_slots().offer_or(booking.slot_id, read).await {
+        Ok(offer) => slot_reason(slot, now, offer),
+        Err(e) => e.into(),
+    }
 }
 
 /// Slot `slot_id` as last committed, at `now`; `None` when there is no such slot.
