@@ -123,6 +123,15 @@ pub fn is_bookable(
 #[macro_export]
 macro_rules! bookable {
     ($now:literal) => {
-        concat!("status <> 'CLOSED' AND booked_count < total_capacity AND starts_at > ", $now)
+        concat!($crate::open_at!($now), " AND booked_count < total_capacity")
+    };
+}
+
+/// [`bookable!`] but the count: open and not yet started at `now`. For a statement that counts
+/// seats itself (a batch's bookings taken together).
+#[macro_export]
+macro_rules! open_at {
+    ($now:literal) => {
+        concat!("status <> 'CLOSED' AND starts_at > ", $now)
     };
 }

@@ -27,8 +27,9 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 const ELIGIBLE: &str = concat!(
     "SELECT b.i FROM unnest($1::text[], $2::int8[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int8[])
                      WITH ORDINALITY AS b(code, claimed, email, now, since, slot, i)
-     JOIN reservation_slots ON reservation_slots.id = b.slot AND reservation_slots.status <> 'CLOSED'
-                           AND reservation_slots.starts_at > b.now
+     JOIN reservation_slots ON reservation_slots.id = b.slot AND ",
+    crate::open_at!("b.now"),
+    "
      WHERE ",
     ticket_can_book!("b.code", "b.claimed", "$7", "b.email", "b.since"),
     " ORDER BY b.i"
