@@ -206,37 +206,12 @@ pub(super) async fn take_admission(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Db;
+    use crate::store::plan::assert_sqlite_reads_by;
 
-    /// SQLite plans without statistics; each admission statement must find the reservation by
-    /// its ticket, whatever other index names the organization.
     #[tokio::test]
     async fn every_admission_statement_finds_the_reservation_by_its_ticket_on_sqlite() {
-        let dir = std::env::temp_dir().join(format!("gatehouse-plan-{}", std::process::id()));
-        let url = format!("sqlite:{}", dir.join("plan.db").display());
-        let db = Db::connect(&url).await.expect("connect");
-        db.migrate().await.expect("migrate");
-        let Db::Sqlite(pool) = &db else { unreachable!("a sqlite: address") };
         for statement in [ADMIT_RESERVATION, RESERVED_TODAY] {
-            let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {statement}"))
-                .bind(1_i64)
-                .bind(1_i64)
-                .bind(1_i64)
-                .bind("2026-12-02")
-                .fetch_all(pool)
-                .await
-                .expect("plan");
-            let reservations: Vec<&str> = plan
-                .iter()
-                .map(|(_, _, _, step)| step.as_str())
-                .filter(|step| step.contains("ticket_reservations"))
-                .collect();
-            assert!(
-                !reservations.is_empty() && reservations.iter().all(|step| step.contains("(ticket_id=?")),
-                "{statement}\n{reservations:?}"
-            );
+            assert_sqlite_reads_by(statement, 4, "ticket_reservations", "ticket_id").await;
         }
-        db.close().await;
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -5,6 +5,8 @@
 //! (chrono instants as text in SQLite, `timestamptz` in PostgreSQL). Each engine has its own
 //! migrations folder because their DDL differs.
 pub mod batch;
+#[cfg(test)]
+pub mod plan;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};

@@ -144,6 +144,14 @@ mod storage {
         summary: String,
     }
 
+    /// Ticket `$1`'s reservations, in order. The ticket is the organization's, and so are its
+    /// reservations: a condition on their `orq` would let SQLite search by it (see
+    /// [`crate::store::plan`]).
+    pub(super) const RESERVATIONS: &str =
+        "SELECT r.id, r.status, r.customer_email AS email, r.created_at, r.updated_at, s.date, s.start_time, s.end_time
+         FROM ticket_reservations r JOIN reservation_slots s ON s.id = r.slot_id
+         WHERE r.ticket_id = $1 ORDER BY r.id";
+
     /// The organization's ticket `code` with its history; `None` when it has no such ticket.
     pub async fn history(db: &Db, orq: OrgId, code: &TicketCode) -> Result<Option<TicketHistory>, sqlx::Error> {
         let head: Option<Head> = on_pool!(db, pool => sqlx::query_as(
@@ -153,11 +161,8 @@ mod storage {
              WHERE t.ticket_code = $1 AND t.orq = $2")
             .bind(code.as_str()).bind(orq).fetch_optional(pool).await)?;
         let Some(head) = head else { return Ok(None) };
-        let reservations: Vec<Reservation> = on_pool!(db, pool => sqlx::query_as(
-            "SELECT r.id, r.status, r.customer_email AS email, r.created_at, r.updated_at, s.date, s.start_time, s.end_time
-             FROM ticket_reservations r JOIN reservation_slots s ON s.id = r.slot_id
-             WHERE r.ticket_id = $1 AND r.orq = $2 ORDER BY r.id")
-            .bind(head.id).bind(orq).fetch_all(pool).await)?;
+        let reservations: Vec<Reservation> =
+            on_pool!(db, pool => sqlx::query_as(RESERVATIONS).bind(head.id).fetch_all(pool).await)?;
         let moves: Vec<Move> = on_pool!(db, pool => sqlx::query_as(
             "SELECT c.reservation_id, c.created_at AS at,
                     f.date AS from_date, f.start_time AS from_start, f.end_time AS from_end,
@@ -233,5 +238,14 @@ mod storage {
             phone: head.phone,
             entries,
         }
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    #[tokio::test]
+    async fn a_tickets_reservations_are_found_by_the_ticket_on_sqlite() {
+        crate::store::plan::assert_sqlite_reads_by(super::storage::RESERVATIONS, 1, "ticket_reservations", "ticket_id")
+            .await;
     }
 }
