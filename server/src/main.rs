@@ -92,7 +92,9 @@ fn main() -> ExitCode {
 }
 
 async fn open(config: &Config) -> Result<Engine, String> {
-    let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+    let db = Db::connect_keeping(&config.database_url, gatehouse::store::KEPT_CONNECTIONS)
+        .await
+        .map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
     let clock: Arc<dyn Clock> = match config.test_clock_start {
         Some(start) => Arc::new(ShiftedClock::starting_at(start)),

@@ -139,3 +139,27 @@ async fn a_postgres_database_named_in_the_url_is_created_when_missing() {
     gatehouse::on_pool!(&admin, pool => sqlx::query(&format!("DROP DATABASE {name}")).execute(pool).await.map(|_| ()))
         .expect("drop the database");
 }
+
+/// A server keeps its PostgreSQL connections open while idle: the first rush does not open them.
+#[tokio::test]
+async fn a_server_keeps_its_postgres_connections_open_while_idle() {
+    let Some(admin_url) =
+        postgres_url_or_skip(concat!(module_path!(), "::a_server_keeps_its_postgres_connections_open_while_idle"))
+    else {
+        return;
+    };
+    let db = gatehouse::store::Db::connect_keeping(&admin_url, 4).await.expect("connect");
+    let gatehouse::store::Db::Postgres(pool) = &db else { unreachable!("a postgres: address") };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while pool.size() < 4 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(pool.size() >= 4, "{} connections open after 10 s", pool.size());
+    assert!(pool.num_idle() >= 3, "kept while idle: {} idle", pool.num_idle());
+    db.close().await;
+    let lazy = gatehouse::store::Db::connect(&admin_url).await.expect("connect");
+    let gatehouse::store::Db::Postgres(pool) = &lazy else { unreachable!("a postgres: address") };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(pool.size(), 1, "tests and tools open connections as they need them");
+    lazy.close().await;
+}
